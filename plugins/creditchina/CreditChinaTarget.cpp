@@ -1,0 +1,2 @@
+// Placeholder until the creditchina plugin lands.
+#include "creditgw/PluginAbi.h"

@@ -1,0 +1,2 @@
+// Placeholder until the csv plugin lands.
+#include "creditgw/PluginAbi.h"

@@ -1,0 +1,40 @@
+#pragma once
+// Small helpers shared by the tests: scratch directories, files, running commands.
+
+#include <string>
+
+namespace creditgw::test {
+
+/// Path of a file in the source tree ("mappings/creditchina/cf.xml").
+std::string sourcePath(const std::string& relative);
+
+/// A fresh directory under the build tree, removed when the object dies (kept when the
+/// environment variable CREDITGW_KEEP_TEST_DIRS is set, for post-mortems).
+class ScratchDir {
+public:
+    explicit ScratchDir(const std::string& name);
+    ~ScratchDir();
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    const std::string& path() const { return _path; }
+    std::string file(const std::string& name) const { return _path + "/" + name; }
+
+private:
+    std::string _path;
+};
+
+void writeFile(const std::string& path, const std::string& bytes);
+std::string readFile(const std::string& path);
+
+struct CommandResult {
+    int exitCode = -1;
+    std::string output;  ///< stdout and stderr, interleaved
+};
+/// Runs a shell command (through /bin/sh -c) and captures its output.
+CommandResult runCommand(const std::string& command);
+
+/// Makes a development PKI (certs/make-dev-certs.sh) once per test process and returns its
+/// directory: ca.pem, server.pem/.key, client.pem/.key, signing.pem/.key.
+const std::string& devCertsDir();
+
+}  // namespace creditgw::test
