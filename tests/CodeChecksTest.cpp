@@ -1,0 +1,55 @@
+#include "creditgw/CodeChecks.h"
+
+#include <gtest/gtest.h>
+
+using namespace creditgw;
+
+TEST(CodeChecksTest, UsccExamplesFromTheStandardPass) {
+    EXPECT_TRUE(checkUscc("914403001922038216").valid);
+    EXPECT_TRUE(checkUscc("11100000000019713D").valid);  // 交通运输部
+    EXPECT_TRUE(checkUscc("91350100M000100Y43").valid);
+    EXPECT_TRUE(checkUscc("91350100m000100y43").valid);  // upper-cased first
+}
+
+TEST(CodeChecksTest, UsccWithWrongCheckCharacterSaysWhatWasExpected) {
+    CodeCheck check = checkUscc("914403001922038217");
+    EXPECT_FALSE(check.valid);
+    EXPECT_NE(check.reason.find("expected '6'"), std::string::npos) << check.reason;
+    EXPECT_FALSE(checkUscc("91350100M000100Y4Z").valid);
+}
+
+TEST(CodeChecksTest, UsccRejectsForbiddenLettersLengthAndPlaceholder) {
+    EXPECT_FALSE(checkUscc("9144030019220382I6").valid);
+    EXPECT_FALSE(checkUscc("91440300192203821").valid);
+    EXPECT_FALSE(checkUscc(kUsccPlaceholder).valid);
+    EXPECT_FALSE(checkUscc("91AB0300192203821X").valid);  // division not digits
+}
+
+TEST(CodeChecksTest, OrganisationCode) {
+    EXPECT_TRUE(checkOrgCode("D2143569X").valid);
+    EXPECT_TRUE(checkOrgCode("000019713").valid);
+    EXPECT_TRUE(checkOrgCode("D2143569-X").valid);
+    EXPECT_FALSE(checkOrgCode("D21435691").valid);
+}
+
+TEST(CodeChecksTest, IdCard) {
+    EXPECT_TRUE(checkIdCard("11010519491231002X").valid);
+    EXPECT_TRUE(checkIdCard("11010519491231002x").valid);
+    EXPECT_FALSE(checkIdCard("110105194912310021").valid);
+    EXPECT_FALSE(checkIdCard("110105194902300020").valid);  // 1949-02-30 does not exist
+    CodeCheck legacy = checkIdCard("110105491231002");
+    EXPECT_FALSE(legacy.valid);
+    EXPECT_NE(legacy.reason.find("15-digit"), std::string::npos);
+}
+
+TEST(CodeChecksTest, LegacyIdCardIsConvertedWithCenturyAndCheckDigit) {
+    std::string converted = convertLegacyIdCard("110105491231002");
+    EXPECT_EQ(converted.substr(0, 17), "11010519491231002");
+    EXPECT_TRUE(checkIdCard(converted).valid);
+    EXPECT_EQ(convertLegacyIdCard("12345"), "");
+}
+
+TEST(CodeChecksTest, MaskKeepsFirstSixAndLastFour) {
+    EXPECT_EQ(maskIdNumber("11010519491231002X"), "110105********002X");
+    EXPECT_EQ(maskIdNumber("12345"), "*****");
+}
