@@ -1,2 +1,66 @@
+// creditgw: the command-line entry point. Each command lives in its own Command*.cpp.
+
+#include <cstring>
 #include <iostream>
-int main() { std::cout << "creditgw: under construction\n"; return 0; }
+
+#include "CommandLine.h"
+
+namespace {
+
+struct Command {
+    const char* name;
+    int (*run)(int, char**);
+    const char* summary;
+};
+
+const Command kCommands[] = {
+    {"demo", creditgw::cli::demoCommand, "run the whole exchange on shipped samples against a local mock platform"},
+    {"check", creditgw::cli::checkCommand, "check a 统一社会信用代码, 身份证号 or 组织机构代码"},
+    {"calendar", creditgw::cli::calendarCommand, "working-day deadlines by the official holiday calendar"},
+    {"map", creditgw::cli::mapCommand, "dry run: map and validate a file, write the payload and a report"},
+    {"ingest", creditgw::cli::ingestCommand, "read a local export into the record store"},
+    {"upload", creditgw::cli::uploadCommand, "map, sign, queue and upload what is waiting, with retries"},
+    {"stats", creditgw::cli::statsCommand, "上报率 / 合规率 / 及时率 / 完整率 with their counts"},
+    {"report", creditgw::cli::reportCommand, "held, rejected and dead records with their reasons"},
+    {"batch", creditgw::cli::batchCommand, "export a queued batch's payload and signature for checking"},
+    {"plugins", creditgw::cli::pluginsCommand, "list the plugins found and why any failed to load"},
+    {"mock-platform", creditgw::cli::mockPlatformCommand, "run the local mock platform (HTTPS on 127.0.0.1)"},
+};
+
+void printUsage(std::ostream& out) {
+    out << "creditgw " << CREDITGW_VERSION
+        << " — credit data exchange gateway for transport authorities (交通运输信用信息报送网关)\n\n"
+           "Usage: creditgw COMMAND [ARGS] [OPTIONS]\n       creditgw COMMAND --help\n\nCommands:\n";
+    for (const auto& command : kCommands) {
+        std::string name = command.name;
+        out << "  " << name << std::string(name.size() < 15 ? 15 - name.size() : 1, ' ') << command.summary << "\n";
+    }
+    out << "\nExit codes: 0 ok, 1 invalid input or check failed, 2 usage error, 3 undecidable, 4 failure.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+        std::strcmp(argv[1], "help") == 0) {
+        printUsage(std::cout);
+        return argc < 2 ? creditgw::cli::kUsage : creditgw::cli::kOk;
+    }
+    if (std::strcmp(argv[1], "--version") == 0) {
+        std::cout << "creditgw " << CREDITGW_VERSION << "\n";
+        return 0;
+    }
+    for (const auto& command : kCommands) {
+        if (std::strcmp(argv[1], command.name) != 0) continue;
+        try {
+            return command.run(argc, argv);
+        } catch (const std::exception& e) {
+            // Thread boundary of the CLI: anything unexpected becomes one clear line.
+            std::cerr << "creditgw " << command.name << ": unexpected error: " << e.what() << "\n";
+            return creditgw::cli::kFailure;
+        }
+    }
+    std::cerr << "creditgw: unknown command \"" << argv[1] << "\"\n\n";
+    printUsage(std::cerr);
+    return creditgw::cli::kUsage;
+}

@@ -1,0 +1,74 @@
+#include "CommandLine.h"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace creditgw::cli {
+
+Arguments::Arguments(int argc, char** argv, int first, const std::set<std::string>& flags) {
+    for (int i = first; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg.rfind("--", 0) != 0 || arg.size() == 2) {
+            _positional.push_back(arg);
+            continue;
+        }
+        std::string name = arg.substr(2);
+        auto equals = name.find('=');
+        if (equals != std::string::npos) {
+            _options[name.substr(0, equals)] = name.substr(equals + 1);
+        } else if (flags.count(name) > 0) {
+            _flags.insert(name);
+        } else if (i + 1 < argc) {
+            _options[name] = argv[++i];
+        } else {
+            _error = "option --" + name + " needs a value";
+        }
+    }
+}
+
+std::optional<std::string> Arguments::option(const std::string& name) const {
+    auto it = _options.find(name);
+    if (it == _options.end()) return std::nullopt;
+    return it->second;
+}
+
+std::string Arguments::option(const std::string& name, const std::string& fallback) const {
+    return option(name).value_or(fallback);
+}
+
+namespace {
+std::string fromEnvironment(const char* variable, const std::string& fallback) {
+    const char* value = std::getenv(variable);
+    return value && *value ? std::string(value) : fallback;
+}
+}  // namespace
+
+const char* const kCommonOptionsHelp =
+    "  --data-dir DIR     mappings/ and data/holidays/ (env CREDITGW_DATA_DIR; default: the source tree)\n"
+    "  --plugin-dir DIR   plugin .so files (env CREDITGW_PLUGIN_DIR; default: the build tree)\n"
+    "  --store FILE       the SQLite store (env CREDITGW_STORE; default: ./creditgw.db)\n"
+    "  --unit-code USCC   统一社会信用代码 of the reporting authority (package head)\n"
+    "  --unit-name NAME   name of the reporting authority (package head)\n";
+
+GatewaySettings gatewaySettings(const Arguments& args) {
+    GatewaySettings settings;
+    settings.dataDir = args.option("data-dir", fromEnvironment("CREDITGW_DATA_DIR", CREDITGW_DEFAULT_DATA_DIR));
+    settings.pluginDir =
+        args.option("plugin-dir", fromEnvironment("CREDITGW_PLUGIN_DIR", CREDITGW_DEFAULT_PLUGIN_DIR));
+    settings.storePath = args.option("store", fromEnvironment("CREDITGW_STORE", "creditgw.db"));
+    settings.unitCode = args.option("unit-code", "");
+    settings.unitName = args.option("unit-name", "");
+    return settings;
+}
+
+int reportFailure(const Status& status) {
+    std::cerr << "creditgw: " << status.message() << "\n";
+    switch (status.code()) {
+        case StatusCode::InvalidArgument:
+        case StatusCode::NotFound: return kInvalid;
+        case StatusCode::Undecidable: return kUndecidable;
+        default: return kFailure;
+    }
+}
+
+}  // namespace creditgw::cli

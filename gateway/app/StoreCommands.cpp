@@ -1,0 +1,183 @@
+// Commands that work on the record store: ingest, upload, stats, report, batch, plugins.
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "CommandLine.h"
+#include "TextReport.h"
+#include "creditgw/Statistics.h"
+
+namespace creditgw::cli {
+
+namespace {
+
+bool wantsHelp(const Arguments& args, const char* usage) {
+    if (!args.flag("help")) return false;
+    std::cout << usage << kCommonOptionsHelp;
+    return true;
+}
+
+int usageError(const char* usage, const std::string& why) {
+    std::cerr << "creditgw: " << why << "\n" << usage;
+    return kUsage;
+}
+
+}  // namespace
+
+TargetSettings targetSettings(const Arguments& args) {
+    TargetSettings target;
+    target.name = args.option("target", "creditchina");
+    target.endpoint = args.option("endpoint", "");
+    target.tls.caFile = args.option("ca", "");
+    target.tls.certFile = args.option("cert", "");
+    target.tls.keyFile = args.option("key", "");
+    target.signingKeyFile = args.option("signing-key", "");
+    target.signerId = args.option("signer-id", "1234567812345678");
+    target.batchSize = static_cast<std::size_t>(std::stoul(args.option("batch-size", "500")));
+    target.maxAttempts = std::stoi(args.option("max-attempts", "8"));
+    return target;
+}
+
+int ingestCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw ingest --kind xk|cf --input FILE [--encoding utf-8|gb18030] [--layout FILE]\n"
+        "Reads a local export into the record store. Identical records change nothing; changed\n"
+        "ones become new versions. Rows with problems are stored and held with their reasons.\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (wantsHelp(args, usage)) return kOk;
+    auto input = args.option("input");
+    auto kind = args.option("kind");
+    if (!input || !kind) return usageError(usage, "--kind and --input are required");
+    auto gateway = Gateway::open(gatewaySettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    IngestRequest request{*input, *kind, args.option("encoding", "utf-8"), args.option("source", "csv"),
+                          args.option("layout", "")};
+    auto report = (*gateway)->ingest(request);
+    if (!report) return reportFailure(report.status());
+    for (const auto& warning : report->warnings) std::cerr << "warning: " << warning << "\n";
+    const auto& c = report->counts;
+    std::cout << *input << ": rows " << c.rows << ", new " << c.inserted << ", new versions "
+              << c.newVersions << ", unchanged " << c.unchanged << ", with source problems "
+              << c.withProblems << "\n";
+    return kOk;
+}
+
+int uploadCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw upload --endpoint URL --ca FILE --cert FILE --key FILE --signing-key FILE\n"
+        "                       [--target creditchina] [--batch-size N] [--max-attempts N] [--once]\n"
+        "Maps and validates new records, packs valid ones into batches, signs each batch once\n"
+        "(SM2-with-SM3), commits it to the queue, then sends due batches over mutual TLS and\n"
+        "stores the per-record receipts. Without --once it waits out retries until every batch\n"
+        "is done or dead.\n";
+    Arguments args(argc, argv, 2, {"help", "once"});
+    if (wantsHelp(args, usage)) return kOk;
+    TargetSettings target = targetSettings(args);
+    if (target.endpoint.empty() || target.signingKeyFile.empty() || target.tls.caFile.empty())
+        return usageError(usage, "--endpoint, --ca and --signing-key are required");
+    auto gateway = Gateway::open(gatewaySettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    auto mapped = (*gateway)->mapPending(target.name);
+    if (!mapped) return reportFailure(mapped.status());
+    auto packed = (*gateway)->packageReady(target);
+    if (!packed) return reportFailure(packed.status());
+    auto sent = (*gateway)->uploadDue(target, !args.flag("once"));
+    if (!sent) return reportFailure(sent.status());
+    for (const auto& error : sent->errors) std::cerr << "warning: " << error << "\n";
+    std::cout << "mapped: ready " << mapped->ready << ", held " << mapped->held << "; queued "
+              << packed->records << " records in " << packed->batches << " batches; batches done "
+              << sent->batchesDone << ", dead " << sent->batchesDead << "; accepted " << sent->accepted
+              << ", rejected " << sent->rejected << "\n";
+    return sent->batchesDead > 0 ? kFailure : kOk;
+}
+
+int statsCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw stats [--format json|text] [--from DATE --to DATE] [--kind xk|cf]\n"
+        "                      [--department NAME] [--target creditchina] [--days 7] [--as-of DATE]\n"
+        "上报率, 合规率, 及时率 (7 working days) and 完整率 (>= 60% of indicators filled) by decision\n"
+        "date, each with its numerator and denominator; also per 责任部门 and per kind.\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (wantsHelp(args, usage)) return kOk;
+    StatisticsQuery query;
+    query.today = CivilDate::todayInShanghai();
+    for (const char* name : {"from", "to", "as-of"}) {
+        auto text = args.option(name);
+        if (!text) continue;
+        auto date = CivilDate::parse(*text);
+        if (!date) return usageError(usage, std::string("--") + name + " \"" + *text + "\" is not a date");
+        if (std::string(name) == "from") query.from = date;
+        else if (std::string(name) == "to") query.to = date;
+        else query.today = *date;
+    }
+    query.kind = args.option("kind", "");
+    query.department = args.option("department", "");
+    query.deadlineDays = std::stoi(args.option("days", "7"));
+    query.completenessThreshold = std::stod(args.option("completeness-threshold", "0.6"));
+    auto gateway = Gateway::open(gatewaySettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    std::string target = args.option("target", "creditchina");
+    auto facts = (*gateway)->store().deliveryFacts(target);
+    if (!facts) return reportFailure(facts.status());
+    StatisticsReport report = computeStatistics(target, *facts, (*gateway)->calendar(), query);
+    std::string format = args.option("format", "text");
+    if (format == "json") std::cout << statisticsToJson(report);
+    else if (format == "text") std::cout << statisticsToChineseText(report);
+    else return usageError(usage, "--format must be json or text");
+    return kOk;
+}
+
+int reportCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw report [--target creditchina] [--limit N]\n"
+        "Lists held records (failed validation, never sent), records the platform rejected and\n"
+        "records whose batch was given up, each with file, line and reason (in Chinese).\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (wantsHelp(args, usage)) return kOk;
+    auto gateway = Gateway::open(gatewaySettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    std::string target = args.option("target", "creditchina");
+    auto problems = (*gateway)->store().problemRecords(target, std::stoul(args.option("limit", "1000")));
+    if (!problems) return reportFailure(problems.status());
+    std::cout << problemReportText(*problems, (*gateway)->mappings());
+    return kOk;
+}
+
+int batchCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw batch export BATCH_ID --out DIR\n"
+        "Writes DIR/payload.bin (the exact signed bytes) and DIR/signature.der, so the signature\n"
+        "can be checked with the stock openssl command (see docs/signing.md).\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (wantsHelp(args, usage)) return kOk;
+    auto out = args.option("out");
+    if (args.positional().size() != 2 || args.positional()[0] != "export" || !out)
+        return usageError(usage, "expected: batch export BATCH_ID --out DIR");
+    auto gateway = Gateway::open(gatewaySettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    auto batch = (*gateway)->store().batch(args.positional()[1]);
+    if (!batch) return reportFailure(batch.status());
+    std::filesystem::create_directories(*out);
+    std::ofstream(*out + "/payload.bin", std::ios::binary) << batch->payload;
+    std::ofstream(*out + "/signature.der", std::ios::binary) << batch->signature;
+    std::cout << "wrote " << *out << "/payload.bin and " << *out << "/signature.der (batch "
+              << batch->id << ", " << batch->recordCount << " records, state "
+              << batchStateName(batch->state) << ")\n";
+    return kOk;
+}
+
+int pluginsCommand(int argc, char** argv) {
+    static const char* usage = "Usage: creditgw plugins [--plugin-dir DIR]\nLists loaded plugins and load errors.\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (wantsHelp(args, usage)) return kOk;
+    PluginHost host;
+    auto loaded = host.loadDirectory(gatewaySettings(args).pluginDir);
+    if (!loaded) return reportFailure(loaded.status());
+    for (const auto& name : host.sourceNames()) std::cout << "source  " << name << "\n";
+    for (const auto& name : host.targetNames()) std::cout << "target  " << name << "\n";
+    for (const auto& error : host.errors()) std::cout << "error   " << error.file << ": " << error.reason << "\n";
+    return host.errors().empty() ? kOk : kFailure;
+}
+
+}  // namespace creditgw::cli

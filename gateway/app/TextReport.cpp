@@ -1,0 +1,50 @@
+#include "TextReport.h"
+
+#include <filesystem>
+#include <map>
+
+namespace creditgw::cli {
+
+namespace {
+
+std::string stateName(const std::string& state) {
+    if (state == "held") return "暂存（校验未通过，未报送）";
+    if (state == "rejected") return "平台退回";
+    if (state == "dead") return "发送失败（已停止重试）";
+    return state;
+}
+
+std::string fieldLabel(const ProblemRecord& p, const MappingCatalog& mappings) {
+    if (p.field.empty()) return "";
+    const KindDefinition* kind = mappings.kind(p.kind);
+    std::string name = kind ? kind->fieldName(p.field) : std::string();
+    return name.empty() ? p.field + "：" : p.field + "（" + name + "）：";
+}
+
+}  // namespace
+
+std::string problemReportText(const std::vector<ProblemRecord>& problems, const MappingCatalog& mappings) {
+    if (problems.empty()) return "没有暂存、退回或发送失败的记录。\n";
+    std::map<std::string, std::size_t> byState;
+    std::string out;
+    std::string current;
+    for (const auto& p : problems) {
+        std::string where = std::filesystem::path(p.sourceFile).filename().string() + ":" +
+                            std::to_string(p.sourceLine);
+        std::string header = where + "|" + p.state;
+        if (header != current) {
+            current = header;
+            ++byState[p.state];
+            const KindDefinition* kind = mappings.kind(p.kind);
+            out += "- " + where + "  " + (kind ? kind->name() : p.kind) + "  " +
+                   (p.department.empty() ? std::string("（未填责任部门）") : p.department) + "  " +
+                   stateName(p.state) + "\n";
+        }
+        out += "    " + fieldLabel(p, mappings) + p.message + (p.rule.empty() ? "" : "  [" + p.rule + "]") + "\n";
+    }
+    std::string summary = "问题记录：";
+    for (const auto& [state, count] : byState) summary += stateName(state) + " " + std::to_string(count) + " 条；";
+    return summary + "\n" + out;
+}
+
+}  // namespace creditgw::cli

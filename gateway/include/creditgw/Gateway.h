@@ -1,0 +1,126 @@
+#pragma once
+// The gateway's pipeline, one stage per method, data flowing one way:
+//   ingest (source plugin → record store) → mapPending (mapping & validation → deliveries)
+//   → packageReady (target plugin encodes, SM2 signs, batch queued) → uploadDue (HTTPS, receipts).
+// Each stage reads its input from the store and commits its output before the next begins, so
+// a crash at any point resumes where it stopped: nothing lost, nothing sent twice.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "creditgw/HttpsUploader.h"
+#include "creditgw/Mapping.h"
+#include "creditgw/PluginHost.h"
+#include "creditgw/RecordStore.h"
+#include "creditgw/WorkingDayCalendar.h"
+
+namespace creditgw {
+
+struct GatewaySettings {
+    std::string dataDir;    ///< holds mappings/ and data/holidays/
+    std::string pluginDir;  ///< *.so plugins
+    std::string storePath;  ///< the SQLite store
+    std::string unitCode;   ///< 单位代码 of the reporting authority (USCC)
+    std::string unitName;   ///< 单位名称
+};
+
+struct TargetSettings {
+    std::string name = "creditchina";
+    std::string endpoint;  ///< "https://127.0.0.1:8443/api"
+    TlsClientConfig tls;
+    std::string signingKeyFile;
+    std::string signerId = "1234567812345678";
+    std::size_t batchSize = 500;
+    int maxAttempts = 8;
+    std::chrono::milliseconds retryInitial{500};
+    std::chrono::milliseconds retryMaximum{60000};
+};
+
+struct IngestRequest {
+    std::string path;
+    std::string kind;              ///< "xk" / "cf"
+    std::string encoding = "utf-8";
+    std::string source = "csv";    ///< source plugin
+    std::string layoutPath;        ///< optional source layout (mappings/sources/*.xml)
+};
+
+struct IngestReport {
+    IngestCounts counts;
+    std::vector<std::string> warnings;  ///< e.g. columns nobody maps
+};
+
+struct MapReport {
+    std::size_t ready = 0;
+    std::size_t held = 0;
+};
+
+struct PackageReport {
+    std::size_t batches = 0;
+    std::size_t records = 0;
+};
+
+struct UploadReport {
+    std::size_t batchesDone = 0;
+    std::size_t batchesDead = 0;
+    std::size_t attemptsFailed = 0;
+    std::size_t accepted = 0;
+    std::size_t rejected = 0;
+    std::vector<std::string> errors;  ///< one line per failed attempt, for the log
+};
+
+/// One row's fate in a dry run.
+struct DryRunRow {
+    std::size_t line = 0;
+    std::string key;
+    std::vector<Violation> violations;  ///< empty = valid
+};
+
+struct DryRunResult {
+    std::string payload;  ///< the exact bytes that would be signed for the valid records
+    std::vector<DryRunRow> rows;
+    std::size_t valid = 0;
+    std::size_t held = 0;
+};
+
+class Gateway {
+public:
+    /// Loads plugins, mappings (schema-checked), the holiday calendar and opens the store.
+    /// A plugin that fails to load is reported in plugins().errors(); the gateway goes on.
+    static Result<std::unique_ptr<Gateway>> open(const GatewaySettings& settings);
+
+    Result<IngestReport> ingest(const IngestRequest& request);
+    Result<MapReport> mapPending(const std::string& target);
+    Result<PackageReport> packageReady(const TargetSettings& target);
+    /// Sends every due batch once. With `untilSettled`, keeps going (sleeping for backoff)
+    /// until no batch is waiting any more: all are done or dead.
+    Result<UploadReport> uploadDue(const TargetSettings& target, bool untilSettled);
+    /// Maps a file for one target without storing, signing or sending anything.
+    Result<DryRunResult> dryRun(const IngestRequest& request, const std::string& target);
+
+    RecordStore& store() { return *_store; }
+    const WorkingDayCalendar& calendar() const { return _calendar; }
+    const MappingCatalog& mappings() const { return *_mappings; }
+    PluginHost& plugins() { return *_plugins; }
+    const GatewaySettings& settings() const { return _settings; }
+
+    ~Gateway();
+
+private:
+    Gateway() = default;
+    /// Reads a source file row by row and hands each canonical record to `sink`.
+    Status readRecords(const IngestRequest& request, IngestReport& report,
+                       const std::function<Status(IncomingRecord&&)>& sink);
+    DeliveryDecision decide(const StoredRecord& stored, const TargetMapping& mapping,
+                            const MappingContext& context) const;
+
+    GatewaySettings _settings;
+    std::unique_ptr<PluginHost> _plugins;
+    std::shared_ptr<const MappingCatalog> _mappings;
+    WorkingDayCalendar _calendar;
+    std::unique_ptr<RecordStore> _store;
+};
+
+}  // namespace creditgw

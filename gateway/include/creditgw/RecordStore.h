@@ -1,0 +1,160 @@
+#pragma once
+// The one durable store of the gateway: a single SQLite file (WAL) holding every ingested
+// record and its versions, each record's delivery state per target, and the upload queue of
+// signed batches with their receipts. Every record ends in exactly one visible state per
+// target: held, ready, queued, accepted, rejected or dead. Nothing is ever deleted.
+//
+// Threading: one RecordStore per thread (each owns its connection). Writers use
+// BEGIN IMMEDIATE, so two processes on the same file serialise instead of failing.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "creditgw/Record.h"
+#include "creditgw/Sqlite.h"
+#include "creditgw/Status.h"
+#include "creditgw/TargetPlugin.h"
+
+namespace creditgw {
+
+/// A record ready to be stored: the canonical record plus what the kind definition derived.
+struct IncomingRecord {
+    Record record;
+    std::string identity;      ///< "" when it cannot be derived (such records are held)
+    std::string decisionDate;  ///< ISO date, "" when missing or invalid
+};
+
+struct IngestCounts {
+    std::size_t rows = 0;         ///< records offered to the store
+    std::size_t inserted = 0;     ///< new identities
+    std::size_t newVersions = 0;  ///< changed content of a known identity
+    std::size_t unchanged = 0;    ///< identical to the latest version: nothing written
+    std::size_t withProblems = 0; ///< rows that carried source problems (they will be held)
+    IngestCounts& operator+=(const IngestCounts& other);
+};
+
+/// A stored record (latest version) that has no delivery for a target yet.
+struct StoredRecord {
+    std::int64_t id = 0;
+    std::string identity;
+    int version = 0;
+    Record record;
+};
+
+/// The result of mapping one stored record for one target.
+struct DeliveryDecision {
+    std::int64_t recordId = 0;
+    std::string recordKey;
+    bool held = false;
+    std::vector<Violation> violations;  ///< why held (empty when ready)
+    FieldList mappedFields;             ///< the target's fields, when ready
+    std::string mappingVersion;
+    std::size_t indicatorsDefined = 0;
+    std::size_t indicatorsFilled = 0;
+};
+
+struct ReadyRecord {
+    std::int64_t recordId = 0;
+    MappedRecord mapped;
+    std::string mappingVersion;
+};
+
+enum class BatchState { Pending, Inflight, Unknown, Done, Dead };
+const char* batchStateName(BatchState state);
+
+struct QueuedBatch {
+    std::string id;
+    std::string target;
+    std::string kind;
+    std::string mappingVersion;
+    std::string contentType;
+    std::string payload;    ///< the exact bytes that were signed; re-sent unchanged
+    std::string signature;  ///< DER SM2-with-SM3 signature of payload
+    std::string signerId;
+    BatchState state = BatchState::Pending;
+    int attempts = 0;
+    std::size_t recordCount = 0;
+};
+
+/// A held or rejected record, for reports.
+struct ProblemRecord {
+    std::string kind;
+    std::string department;
+    std::string sourceFile;
+    std::size_t sourceLine = 0;
+    std::string identity;
+    std::string state;  ///< held / rejected / dead
+    std::string field, rule, message;
+};
+
+/// One line per latest record version and target, for the statistics.
+struct DeliveryFact {
+    std::string kind;
+    std::string department;
+    std::string decisionDate;  ///< ISO or ""
+    std::string state;         ///< held, ready, queued, accepted, rejected, dead, "" (not mapped)
+    std::string firstAcceptedAt;  ///< earliest acceptance of any version of the identity
+    bool everRejected = false;
+    std::size_t indicatorsDefined = 0;
+    std::size_t indicatorsFilled = 0;
+};
+
+class RecordStore {
+public:
+    /// Opens or creates the store; runs PRAGMA quick_check and creates the schema.
+    /// Corrupt when the check fails (the message says to restore from backup).
+    static Result<std::unique_ptr<RecordStore>> open(const std::string& path);
+
+    /// Stores a chunk of records in one transaction. An identity whose latest version has the
+    /// same content is left alone; changed content becomes version n+1.
+    Result<IngestCounts> storeRecords(const std::vector<IncomingRecord>& records);
+
+    /// Latest versions with no delivery row for `target` yet (at most `limit`).
+    Result<std::vector<StoredRecord>> recordsAwaitingMapping(const std::string& target, std::size_t limit);
+    /// Saves mapping outcomes in one transaction: held with reasons, or ready with fields.
+    Status saveDeliveries(const std::string& target, const std::vector<DeliveryDecision>& decisions);
+
+    /// Ready deliveries of one kind for a target, oldest first.
+    Result<std::vector<ReadyRecord>> readyRecords(const std::string& target, const std::string& kind,
+                                                  std::size_t limit);
+    /// Commits a signed batch and marks its records queued, atomically, before any send.
+    Status enqueueBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& recordIds);
+
+    /// Batches to send now: pending/unknown/inflight ones whose next attempt time has come.
+    Result<std::vector<QueuedBatch>> dueBatches(const std::string& target,
+                                                std::chrono::system_clock::time_point now);
+    /// Marked just before the POST: after a crash, an inflight batch is resolved by a receipt
+    /// query before anything is re-sent.
+    Status markInflight(const std::string& batchId);
+    /// A failed attempt: back to pending (or unknown) with the next attempt time, or dead.
+    Status recordFailedAttempt(const std::string& batchId, const Status& error,
+                               std::optional<std::chrono::system_clock::time_point> nextAttempt);
+    /// When the earliest waiting batch may be tried again (nullopt when none is waiting).
+    Result<std::optional<std::chrono::system_clock::time_point>> nextAttemptTime(const std::string& target);
+    /// Applies a platform receipt: records accepted/rejected, batch done, in one transaction.
+    /// Keys in the receipt that are not in the batch are ignored and counted in the return.
+    Result<std::size_t> applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
+                                     const std::string& rawReceipt);
+
+    Result<std::vector<DeliveryFact>> deliveryFacts(const std::string& target);
+    Result<std::vector<ProblemRecord>> problemRecords(const std::string& target, std::size_t limit);
+    /// Payload and signature of a stored batch (for `creditgw batch export`).
+    Result<QueuedBatch> batch(const std::string& batchId);
+    /// Count of records per delivery state for a target (ingested = sum).
+    Result<std::vector<std::pair<std::string, std::size_t>>> stateCounts(const std::string& target);
+
+    Database& database() { return *_db; }
+
+private:
+    explicit RecordStore(std::unique_ptr<Database> db) : _db(std::move(db)) {}
+    void createSchema();
+    std::unique_ptr<Database> _db;
+};
+
+/// The key a platform sees for a record: stable for the identity across versions.
+std::string recordKeyFor(const std::string& kind, const std::string& identity);
+
+}  // namespace creditgw

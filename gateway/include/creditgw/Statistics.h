@@ -1,0 +1,69 @@
+#pragma once
+// The four rates an authority is judged on (domain.md §5), each with the counts it is made of.
+//   上报率 reporting   = accepted / must report
+//   合规率 compliance  = accepted without a validation rejection / submitted (had a receipt)
+//   及时率 timeliness  = accepted by the deadline / (must report − still within deadline)
+//   完整率 completeness = submitted with ≥ threshold of the indicators filled / submitted
+// Periods select records by decision date. A rate whose denominator is 0 is undefined (null).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "creditgw/CivilDate.h"
+#include "creditgw/RecordStore.h"
+#include "creditgw/WorkingDayCalendar.h"
+
+namespace creditgw {
+
+struct StatisticsQuery {
+    std::optional<CivilDate> from, to;  ///< inclusive decision-date range
+    std::string kind;                   ///< "" = all
+    std::string department;             ///< "" = all
+    int deadlineDays = 7;
+    double completenessThreshold = 0.6;  ///< "60%以上" includes 60%
+    CivilDate today;                     ///< Asia/Shanghai, decides which deadlines have passed
+};
+
+struct RateCounts {
+    std::size_t mustReport = 0;   ///< decided in the period (held ones included)
+    std::size_t accepted = 0;
+    std::size_t rejected = 0;
+    std::size_t held = 0;         ///< failed the gateway's validation; not sent
+    std::size_t inProgress = 0;   ///< ready, queued or unmapped
+    std::size_t dead = 0;         ///< gave up sending; needs an operator
+    std::size_t submitted = 0;    ///< accepted + rejected
+    std::size_t compliant = 0;    ///< accepted and never rejected
+    std::size_t onTime = 0;
+    std::size_t late = 0;         ///< accepted after the deadline, or not accepted and past it
+    std::size_t pendingWithinDeadline = 0;
+    std::size_t deadlineUnknown = 0;  ///< the calendar lacks the year; excluded, never guessed
+    std::size_t complete = 0;
+
+    std::optional<double> reportingRate() const;
+    std::optional<double> complianceRate() const;
+    std::optional<double> timelinessRate() const;
+    std::optional<double> completenessRate() const;
+    std::size_t timelinessDenominator() const { return onTime + late; }
+};
+
+struct StatisticsReport {
+    std::string target;
+    StatisticsQuery query;
+    RateCounts total;
+    std::map<std::string, RateCounts> byDepartment;
+    std::map<std::string, RateCounts> byKind;
+    std::size_t undated = 0;  ///< records without a valid decision date (cannot be placed)
+    std::vector<std::string> missingYears;  ///< calendar years that made deadlines unknown
+};
+
+StatisticsReport computeStatistics(const std::string& target, const std::vector<DeliveryFact>& facts,
+                                   const WorkingDayCalendar& calendar, const StatisticsQuery& query);
+
+/// JSON with reporting_rate, compliance_rate, timeliness_rate, completeness_rate and counts.
+std::string statisticsToJson(const StatisticsReport& report);
+/// The summary compliance officers read, in Chinese, with numerators and denominators.
+std::string statisticsToChineseText(const StatisticsReport& report);
+
+}  // namespace creditgw

@@ -1,0 +1,302 @@
+#include "creditgw/Gateway.h"
+
+#include <Poco/UUIDGenerator.h>
+
+#include <thread>
+
+#include "creditgw/CivilDate.h"
+#include "creditgw/RetryPolicy.h"
+#include "creditgw/Sm2Signer.h"
+
+namespace creditgw {
+
+namespace {
+
+// Rows are written in chunks: one transaction per chunk keeps SQLite fast (a commit per
+// record is ~100x slower) while memory stays bounded by the chunk, not the file.
+constexpr std::size_t kChunkSize = 1000;
+
+std::string nowTimestamp() { return shanghaiTimestamp(std::chrono::system_clock::now()); }
+
+std::string isoDecisionDate(const KindDefinition& kind, const Record& record) {
+    auto date = CivilDate::parse(record.field(kind.decisionDateField()));
+    return date ? date->toIso() : std::string();
+}
+
+}  // namespace
+
+Gateway::~Gateway() {
+    // The store and mappings go before the plugin libraries are unloaded.
+    _store.reset();
+}
+
+Result<std::unique_ptr<Gateway>> Gateway::open(const GatewaySettings& settings) {
+    std::unique_ptr<Gateway> gateway(new Gateway());
+    gateway->_settings = settings;
+    gateway->_plugins = std::make_unique<PluginHost>();
+    auto loaded = gateway->_plugins->loadDirectory(settings.pluginDir);
+    if (!loaded) return loaded.status();
+    auto mappings = MappingCatalog::load(settings.dataDir + "/mappings");
+    if (!mappings) return mappings.status();
+    gateway->_mappings = *mappings;
+    auto calendar = WorkingDayCalendar::loadDirectory(settings.dataDir + "/data/holidays");
+    if (!calendar) return calendar.status();
+    gateway->_calendar = std::move(*calendar);
+    auto store = RecordStore::open(settings.storePath);
+    if (!store) return store.status();
+    gateway->_store = std::move(*store);
+    return gateway;
+}
+
+Status Gateway::readRecords(const IngestRequest& request, IngestReport& report,
+                            const std::function<Status(IncomingRecord&&)>& sink) {
+    const KindDefinition* kind = _mappings->kind(request.kind);
+    if (!kind) return Status::invalidArgument("unknown record kind \"" + request.kind + "\"");
+    std::shared_ptr<const SourceLayout> layout;
+    if (!request.layoutPath.empty()) {
+        auto loaded = _mappings->loadLayout(request.layoutPath);
+        if (!loaded) return loaded.status();
+        layout = *loaded;
+    }
+    auto source = _plugins->createSource(request.source);
+    if (!source)
+        return Status::invalidArgument("no source plugin \"" + request.source + "\" in " +
+                                       _settings.pluginDir);
+    SourceOptions options;
+    options.path = request.path;
+    options.encoding = request.encoding;
+    auto reader = source->open(options);
+    if (!reader) return reader.status();
+    for (const auto& column : kind->unknownColumns((*reader)->header(), layout.get()))
+        report.warnings.push_back(request.path + ": column \"" + column +
+                                  "\" maps to no " + request.kind + " field and is ignored");
+    SourceRow row;
+    while ((*reader)->next(row)) {
+        IncomingRecord incoming;
+        incoming.record = kind->toRecord(row, layout.get());
+        incoming.identity = kind->identityOf(incoming.record);
+        incoming.decisionDate = isoDecisionDate(*kind, incoming.record);
+        Status accepted = sink(std::move(incoming));
+        if (!accepted) return accepted;
+        row = SourceRow();
+    }
+    return Status::ok();
+}
+
+Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
+    IngestReport report;
+    std::vector<IncomingRecord> chunk;
+    chunk.reserve(kChunkSize);
+    auto flush = [&]() -> Status {
+        if (chunk.empty()) return Status::ok();
+        auto counts = _store->storeRecords(chunk);
+        chunk.clear();
+        if (!counts) return counts.status();
+        report.counts += *counts;
+        return Status::ok();
+    };
+    Status read = readRecords(request, report, [&](IncomingRecord&& incoming) {
+        chunk.push_back(std::move(incoming));
+        return chunk.size() >= kChunkSize ? flush() : Status::ok();
+    });
+    if (!read) return read;
+    Status flushed = flush();
+    if (!flushed) return flushed;
+    return report;
+}
+
+DeliveryDecision Gateway::decide(const StoredRecord& stored, const TargetMapping& mapping,
+                                 const MappingContext& context) const {
+    DeliveryDecision decision;
+    decision.recordId = stored.id;
+    decision.recordKey = recordKeyFor(stored.record.kind, stored.identity);
+    decision.mappingVersion = mapping.version();
+    MappingOutcome outcome = mapping.apply(stored.record, context);
+    decision.indicatorsDefined = outcome.indicatorsDefined;
+    decision.indicatorsFilled = outcome.indicatorsFilled;
+    decision.violations = std::move(outcome.violations);
+    if (stored.identity.rfind("unidentified|", 0) == 0 && decision.violations.empty())
+        decision.violations.push_back({"", "identity",
+                                       "the record has no 机关代码 or 文书号, so it cannot be identified"});
+    // Source problems (bad bytes, wrong column count) were stored with the record; they hold
+    // it too, and are reported from the problems table alongside these.
+    decision.held = !decision.violations.empty() || !stored.record.problems.empty();
+    if (!decision.held) decision.mappedFields = std::move(outcome.record.fields);
+    return decision;
+}
+
+Result<MapReport> Gateway::mapPending(const std::string& target) {
+    MapReport report;
+    MappingContext context{CivilDate::todayInShanghai()};
+    for (;;) {
+        auto pending = _store->recordsAwaitingMapping(target, kChunkSize);
+        if (!pending) return pending.status();
+        if (pending->empty()) break;
+        std::vector<DeliveryDecision> decisions;
+        decisions.reserve(pending->size());
+        for (const auto& stored : *pending) {
+            const TargetMapping* mapping = _mappings->target(target, stored.record.kind);
+            if (!mapping)
+                return Status::invalidArgument("no mapping for target " + target + " and kind " +
+                                               stored.record.kind + " under " + _settings.dataDir +
+                                               "/mappings");
+            decisions.push_back(decide(stored, *mapping, context));
+            ++(decisions.back().held ? report.held : report.ready);
+        }
+        Status saved = _store->saveDeliveries(target, decisions);
+        if (!saved) return saved;
+    }
+    return report;
+}
+
+Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
+    auto plugin = _plugins->createTarget(target.name);
+    if (!plugin) return Status::invalidArgument("no target plugin \"" + target.name + "\" loaded");
+    auto signer = Sm2Signer::fromPrivateKeyFile(target.signingKeyFile, target.signerId);
+    if (!signer) return signer.status();
+    PackageReport report;
+    for (const auto& kind : _mappings->kindIds()) {
+        for (;;) {
+            auto ready = _store->readyRecords(target.name, kind, target.batchSize);
+            if (!ready) return ready.status();
+            if (ready->empty()) break;
+            BatchHeader header{Poco::UUIDGenerator::defaultGenerator().createRandom().toString(),
+                               target.name, kind, _settings.unitCode, _settings.unitName,
+                               nowTimestamp(), ready->front().mappingVersion};
+            std::vector<MappedRecord> records;
+            std::vector<std::int64_t> ids;
+            for (auto& r : *ready) {
+                records.push_back(std::move(r.mapped));
+                ids.push_back(r.recordId);
+            }
+            QueuedBatch batch;
+            batch.id = header.batchId;
+            batch.target = target.name;
+            batch.kind = kind;
+            batch.mappingVersion = header.mappingVersion;
+            batch.contentType = plugin->contentType();
+            batch.payload = plugin->encodeBatch(header, records);
+            auto signature = signer->sign(batch.payload);  // one signature per batch, not per record
+            if (!signature) return signature.status();
+            batch.signature = std::move(*signature);
+            batch.signerId = target.signerId;
+            Status queued = _store->enqueueBatch(batch, ids);
+            if (!queued) return queued;
+            ++report.batches;
+            report.records += ids.size();
+        }
+    }
+    return report;
+}
+
+namespace {
+
+// Applies a platform answer; a body we cannot read leaves the outcome unknown.
+Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const QueuedBatch& batch,
+                     const std::string& body, UploadReport& report) {
+    auto receipt = plugin.parseReceipt(body);
+    if (!receipt) return Status::unknown("unreadable receipt: " + receipt.status().message());
+    if (receipt->batchId != batch.id)
+        return Status::unknown("receipt is for batch " + receipt->batchId + ", not " + batch.id);
+    auto applied = store.applyReceipt(batch.id, *receipt, body);
+    if (!applied) return applied.status();
+    for (const auto& r : receipt->records) ++(r.accepted ? report.accepted : report.rejected);
+    ++report.batchesDone;
+    return Status::ok();
+}
+
+}  // namespace
+
+Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool untilSettled) {
+    auto plugin = _plugins->createTarget(target.name);
+    if (!plugin) return Status::invalidArgument("no target plugin \"" + target.name + "\" loaded");
+    auto uploader = HttpsUploader::create(target.tls);
+    if (!uploader) return uploader.status();
+    RetryPolicy policy(target.retryInitial, target.retryMaximum, target.maxAttempts);
+    UploadReport report;
+    for (;;) {
+        auto due = _store->dueBatches(target.name, std::chrono::system_clock::now());
+        if (!due) return due.status();
+        for (const auto& batch : *due) {
+            Status outcome = Status::ok();
+            bool resolved = false;
+            // After a crash or a lost answer the platform may already have this batch: ask
+            // before sending anything again.
+            if (batch.state == BatchState::Inflight || batch.state == BatchState::Unknown) {
+                auto receipt = (*uploader)->queryReceipt(target.endpoint, batch.id);
+                if (receipt) {
+                    outcome = applyResponse(*_store, *plugin, batch, receipt->body, report);
+                    resolved = true;
+                } else if (receipt.status().code() != StatusCode::NotFound) {
+                    outcome = receipt.status();
+                    resolved = true;
+                }
+            }
+            if (!resolved) {
+                Status marked = _store->markInflight(batch.id);
+                if (!marked) return marked;
+                UploadRequest request{target.endpoint, batch.id, batch.contentType, batch.payload,
+                                      base64Encode(batch.signature), batch.signerId};
+                auto response = (*uploader)->post(request);
+                outcome = response ? applyResponse(*_store, *plugin, batch, response->body, report)
+                                   : response.status();
+            }
+            if (outcome) continue;
+            ++report.attemptsFailed;
+            report.errors.push_back("batch " + batch.id + ": " + outcome.toString());
+            int attempt = batch.attempts + 1;
+            std::optional<std::chrono::system_clock::time_point> next;
+            if (outcome.code() != StatusCode::Permanent && policy.shouldRetry(attempt))
+                next = std::chrono::system_clock::now() +
+                       policy.delayBefore(attempt, HttpsUploader::retryAfterOf(outcome));
+            if (!next) ++report.batchesDead;
+            Status recorded = _store->recordFailedAttempt(batch.id, outcome, next);
+            if (!recorded) return recorded;
+        }
+        if (!untilSettled) break;
+        auto next = _store->nextAttemptTime(target.name);
+        if (!next) return next.status();
+        if (!*next) break;
+        auto wait = **next - std::chrono::system_clock::now();
+        if (wait > std::chrono::seconds(0)) std::this_thread::sleep_for(wait);
+    }
+    return report;
+}
+
+Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::string& target) {
+    const TargetMapping* mapping = _mappings->target(target, request.kind);
+    if (!mapping)
+        return Status::invalidArgument("no mapping for target " + target + " and kind " + request.kind);
+    auto plugin = _plugins->createTarget(target);
+    if (!plugin) return Status::invalidArgument("no target plugin \"" + target + "\" loaded");
+    DryRunResult result;
+    std::vector<MappedRecord> valid;
+    MappingContext context{CivilDate::todayInShanghai()};
+    IngestReport ignored;
+    Status read = readRecords(request, ignored, [&](IncomingRecord&& incoming) {
+        StoredRecord stored;
+        stored.identity = incoming.identity.empty() ? "unidentified|" + request.kind + "|" +
+                                                          incoming.record.sourceFile + ":" +
+                                                          std::to_string(incoming.record.sourceLine)
+                                                    : incoming.identity;
+        stored.record = std::move(incoming.record);
+        DeliveryDecision decision = decide(stored, *mapping, context);
+        DryRunRow row{stored.record.sourceLine, decision.recordKey, stored.record.problems};
+        row.violations.insert(row.violations.end(), decision.violations.begin(), decision.violations.end());
+        if (decision.held) {
+            ++result.held;
+        } else {
+            ++result.valid;
+            valid.push_back({decision.recordKey, request.kind, std::move(decision.mappedFields)});
+        }
+        result.rows.push_back(std::move(row));
+        return Status::ok();
+    });
+    if (!read) return read;
+    BatchHeader header{"dry-run", target, request.kind, _settings.unitCode, _settings.unitName,
+                       nowTimestamp(), mapping->version()};
+    result.payload = plugin->encodeBatch(header, valid);
+    return result;
+}
+
+}  // namespace creditgw

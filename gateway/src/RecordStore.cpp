@@ -1,0 +1,552 @@
+#include "creditgw/RecordStore.h"
+
+#include <Poco/JSON/Parser.h>
+#include <openssl/evp.h>
+
+#include <cstdio>
+
+#include "creditgw/CivilDate.h"
+#include "creditgw/Json.h"
+
+namespace creditgw {
+
+namespace {
+
+const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS records (
+    id            INTEGER PRIMARY KEY,
+    identity      TEXT NOT NULL,
+    version       INTEGER NOT NULL,
+    kind          TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    fields        TEXT NOT NULL,          -- canonical fields as a JSON object
+    department    TEXT NOT NULL,
+    decision_date TEXT NOT NULL,          -- ISO date or '' when missing/invalid
+    source_file   TEXT NOT NULL,
+    source_line   INTEGER NOT NULL,
+    ingested_at   TEXT NOT NULL,
+    is_latest     INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (identity, version)
+);
+CREATE INDEX IF NOT EXISTS records_latest ON records (is_latest, kind);
+CREATE TABLE IF NOT EXISTS problems (
+    record_id INTEGER NOT NULL REFERENCES records(id),
+    target    TEXT NOT NULL,              -- '' = found while reading the source
+    field     TEXT NOT NULL,
+    rule      TEXT NOT NULL,
+    message   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS problems_record ON problems (record_id);
+CREATE TABLE IF NOT EXISTS batches (
+    id              TEXT PRIMARY KEY,
+    target          TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    mapping_version TEXT NOT NULL,
+    content_type    TEXT NOT NULL,
+    payload         BLOB NOT NULL,
+    signature       BLOB NOT NULL,
+    signer_id       TEXT NOT NULL,
+    record_count    INTEGER NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending','inflight','unknown','done','dead')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0, -- unix seconds
+    last_error      TEXT NOT NULL DEFAULT '',
+    receipt         BLOB,
+    created_at      TEXT NOT NULL,
+    done_at         TEXT
+);
+CREATE INDEX IF NOT EXISTS batches_due ON batches (target, state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS deliveries (
+    record_id          INTEGER NOT NULL REFERENCES records(id),
+    target             TEXT NOT NULL,
+    record_key         TEXT NOT NULL,
+    state              TEXT NOT NULL CHECK (state IN ('held','ready','queued','accepted','rejected','dead')),
+    mapped_fields      TEXT NOT NULL DEFAULT '',   -- JSON array of [code, value] pairs
+    mapping_version    TEXT NOT NULL DEFAULT '',
+    indicators_defined INTEGER NOT NULL DEFAULT 0,
+    indicators_filled  INTEGER NOT NULL DEFAULT 0,
+    batch_id           TEXT REFERENCES batches(id),
+    accepted_at        TEXT NOT NULL DEFAULT '',
+    reason_code        TEXT NOT NULL DEFAULT '',
+    reason             TEXT NOT NULL DEFAULT '',
+    updated_at         TEXT NOT NULL,
+    PRIMARY KEY (record_id, target)
+);
+CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (target, state);
+CREATE INDEX IF NOT EXISTS deliveries_batch ON deliveries (batch_id);
+)SQL";
+
+std::string now() { return shanghaiTimestamp(std::chrono::system_clock::now()); }
+
+std::int64_t unixSeconds(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+std::string sha256Hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
+    std::string hex;
+    char byte[3];
+    for (unsigned i = 0; i < size; ++i) {
+        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
+        hex += byte;
+    }
+    return hex;
+}
+
+std::string fieldsToJson(const std::map<std::string, std::string>& fields) {
+    std::string out = "{";
+    for (const auto& [code, value] : fields) {
+        if (out.size() > 1) out += ',';
+        appendJsonString(out, code);
+        out += ':';
+        appendJsonString(out, value);
+    }
+    return out + "}";
+}
+
+std::map<std::string, std::string> fieldsFromJson(const std::string& json) {
+    std::map<std::string, std::string> fields;
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+    for (const auto& [code, value] : *object) fields[code] = value.toString();
+    return fields;
+}
+
+std::string pairsToJson(const FieldList& pairs) {
+    std::string out = "[";
+    for (const auto& [code, value] : pairs) {
+        if (out.size() > 1) out += ',';
+        out += '[';
+        appendJsonString(out, code);
+        out += ',';
+        appendJsonString(out, value);
+        out += ']';
+    }
+    return out + "]";
+}
+
+FieldList pairsFromJson(const std::string& json) {
+    FieldList pairs;
+    Poco::JSON::Parser parser;
+    auto array = parser.parse(json).extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        auto pair = array->getArray(static_cast<unsigned>(i));
+        pairs.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
+    }
+    return pairs;
+}
+
+BatchState parseBatchState(const std::string& name) {
+    if (name == "inflight") return BatchState::Inflight;
+    if (name == "unknown") return BatchState::Unknown;
+    if (name == "done") return BatchState::Done;
+    if (name == "dead") return BatchState::Dead;
+    return BatchState::Pending;
+}
+
+// Runs `body` and converts store-layer exceptions into a Status naming the database.
+template <class F>
+auto guarded(Database& db, const char* what, F&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const SqliteError& e) {
+        return Status::transient(db.path() + ": " + what + ": " + e.what());
+    } catch (const Poco::Exception& e) {
+        return Status::corrupt(db.path() + ": " + what + ": stored JSON unreadable: " + e.displayText());
+    }
+}
+
+}  // namespace
+
+IngestCounts& IngestCounts::operator+=(const IngestCounts& other) {
+    rows += other.rows;
+    inserted += other.inserted;
+    newVersions += other.newVersions;
+    unchanged += other.unchanged;
+    withProblems += other.withProblems;
+    return *this;
+}
+
+const char* batchStateName(BatchState state) {
+    switch (state) {
+        case BatchState::Pending: return "pending";
+        case BatchState::Inflight: return "inflight";
+        case BatchState::Unknown: return "unknown";
+        case BatchState::Done: return "done";
+        case BatchState::Dead: return "dead";
+    }
+    return "pending";
+}
+
+std::string recordKeyFor(const std::string& kind, const std::string& identity) {
+    return kind + "-" + sha256Hex(identity).substr(0, 24);
+}
+
+Result<std::unique_ptr<RecordStore>> RecordStore::open(const std::string& path) {
+    auto db = Database::open(path);
+    if (!db) return db.status();
+    std::unique_ptr<RecordStore> store(new RecordStore(std::move(*db)));
+    try {
+        Statement check(store->_db->handle(), "PRAGMA quick_check");
+        if (check.step() && check.text(0) != "ok")
+            return Status::corrupt(path + ": integrity check failed (" + check.text(0) +
+                                   "); restore the store from a backup before going on");
+        store->createSchema();
+    } catch (const SqliteError& e) {
+        return Status::corrupt(path + ": " + e.what());
+    }
+    return store;
+}
+
+void RecordStore::createSchema() { _db->exec(kSchema); }
+
+Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>& records) {
+    return guarded(*_db, "storing records", [&]() -> Result<IngestCounts> {
+        IngestCounts counts;
+        Transaction tx(*_db);
+        Statement latest(_db->handle(),
+                         "SELECT id, version, content_hash FROM records WHERE identity=? AND is_latest=1");
+        Statement retire(_db->handle(), "UPDATE records SET is_latest=0 WHERE id=?");
+        Statement insert(_db->handle(),
+                         "INSERT INTO records (identity, version, kind, content_hash, fields, department,"
+                         " decision_date, source_file, source_line, ingested_at)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?)");
+        Statement problem(_db->handle(),
+                          "INSERT INTO problems (record_id, target, field, rule, message) VALUES (?, '', ?, ?, ?)");
+        std::string ingestedAt = now();
+        for (const auto& incoming : records) {
+            const Record& record = incoming.record;
+            ++counts.rows;
+            if (!record.problems.empty()) ++counts.withProblems;
+            std::string fields = fieldsToJson(record.fields);
+            std::string hash = sha256Hex(fields + "\x1f" + record.department);
+            // A record without identity (e.g. no 文书号) is keyed by its content, so re-reading
+            // the same file still changes nothing.
+            std::string identity = incoming.identity.empty()
+                                       ? "unidentified|" + record.kind + "|" + hash
+                                       : incoming.identity;
+            int version = 1;
+            latest.bind(1, identity);
+            if (latest.step()) {
+                std::int64_t previousId = latest.integer(0);
+                version = static_cast<int>(latest.integer(1)) + 1;
+                bool same = latest.text(2) == hash;
+                latest.reset();
+                if (same) {
+                    ++counts.unchanged;
+                    continue;
+                }
+                retire.bind(1, previousId).run();
+                ++counts.newVersions;
+            } else {
+                latest.reset();
+                ++counts.inserted;
+            }
+            insert.bind(1, identity).bind(2, std::int64_t{version}).bind(3, record.kind).bind(4, hash)
+                .bind(5, fields).bind(6, record.department).bind(7, incoming.decisionDate)
+                .bind(8, record.sourceFile).bind(9, static_cast<std::int64_t>(record.sourceLine))
+                .bind(10, ingestedAt);
+            insert.run();
+            std::int64_t recordId = _db->lastInsertId();
+            for (const auto& p : record.problems)
+                problem.bind(1, recordId).bind(2, p.field).bind(3, p.rule).bind(4, p.message).run();
+        }
+        tx.commit();
+        return counts;
+    });
+}
+
+Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std::string& target,
+                                                                     std::size_t limit) {
+    return guarded(*_db, "reading records to map", [&]() -> Result<std::vector<StoredRecord>> {
+        std::vector<StoredRecord> out;
+        Statement select(_db->handle(),
+                         "SELECT r.id, r.identity, r.version, r.kind, r.fields, r.department,"
+                         " r.source_file, r.source_line FROM records r"
+                         " WHERE r.is_latest=1 AND NOT EXISTS (SELECT 1 FROM deliveries d"
+                         "   WHERE d.record_id=r.id AND d.target=?) ORDER BY r.id LIMIT ?");
+        Statement problems(_db->handle(),
+                           "SELECT field, rule, message FROM problems WHERE record_id=? AND target=''");
+        select.bind(1, target).bind(2, static_cast<std::int64_t>(limit));
+        while (select.step()) {
+            StoredRecord stored;
+            stored.id = select.integer(0);
+            stored.identity = select.text(1);
+            stored.version = static_cast<int>(select.integer(2));
+            stored.record.kind = select.text(3);
+            stored.record.fields = fieldsFromJson(select.text(4));
+            stored.record.department = select.text(5);
+            stored.record.sourceFile = select.text(6);
+            stored.record.sourceLine = static_cast<std::size_t>(select.integer(7));
+            problems.bind(1, stored.id);
+            while (problems.step())
+                stored.record.problems.push_back({problems.text(0), problems.text(1), problems.text(2)});
+            problems.reset();
+            out.push_back(std::move(stored));
+        }
+        return out;
+    });
+}
+
+Status RecordStore::saveDeliveries(const std::string& target,
+                                   const std::vector<DeliveryDecision>& decisions) {
+    auto result = guarded(*_db, "saving mapping results", [&]() -> Result<bool> {
+        Transaction tx(*_db);
+        Statement insert(_db->handle(),
+                         "INSERT INTO deliveries (record_id, target, record_key, state, mapped_fields,"
+                         " mapping_version, indicators_defined, indicators_filled, updated_at)"
+                         " VALUES (?,?,?,?,?,?,?,?,?)");
+        Statement problem(_db->handle(),
+                          "INSERT INTO problems (record_id, target, field, rule, message) VALUES (?,?,?,?,?)");
+        std::string updatedAt = now();
+        for (const auto& d : decisions) {
+            insert.bind(1, d.recordId).bind(2, target).bind(3, d.recordKey)
+                .bind(4, d.held ? "held" : "ready").bind(5, d.held ? std::string() : pairsToJson(d.mappedFields))
+                .bind(6, d.mappingVersion).bind(7, static_cast<std::int64_t>(d.indicatorsDefined))
+                .bind(8, static_cast<std::int64_t>(d.indicatorsFilled)).bind(9, updatedAt);
+            insert.run();
+            for (const auto& v : d.violations)
+                problem.bind(1, d.recordId).bind(2, target).bind(3, v.field).bind(4, v.rule).bind(5, v.message).run();
+        }
+        tx.commit();
+        return true;
+    });
+    return result ? Status::ok() : result.status();
+}
+
+Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& target,
+                                                           const std::string& kind, std::size_t limit) {
+    return guarded(*_db, "reading ready records", [&]() -> Result<std::vector<ReadyRecord>> {
+        std::vector<ReadyRecord> out;
+        Statement select(_db->handle(),
+                         "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version"
+                         " FROM deliveries d JOIN records r ON r.id=d.record_id"
+                         " WHERE d.target=? AND d.state='ready' AND r.kind=? ORDER BY d.record_id LIMIT ?");
+        select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
+        while (select.step()) {
+            ReadyRecord ready;
+            ready.recordId = select.integer(0);
+            ready.mapped.key = select.text(1);
+            ready.mapped.kind = kind;
+            ready.mapped.fields = pairsFromJson(select.text(2));
+            ready.mappingVersion = select.text(3);
+            out.push_back(std::move(ready));
+        }
+        return out;
+    });
+}
+
+Status RecordStore::enqueueBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& recordIds) {
+    auto result = guarded(*_db, "queueing a batch", [&]() -> Result<bool> {
+        Transaction tx(*_db);
+        Statement insert(_db->handle(),
+                         "INSERT INTO batches (id, target, kind, mapping_version, content_type, payload,"
+                         " signature, signer_id, record_count, state, created_at)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,'pending',?)");
+        insert.bind(1, batch.id).bind(2, batch.target).bind(3, batch.kind).bind(4, batch.mappingVersion)
+            .bind(5, batch.contentType).bindBlob(6, batch.payload).bindBlob(7, batch.signature)
+            .bind(8, batch.signerId).bind(9, static_cast<std::int64_t>(recordIds.size())).bind(10, now());
+        insert.run();
+        Statement queue(_db->handle(),
+                        "UPDATE deliveries SET state='queued', batch_id=?, updated_at=?"
+                        " WHERE record_id=? AND target=? AND state='ready'");
+        std::string updatedAt = now();
+        for (std::int64_t id : recordIds) {
+            queue.bind(1, batch.id).bind(2, updatedAt).bind(3, id).bind(4, batch.target).run();
+            if (_db->changes() != 1)
+                throw SqliteError("record " + std::to_string(id) + " was not ready for " + batch.target);
+        }
+        tx.commit();
+        return true;
+    });
+    return result ? Status::ok() : result.status();
+}
+
+namespace {
+QueuedBatch readBatch(Statement& s) {
+    QueuedBatch batch;
+    batch.id = s.text(0);
+    batch.target = s.text(1);
+    batch.kind = s.text(2);
+    batch.mappingVersion = s.text(3);
+    batch.contentType = s.text(4);
+    batch.payload = s.text(5);
+    batch.signature = s.text(6);
+    batch.signerId = s.text(7);
+    batch.recordCount = static_cast<std::size_t>(s.integer(8));
+    batch.state = parseBatchState(s.text(9));
+    batch.attempts = static_cast<int>(s.integer(10));
+    return batch;
+}
+constexpr const char* kBatchColumns =
+    "id, target, kind, mapping_version, content_type, payload, signature, signer_id, record_count,"
+    " state, attempts";
+}  // namespace
+
+Result<std::vector<QueuedBatch>> RecordStore::dueBatches(const std::string& target,
+                                                        std::chrono::system_clock::time_point at) {
+    return guarded(*_db, "reading due batches", [&]() -> Result<std::vector<QueuedBatch>> {
+        std::vector<QueuedBatch> out;
+        std::string sql = std::string("SELECT ") + kBatchColumns +
+                          " FROM batches WHERE target=? AND state IN ('pending','inflight','unknown')"
+                          " AND next_attempt_at<=? ORDER BY created_at, id";
+        Statement select(_db->handle(), sql.c_str());
+        select.bind(1, target).bind(2, unixSeconds(at));
+        while (select.step()) out.push_back(readBatch(select));
+        return out;
+    });
+}
+
+Result<QueuedBatch> RecordStore::batch(const std::string& batchId) {
+    return guarded(*_db, "reading a batch", [&]() -> Result<QueuedBatch> {
+        std::string sql = std::string("SELECT ") + kBatchColumns + " FROM batches WHERE id=?";
+        Statement select(_db->handle(), sql.c_str());
+        select.bind(1, batchId);
+        if (!select.step()) return Status::notFound("no batch " + batchId);
+        return readBatch(select);
+    });
+}
+
+Result<std::optional<std::chrono::system_clock::time_point>> RecordStore::nextAttemptTime(
+    const std::string& target) {
+    using Time = std::optional<std::chrono::system_clock::time_point>;
+    return guarded(*_db, "reading the retry schedule", [&]() -> Result<Time> {
+        Statement select(_db->handle(),
+                         "SELECT MIN(next_attempt_at) FROM batches WHERE target=?"
+                         " AND state IN ('pending','inflight','unknown')");
+        select.bind(1, target);
+        if (!select.step() || select.isNull(0)) return Time();
+        return Time(std::chrono::system_clock::time_point(std::chrono::seconds(select.integer(0))));
+    });
+}
+
+Status RecordStore::markInflight(const std::string& batchId) {
+    auto result = guarded(*_db, "marking a batch in flight", [&]() -> Result<bool> {
+        Statement update(_db->handle(),
+                         "UPDATE batches SET state='inflight', attempts=attempts+1 WHERE id=?");
+        update.bind(1, batchId).run();
+        return true;
+    });
+    return result ? Status::ok() : result.status();
+}
+
+Status RecordStore::recordFailedAttempt(const std::string& batchId, const Status& error,
+                                        std::optional<std::chrono::system_clock::time_point> nextAttempt) {
+    auto result = guarded(*_db, "recording a failed attempt", [&]() -> Result<bool> {
+        Transaction tx(*_db);
+        const char* state = !nextAttempt ? "dead" : error.code() == StatusCode::Unknown ? "unknown" : "pending";
+        Statement update(_db->handle(),
+                         "UPDATE batches SET state=?, next_attempt_at=?, last_error=? WHERE id=?");
+        update.bind(1, state).bind(2, nextAttempt ? unixSeconds(*nextAttempt) : std::int64_t{0})
+            .bind(3, error.toString()).bind(4, batchId).run();
+        if (!nextAttempt) {
+            // A dead batch's records stay visible as dead with the reason; an operator can
+            // re-queue them (`creditgw requeue`) once the cause is fixed.
+            Statement dead(_db->handle(),
+                           "UPDATE deliveries SET state='dead', reason=?, updated_at=? WHERE batch_id=? AND state='queued'");
+            dead.bind(1, error.toString()).bind(2, now()).bind(3, batchId).run();
+        }
+        tx.commit();
+        return true;
+    });
+    return result ? Status::ok() : result.status();
+}
+
+Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
+                                              const std::string& rawReceipt) {
+    return guarded(*_db, "applying a receipt", [&]() -> Result<std::size_t> {
+        Transaction tx(*_db);
+        Statement update(_db->handle(),
+                         "UPDATE deliveries SET state=?, accepted_at=?, reason_code=?, reason=?, updated_at=?"
+                         " WHERE batch_id=? AND record_key=?");
+        std::string updatedAt = now();
+        std::size_t unknownKeys = 0;
+        for (const auto& r : receipt.records) {
+            update.bind(1, r.accepted ? "accepted" : "rejected").bind(2, r.accepted ? receipt.acceptedAt : "")
+                .bind(3, r.code).bind(4, r.reason).bind(5, updatedAt).bind(6, batchId).bind(7, r.key).run();
+            if (_db->changes() == 0) ++unknownKeys;
+        }
+        // A record the receipt does not mention is not silently "done": it stays visible as dead.
+        Statement missing(_db->handle(),
+                          "UPDATE deliveries SET state='dead', reason='not in the platform receipt',"
+                          " updated_at=? WHERE batch_id=? AND state='queued'");
+        missing.bind(1, updatedAt).bind(2, batchId).run();
+        Statement done(_db->handle(),
+                       "UPDATE batches SET state='done', receipt=?, done_at=?, last_error='' WHERE id=?");
+        done.bindBlob(1, rawReceipt).bind(2, updatedAt).bind(3, batchId).run();
+        tx.commit();
+        return unknownKeys;
+    });
+}
+
+Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& target) {
+    return guarded(*_db, "reading statistics", [&]() -> Result<std::vector<DeliveryFact>> {
+        std::vector<DeliveryFact> out;
+        // First acceptance of any version: a correction must not make an on-time record late.
+        Statement select(_db->handle(),
+                         "SELECT r.kind, r.department, r.decision_date, COALESCE(d.state, ''),"
+                         " (SELECT MIN(d2.accepted_at) FROM records r2 JOIN deliveries d2 ON d2.record_id=r2.id"
+                         "   WHERE r2.identity=r.identity AND d2.target=?1 AND d2.accepted_at<>''),"
+                         " EXISTS (SELECT 1 FROM records r3 JOIN deliveries d3 ON d3.record_id=r3.id"
+                         "   WHERE r3.identity=r.identity AND d3.target=?1 AND d3.state='rejected'),"
+                         " COALESCE(d.indicators_defined, 0), COALESCE(d.indicators_filled, 0)"
+                         " FROM records r LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?1"
+                         " WHERE r.is_latest=1");
+        select.bind(1, target);
+        while (select.step()) {
+            DeliveryFact fact;
+            fact.kind = select.text(0);
+            fact.department = select.text(1);
+            fact.decisionDate = select.text(2);
+            fact.state = select.text(3);
+            fact.firstAcceptedAt = select.isNull(4) ? "" : select.text(4);
+            fact.everRejected = select.integer(5) != 0;
+            fact.indicatorsDefined = static_cast<std::size_t>(select.integer(6));
+            fact.indicatorsFilled = static_cast<std::size_t>(select.integer(7));
+            out.push_back(std::move(fact));
+        }
+        return out;
+    });
+}
+
+Result<std::vector<ProblemRecord>> RecordStore::problemRecords(const std::string& target, std::size_t limit) {
+    return guarded(*_db, "reading problems", [&]() -> Result<std::vector<ProblemRecord>> {
+        std::vector<ProblemRecord> out;
+        Statement select(_db->handle(),
+                         "SELECT r.kind, r.department, r.source_file, r.source_line, r.identity, d.state,"
+                         " p.field, p.rule, p.message FROM deliveries d JOIN records r ON r.id=d.record_id"
+                         " JOIN problems p ON p.record_id=r.id AND p.target IN ('', d.target)"
+                         " WHERE d.target=?1 AND d.state='held' AND r.is_latest=1"
+                         " UNION ALL"
+                         " SELECT r.kind, r.department, r.source_file, r.source_line, r.identity, d.state,"
+                         " '', d.reason_code, d.reason FROM deliveries d JOIN records r ON r.id=d.record_id"
+                         " WHERE d.target=?1 AND d.state IN ('rejected','dead') AND r.is_latest=1"
+                         " ORDER BY 3, 4 LIMIT ?2");
+        select.bind(1, target).bind(2, static_cast<std::int64_t>(limit));
+        while (select.step()) {
+            out.push_back({select.text(0), select.text(1), select.text(2),
+                           static_cast<std::size_t>(select.integer(3)), select.text(4), select.text(5),
+                           select.text(6), select.text(7), select.text(8)});
+        }
+        return out;
+    });
+}
+
+Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::stateCounts(const std::string& target) {
+    return guarded(*_db, "counting states",
+                   [&]() -> Result<std::vector<std::pair<std::string, std::size_t>>> {
+        std::vector<std::pair<std::string, std::size_t>> out;
+        Statement select(_db->handle(),
+                         "SELECT COALESCE(d.state, 'unmapped'), COUNT(*) FROM records r"
+                         " LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?"
+                         " WHERE r.is_latest=1 GROUP BY 1 ORDER BY 1");
+        select.bind(1, target);
+        while (select.step())
+            out.emplace_back(select.text(0), static_cast<std::size_t>(select.integer(1)));
+        return out;
+    });
+}
+
+}  // namespace creditgw

@@ -1,0 +1,203 @@
+#include "creditgw/Statistics.h"
+
+#include <cstdio>
+#include <set>
+
+#include "creditgw/Json.h"
+
+namespace creditgw {
+
+namespace {
+
+std::optional<double> ratio(std::size_t numerator, std::size_t denominator) {
+    if (denominator == 0) return std::nullopt;
+    return static_cast<double>(numerator) / static_cast<double>(denominator);
+}
+
+bool inPeriod(const CivilDate& date, const StatisticsQuery& query) {
+    return (!query.from || date >= *query.from) && (!query.to || date <= *query.to);
+}
+
+// Classifies one record for the 7-working-day rule.
+void countTimeliness(const DeliveryFact& fact, const CivilDate& decided, const WorkingDayCalendar& calendar,
+                     const StatisticsQuery& query, RateCounts& counts, std::set<std::string>& missingYears) {
+    auto deadline = calendar.deadline(decided, query.deadlineDays);
+    if (!deadline) {
+        ++counts.deadlineUnknown;
+        missingYears.insert(deadline.status().message());
+        return;
+    }
+    if (!fact.firstAcceptedAt.empty()) {
+        // Accepted by 23:59:59 Asia/Shanghai on the deadline day counts as on time.
+        auto acceptedAt = parseTimestamp(fact.firstAcceptedAt);
+        bool onTime = acceptedAt && CivilDate::inShanghai(*acceptedAt) <= *deadline;
+        ++(onTime ? counts.onTime : counts.late);
+        return;
+    }
+    ++(query.today > *deadline ? counts.late : counts.pendingWithinDeadline);
+}
+
+void countFact(const DeliveryFact& fact, const CivilDate& decided, const WorkingDayCalendar& calendar,
+               const StatisticsQuery& query, RateCounts& counts, std::set<std::string>& missingYears) {
+    ++counts.mustReport;
+    if (fact.state == "accepted") ++counts.accepted;
+    else if (fact.state == "rejected") ++counts.rejected;
+    else if (fact.state == "held") ++counts.held;
+    else if (fact.state == "dead") ++counts.dead;
+    else ++counts.inProgress;
+    if (fact.state == "accepted" || fact.state == "rejected") {
+        ++counts.submitted;
+        if (fact.state == "accepted" && !fact.everRejected) ++counts.compliant;
+        bool complete = fact.indicatorsDefined > 0 &&
+                        static_cast<double>(fact.indicatorsFilled) >=
+                            query.completenessThreshold * static_cast<double>(fact.indicatorsDefined) - 1e-9;
+        if (complete) ++counts.complete;
+    }
+    countTimeliness(fact, decided, calendar, query, counts, missingYears);
+}
+
+std::string percent(std::optional<double> rate) {
+    if (!rate) return "—（无数据）";
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f%%", *rate * 100.0);
+    return buffer;
+}
+
+std::string jsonNumber(std::optional<double> rate) {
+    if (!rate) return "null";
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6f", *rate);
+    return buffer;
+}
+
+std::string countsJson(const RateCounts& c) {
+    std::string out = "{";
+    auto add = [&](const char* name, std::size_t value) {
+        if (out.size() > 1) out += ',';
+        out += std::string("\"") + name + "\":" + std::to_string(value);
+    };
+    add("must_report", c.mustReport);
+    add("accepted", c.accepted);
+    add("rejected", c.rejected);
+    add("held", c.held);
+    add("in_progress", c.inProgress);
+    add("dead", c.dead);
+    add("submitted", c.submitted);
+    add("compliant", c.compliant);
+    add("on_time", c.onTime);
+    add("late", c.late);
+    add("pending_within_deadline", c.pendingWithinDeadline);
+    add("deadline_unknown", c.deadlineUnknown);
+    add("timeliness_denominator", c.timelinessDenominator());
+    add("complete", c.complete);
+    return out + "}";
+}
+
+std::string ratesJson(const RateCounts& c) {
+    return "\"reporting_rate\":" + jsonNumber(c.reportingRate()) +
+           ",\"compliance_rate\":" + jsonNumber(c.complianceRate()) +
+           ",\"timeliness_rate\":" + jsonNumber(c.timelinessRate()) +
+           ",\"completeness_rate\":" + jsonNumber(c.completenessRate()) +
+           ",\"counts\":" + countsJson(c);
+}
+
+std::string groupJson(const std::map<std::string, RateCounts>& groups) {
+    std::string out = "{";
+    for (const auto& [name, counts] : groups) {
+        if (out.size() > 1) out += ',';
+        appendJsonString(out, name);
+        out += ":{" + ratesJson(counts) + "}";
+    }
+    return out + "}";
+}
+
+std::string rateLine(const char* name, std::optional<double> rate, std::size_t numerator,
+                     std::size_t denominator, const char* numeratorName, const char* denominatorName) {
+    return std::string("  ") + name + "  " + percent(rate) + "  (" + numeratorName + " " +
+           std::to_string(numerator) + " / " + denominatorName + " " + std::to_string(denominator) + ")\n";
+}
+
+std::string ratesText(const RateCounts& c) {
+    return rateLine("上报率", c.reportingRate(), c.accepted, c.mustReport, "已被平台接收", "应报送") +
+           rateLine("合规率", c.complianceRate(), c.compliant, c.submitted, "无校验退回", "已报送") +
+           rateLine("及时率", c.timelinessRate(), c.onTime, c.timelinessDenominator(), "7个工作日内接收",
+                    "已到期应报送") +
+           rateLine("完整率", c.completenessRate(), c.complete, c.submitted, "指标填报率≥60%", "已报送");
+}
+
+}  // namespace
+
+std::optional<double> RateCounts::reportingRate() const { return ratio(accepted, mustReport); }
+std::optional<double> RateCounts::complianceRate() const { return ratio(compliant, submitted); }
+std::optional<double> RateCounts::timelinessRate() const { return ratio(onTime, timelinessDenominator()); }
+std::optional<double> RateCounts::completenessRate() const { return ratio(complete, submitted); }
+
+StatisticsReport computeStatistics(const std::string& target, const std::vector<DeliveryFact>& facts,
+                                   const WorkingDayCalendar& calendar, const StatisticsQuery& query) {
+    StatisticsReport report;
+    report.target = target;
+    report.query = query;
+    std::set<std::string> missingYears;
+    for (const auto& fact : facts) {
+        if (!query.kind.empty() && fact.kind != query.kind) continue;
+        if (!query.department.empty() && fact.department != query.department) continue;
+        auto decided = CivilDate::parse(fact.decisionDate);
+        if (!decided) {
+            ++report.undated;
+            continue;
+        }
+        if (!inPeriod(*decided, query)) continue;
+        countFact(fact, *decided, calendar, query, report.total, missingYears);
+        countFact(fact, *decided, calendar, query, report.byDepartment[fact.department], missingYears);
+        countFact(fact, *decided, calendar, query, report.byKind[fact.kind], missingYears);
+    }
+    report.missingYears.assign(missingYears.begin(), missingYears.end());
+    return report;
+}
+
+std::string statisticsToJson(const StatisticsReport& report) {
+    std::string out = "{\"target\":" + jsonString(report.target) + ",\"period\":{\"from\":" +
+                      (report.query.from ? jsonString(report.query.from->toIso()) : "null") +
+                      ",\"to\":" + (report.query.to ? jsonString(report.query.to->toIso()) : "null") +
+                      "},\"as_of\":" + jsonString(report.query.today.toIso()) +
+                      ",\"completeness_threshold\":" + jsonNumber(report.query.completenessThreshold) +
+                      "," + ratesJson(report.total) + ",\"undated\":" + std::to_string(report.undated) +
+                      ",\"by_department\":" + groupJson(report.byDepartment) +
+                      ",\"by_kind\":" + groupJson(report.byKind) + ",\"calendar_gaps\":[";
+    for (std::size_t i = 0; i < report.missingYears.size(); ++i) {
+        if (i > 0) out += ',';
+        appendJsonString(out, report.missingYears[i]);
+    }
+    return out + "]}\n";
+}
+
+std::string statisticsToChineseText(const StatisticsReport& report) {
+    const RateCounts& c = report.total;
+    std::string period = (report.query.from ? report.query.from->toIso() : std::string("最早")) + " 至 " +
+                         (report.query.to ? report.query.to->toIso() : std::string("今")) ;
+    std::string out = "报送统计（平台：" + report.target + "；决定日期：" + period + "；统计日：" +
+                      report.query.today.toIso() + "）\n";
+    out += ratesText(c);
+    out += "  记录状态：应报送 " + std::to_string(c.mustReport) + "，已接收 " + std::to_string(c.accepted) +
+           "，平台退回 " + std::to_string(c.rejected) + "，校验未通过暂存 " + std::to_string(c.held) +
+           "，处理中 " + std::to_string(c.inProgress) + "，发送失败 " + std::to_string(c.dead) + "\n";
+    out += "  及时性：按期 " + std::to_string(c.onTime) + "，逾期 " + std::to_string(c.late) +
+           "，未到期待报 " + std::to_string(c.pendingWithinDeadline) + "，无法计算期限 " +
+           std::to_string(c.deadlineUnknown) + "\n";
+    if (report.undated > 0)
+        out += "  另有 " + std::to_string(report.undated) + " 条记录决定日期缺失或无效，未计入统计期。\n";
+    for (const auto& gap : report.missingYears) out += "  注意：" + gap + "\n";
+    if (!report.byDepartment.empty()) {
+        out += "按责任部门：\n";
+        for (const auto& [department, counts] : report.byDepartment) {
+            out += "  " + (department.empty() ? std::string("（未填）") : department) + "：上报率 " +
+                   percent(counts.reportingRate()) + "（" + std::to_string(counts.accepted) + "/" +
+                   std::to_string(counts.mustReport) + "），及时率 " + percent(counts.timelinessRate()) + "（" +
+                   std::to_string(counts.onTime) + "/" + std::to_string(counts.timelinessDenominator()) +
+                   "），暂存 " + std::to_string(counts.held) + "，退回 " + std::to_string(counts.rejected) + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace creditgw

@@ -1,0 +1,200 @@
+// End to end: the real creditgw binary, real plugins from disk, a real SQLite store, and the
+// real mock platform over mutual TLS on 127.0.0.1.
+
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Parser.h>
+
+#include "TestSupport.h"
+#include "creditgw/MockPlatform.h"
+
+using namespace creditgw;
+using creditgw::test::CommandResult;
+using creditgw::test::runCommand;
+
+namespace {
+
+const char* kHeader =
+    "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_XDR_ZJLX,CF_XDR_ZJHM,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,"
+    "CF_NR,CF_NR_FK,CF_JDRQ,CF_YXQ,CF_CFJG,CF_CFJGDM,CF_SJLY,CF_SJLYDM,ZRBM\n";
+
+std::string row(const std::string& name, const std::string& category, const std::string& uscc,
+                const std::string& legal, const std::string& idNumber, const std::string& docNumber,
+                const std::string& decided, const std::string& department) {
+    std::string idType = idNumber.empty() ? "" : "身份证";
+    return name + "," + category + "," + uscc + "," + legal + "," + idType + "," + idNumber + "," + docNumber +
+           ",超限运输,车货总重超过限定标准,《公路法》第七十六条,罚款,罚款2000元,0.2," + decided +
+           ",2027-11-20,示范市交通运输局,11100000000019713D,示范市交通运输局,11100000000019713D," +
+           department + "\n";
+}
+
+// Three valid records (two on time, one decided long ago), one the gateway holds (bad USCC),
+// one the platform rejects (测试 in the name).
+std::string sampleCsv() {
+    return std::string(kHeader) +
+           row("示范市顺达物流有限公司", "法人及非法人组织", "914403001922038216", "李明", "", "示交罚〔2026〕1号",
+               "2026-11-20", "执法一大队") +
+           row("王建国", "自然人", "", "", "11010519491231002X", "示交罚〔2026〕2号", "2026-11-19", "执法一大队") +
+           row("示范市远达运输有限公司", "法人及非法人组织", "91350100M000100Y43", "赵强", "", "示交罚〔2026〕3号",
+               "2026-09-01", "执法二大队") +
+           row("示范市坏码运输有限公司", "法人及非法人组织", "914403001922038217", "钱亮", "", "示交罚〔2026〕4号",
+               "2026-11-18", "执法二大队") +
+           row("测试运输有限公司", "法人及非法人组织", "914403001922038216", "孙丽", "", "示交罚〔2026〕5号",
+               "2026-11-18", "执法二大队");
+}
+
+class EndToEndTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        certs = creditgw::test::devCertsDir();
+        config.certFile = certs + "/server.pem";
+        config.keyFile = certs + "/server.key";
+        config.caFile = certs + "/ca.pem";
+        config.signerCertFile = certs + "/signing.pem";
+        config.clockOverride = "2026-11-23T10:00:00+08:00";
+        platform = std::make_unique<MockPlatform>(config);
+        ASSERT_TRUE(platform->start());
+        creditgw::test::writeFile(dir.file("cf.csv"), sampleCsv());
+    }
+
+    CommandResult gw(const std::string& arguments) {
+        return runCommand(std::string(CREDITGW_BINARY) + " " + arguments + " --store " + dir.file("store.db"));
+    }
+
+    std::string uploadArgs() {
+        return "upload --endpoint " + platform->endpoint() + " --ca " + certs + "/ca.pem --cert " + certs +
+               "/client.pem --key " + certs + "/client.key --signing-key " + certs + "/signing.key";
+    }
+
+    Poco::JSON::Object::Ptr stats() {
+        CommandResult result = gw("stats --format json --as-of 2026-11-23");
+        EXPECT_EQ(result.exitCode, 0) << result.output;
+        return Poco::JSON::Parser().parse(result.output).extract<Poco::JSON::Object::Ptr>();
+    }
+
+    creditgw::test::ScratchDir dir{"e2e"};
+    std::string certs;
+    MockPlatformConfig config;
+    std::unique_ptr<MockPlatform> platform;
+};
+
+}  // namespace
+
+TEST_F(EndToEndTest, CsvToAcceptedSignedUploadAndItsStatistics) {
+    CommandResult ingest = gw("ingest --kind cf --input " + dir.file("cf.csv"));
+    ASSERT_EQ(ingest.exitCode, 0) << ingest.output;
+    EXPECT_NE(ingest.output.find("rows 5, new 5"), std::string::npos) << ingest.output;
+
+    CommandResult upload = gw(uploadArgs());
+    ASSERT_EQ(upload.exitCode, 0) << upload.output;
+    EXPECT_NE(upload.output.find("held 1"), std::string::npos) << upload.output;
+    EXPECT_NE(upload.output.find("accepted 3, rejected 1"), std::string::npos) << upload.output;
+    EXPECT_EQ(platform->counters().accepted, 3u);
+    EXPECT_EQ(platform->counters().rejected, 1u);
+
+    auto json = stats();
+    auto counts = json->getObject("counts");
+    EXPECT_EQ(counts->getValue<int>("must_report"), 5);
+    EXPECT_EQ(counts->getValue<int>("accepted"), 3);
+    EXPECT_EQ(counts->getValue<int>("held"), 1);
+    EXPECT_EQ(counts->getValue<int>("rejected"), 1);
+    EXPECT_EQ(counts->getValue<int>("on_time"), 2);  // 11-20 and 11-19, accepted 11-23
+    EXPECT_DOUBLE_EQ(json->getValue<double>("reporting_rate"), 3.0 / 5.0);
+    EXPECT_DOUBLE_EQ(json->getValue<double>("compliance_rate"), 3.0 / 4.0);
+    // Late: 09-01 (accepted late) plus held 11-18 and rejected 11-18 (deadline 11-27 not passed
+    // as of 11-23 → pending, excluded). So 2 on time of 3 judged.
+    EXPECT_EQ(counts->getValue<int>("late"), 1);
+    EXPECT_EQ(counts->getValue<int>("pending_within_deadline"), 2);
+    EXPECT_DOUBLE_EQ(json->getValue<double>("timeliness_rate"), 2.0 / 3.0);
+}
+
+TEST_F(EndToEndTest, ReingestingAndReuploadingChangesAndSendsNothing) {
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    auto before = platform->counters();
+
+    CommandResult again = gw("ingest --kind cf --input " + dir.file("cf.csv"));
+    EXPECT_NE(again.output.find("new 0, new versions 0, unchanged 5"), std::string::npos) << again.output;
+    CommandResult upload = gw(uploadArgs());
+    ASSERT_EQ(upload.exitCode, 0) << upload.output;
+    EXPECT_EQ(platform->counters().batches, before.batches);
+    EXPECT_EQ(platform->counters().accepted, before.accepted);
+}
+
+TEST_F(EndToEndTest, AChangedRecordBecomesANewVersionSentAsAnUpdate) {
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    std::string changed = sampleCsv();
+    changed.replace(changed.find("李明"), std::string("李明").size(), "李明华");
+    creditgw::test::writeFile(dir.file("cf.csv"), changed);
+    CommandResult again = gw("ingest --kind cf --input " + dir.file("cf.csv"));
+    EXPECT_NE(again.output.find("new 0, new versions 1, unchanged 4"), std::string::npos) << again.output;
+    CommandResult upload = gw(uploadArgs());
+    EXPECT_NE(upload.output.find("accepted 1, rejected 0"), std::string::npos) << upload.output;
+    EXPECT_EQ(stats()->getObject("counts")->getValue<int>("must_report"), 5);
+}
+
+TEST_F(EndToEndTest, PlatformDownThenUpDeliversEachBatchOnce) {
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    std::string arguments = uploadArgs();  // remembers the endpoint while the platform is down
+    config.port = platform->port();
+    platform.reset();
+    CommandResult down = gw(arguments + " --once");
+    EXPECT_NE(down.output.find("Transient"), std::string::npos) << down.output;
+    platform = std::make_unique<MockPlatform>(config);
+    ASSERT_TRUE(platform->start());
+    // The batch waits for its backoff; a plain upload waits it out and delivers it once.
+    CommandResult up = gw(arguments);
+    ASSERT_EQ(up.exitCode, 0) << up.output;
+    EXPECT_EQ(platform->counters().duplicates, 0u);
+    EXPECT_EQ(stats()->getObject("counts")->getValue<int>("accepted"), 3);
+}
+
+TEST_F(EndToEndTest, StoredBatchSignatureVerifiesWithStockOpenssl) {
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    CommandResult ids = runCommand("sqlite3 " + dir.file("store.db") + " 'SELECT id FROM batches LIMIT 1'");
+    ASSERT_EQ(ids.exitCode, 0) << ids.output;
+    std::string batchId = ids.output.substr(0, ids.output.find('\n'));
+    CommandResult exported = gw("batch export " + batchId + " --out " + dir.file("batch"));
+    ASSERT_EQ(exported.exitCode, 0) << exported.output;
+    CommandResult verified = runCommand("openssl dgst -sm3 -verify " + certs + "/signing.pub -sigopt distid:1234567812345678 -signature " +
+                                        dir.file("batch/signature.der") + " " + dir.file("batch/payload.bin"));
+    EXPECT_EQ(verified.exitCode, 0) << verified.output;
+    EXPECT_NE(verified.output.find("Verified OK"), std::string::npos) << verified.output;
+}
+
+TEST_F(EndToEndTest, DryRunMapWritesPayloadAndReportWithoutSending) {
+    CommandResult mapped = gw("map --target creditchina --kind cf --input " + dir.file("cf.csv") + " --out " + dir.file("out"));
+    ASSERT_EQ(mapped.exitCode, 0) << mapped.output;
+    auto report = Poco::JSON::Parser().parse(creditgw::test::readFile(dir.file("out/report.json")))
+                      .extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(report->getValue<int>("records"), 5);
+    EXPECT_EQ(report->getValue<int>("valid"), 4);
+    EXPECT_EQ(report->getValue<int>("held"), 1);
+    auto held = report->getArray("held_records")->getObject(0);
+    EXPECT_EQ(held->getValue<int>("line"), 5);
+    EXPECT_EQ(held->getValue<std::string>("field"), "CF_XDR_SHXYM");
+    std::string payload = creditgw::test::readFile(dir.file("out/payload.json"));
+    EXPECT_NE(payload.find("\"count\":4"), std::string::npos);
+    EXPECT_EQ(platform->counters().batches, 0u);
+}
+
+TEST(CommandLineTest, CheckAndCalendarFollowTheContract) {
+    std::string gw = CREDITGW_BINARY;
+    EXPECT_EQ(runCommand(gw + " check uscc 914403001922038216").output, "valid\n");
+    CommandResult bad = runCommand(gw + " check uscc 914403001922038217");
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.output.find("expected '6'"), std::string::npos);
+    EXPECT_EQ(runCommand(gw + " check id 11010519491231002X").exitCode, 0);
+    EXPECT_EQ(runCommand(gw + " check id 110105194912310021").exitCode, 1);
+    EXPECT_EQ(runCommand(gw + " check orgcode D2143569X").exitCode, 0);
+    EXPECT_EQ(runCommand(gw + " calendar deadline 2024-09-27").output, "2024-10-12\n");
+    EXPECT_EQ(runCommand(gw + " calendar deadline 2026-11-20 --days 3").output, "2026-11-25\n");
+    CommandResult unknown = runCommand(gw + " calendar deadline 2027-03-01");
+    EXPECT_EQ(unknown.exitCode, 3);
+    EXPECT_NE(unknown.output.find("2027"), std::string::npos);
+    for (const char* command : {"", "check", "calendar", "map", "ingest", "upload", "stats", "report",
+                                "batch", "plugins", "mock-platform", "demo"})
+        EXPECT_EQ(runCommand(gw + " " + command + " --help").exitCode, 0) << command;
+}
