@@ -1,0 +1,161 @@
+#include "creditgw/RecordStore.h"
+
+#include <gtest/gtest.h>
+
+#include "TestSupport.h"
+
+using namespace creditgw;
+
+namespace {
+
+IncomingRecord incoming(const std::string& docNumber, const std::string& name, std::size_t line = 2) {
+    IncomingRecord in;
+    in.record.kind = "cf";
+    in.record.fields = {{"CF_WSH", docNumber}, {"CF_XDR_MC", name}, {"CF_JDRQ", "2026-11-20"}};
+    in.record.department = "一大队";
+    in.record.sourceFile = "cf.csv";
+    in.record.sourceLine = line;
+    in.identity = "11100000000019713D|" + docNumber + "|914403001922038216|cf";
+    in.decisionDate = "2026-11-20";
+    return in;
+}
+
+DeliveryDecision ready(const StoredRecord& stored) {
+    DeliveryDecision d;
+    d.recordId = stored.id;
+    d.recordKey = recordKeyFor("cf", stored.identity);
+    d.mappedFields = {{"CF_WSH", stored.record.field("CF_WSH")}, {"CF_XDR_MC", stored.record.field("CF_XDR_MC")}};
+    d.mappingVersion = "2.0.1";
+    d.indicatorsDefined = 2;
+    d.indicatorsFilled = 2;
+    return d;
+}
+
+class RecordStoreTest : public ::testing::Test {
+protected:
+    std::unique_ptr<RecordStore> open() {
+        auto store = RecordStore::open(dir.file("store.db"));
+        EXPECT_TRUE(store) << store.status().toString();
+        return std::move(*store);
+    }
+
+    // Stores two records, maps them ready and queues them in one batch "b1".
+    void queueTwo(RecordStore& store) {
+        ASSERT_TRUE(store.storeRecords({incoming("罚1", "甲公司"), incoming("罚2", "乙公司", 3)}));
+        auto pending = store.recordsAwaitingMapping("creditchina", 100);
+        ASSERT_EQ(pending->size(), 2u);
+        ASSERT_TRUE(store.saveDeliveries("creditchina", {ready((*pending)[0]), ready((*pending)[1])}));
+        auto readyRecords = store.readyRecords("creditchina", "cf", 100);
+        ASSERT_EQ(readyRecords->size(), 2u);
+        QueuedBatch batch;
+        batch.id = "b1";
+        batch.target = "creditchina";
+        batch.kind = "cf";
+        batch.mappingVersion = "2.0.1";
+        batch.contentType = "application/json";
+        batch.payload = "{\"exact\":\"bytes\"}";
+        batch.signature = std::string("\x30\x44\x02\x20", 4);
+        batch.signerId = "1234567812345678";
+        ASSERT_TRUE(store.enqueueBatch(batch, {(*readyRecords)[0].recordId, (*readyRecords)[1].recordId}));
+    }
+
+    test::ScratchDir dir{"record-store"};
+};
+
+}  // namespace
+
+TEST_F(RecordStoreTest, IdenticalRecordChangesNothingAndChangedOneIsANewVersion) {
+    auto store = open();
+    auto first = store->storeRecords({incoming("罚1", "甲公司")});
+    EXPECT_EQ(first->inserted, 1u);
+    auto same = store->storeRecords({incoming("罚1", "甲公司")});
+    EXPECT_EQ(same->unchanged, 1u);
+    auto changed = store->storeRecords({incoming("罚1", "甲公司（更正）")});
+    EXPECT_EQ(changed->newVersions, 1u);
+    auto pending = store->recordsAwaitingMapping("creditchina", 10);
+    ASSERT_EQ(pending->size(), 1u);  // only the latest version
+    EXPECT_EQ((*pending)[0].version, 2);
+    EXPECT_EQ((*pending)[0].record.field("CF_XDR_MC"), "甲公司（更正）");
+}
+
+TEST_F(RecordStoreTest, RecordsWithoutIdentityAreKeptAndNotDuplicatedOnReRead) {
+    auto store = open();
+    IncomingRecord noIdentity = incoming("", "丙公司");
+    noIdentity.identity.clear();
+    noIdentity.record.problems.push_back({"CF_WSH", "required", "missing"});
+    EXPECT_EQ(store->storeRecords({noIdentity})->inserted, 1u);
+    EXPECT_EQ(store->storeRecords({noIdentity})->unchanged, 1u);
+    auto pending = store->recordsAwaitingMapping("creditchina", 10);
+    ASSERT_EQ(pending->size(), 1u);
+    ASSERT_EQ((*pending)[0].record.problems.size(), 1u);
+    EXPECT_EQ((*pending)[0].record.problems[0].rule, "required");
+}
+
+TEST_F(RecordStoreTest, QueuedBatchSurvivesACrashBeforeSending) {
+    {
+        auto store = open();
+        queueTwo(*store);
+    }  // process "dies" here: nothing was sent
+    auto store = open();
+    auto due = store->dueBatches("creditchina", std::chrono::system_clock::now());
+    ASSERT_EQ(due->size(), 1u);
+    EXPECT_EQ((*due)[0].payload, "{\"exact\":\"bytes\"}");
+    EXPECT_EQ((*due)[0].state, BatchState::Pending);
+    EXPECT_EQ((*due)[0].recordCount, 2u);
+}
+
+TEST_F(RecordStoreTest, ABatchMarkedInflightIsFoundAgainAsInflightAfterACrash) {
+    {
+        auto store = open();
+        queueTwo(*store);
+        ASSERT_TRUE(store->markInflight("b1"));
+    }
+    auto store = open();
+    auto due = store->dueBatches("creditchina", std::chrono::system_clock::now());
+    ASSERT_EQ(due->size(), 1u);
+    EXPECT_EQ((*due)[0].state, BatchState::Inflight);  // the uploader asks for a receipt first
+    EXPECT_EQ((*due)[0].attempts, 1);
+}
+
+TEST_F(RecordStoreTest, ReceiptMarksRecordsAndRecordsMissingFromItBecomeDead) {
+    auto store = open();
+    queueTwo(*store);
+    auto pending = store->readyRecords("creditchina", "cf", 10);
+    EXPECT_TRUE(pending->empty());
+    BatchReceipt receipt;
+    receipt.batchId = "b1";
+    receipt.acceptedAt = "2026-11-23T10:00:00+08:00";
+    receipt.records.push_back({recordKeyFor("cf", "11100000000019713D|罚1|914403001922038216|cf"), true, "", ""});
+    receipt.records.push_back({"cf-unknown", false, "E999", "?"});
+    auto unknownKeys = store->applyReceipt("b1", receipt, "{}");
+    ASSERT_TRUE(unknownKeys);
+    EXPECT_EQ(*unknownKeys, 1u);
+    auto counts = store->stateCounts("creditchina");
+    std::map<std::string, std::size_t> byState(counts->begin(), counts->end());
+    EXPECT_EQ(byState["accepted"], 1u);
+    EXPECT_EQ(byState["dead"], 1u);  // 罚2 was not in the receipt: visible, not silently done
+    EXPECT_TRUE(store->dueBatches("creditchina", std::chrono::system_clock::now())->empty());
+}
+
+TEST_F(RecordStoreTest, FailedAttemptsWaitForTheirTimeAndGivingUpKeepsRecordsVisible) {
+    auto store = open();
+    queueTwo(*store);
+    auto later = std::chrono::system_clock::now() + std::chrono::hours(1);
+    ASSERT_TRUE(store->recordFailedAttempt("b1", Status::transient("connection refused"), later));
+    EXPECT_TRUE(store->dueBatches("creditchina", std::chrono::system_clock::now())->empty());
+    EXPECT_EQ(store->dueBatches("creditchina", later)->size(), 1u);
+    ASSERT_TRUE(store->recordFailedAttempt("b1", Status::permanent("401 signature"), std::nullopt));
+    auto facts = store->deliveryFacts("creditchina");
+    ASSERT_EQ(facts->size(), 2u);
+    EXPECT_EQ((*facts)[0].state, "dead");
+    auto problems = store->problemRecords("creditchina", 10);
+    ASSERT_EQ(problems->size(), 2u);
+    EXPECT_NE((*problems)[0].message.find("401 signature"), std::string::npos);
+}
+
+TEST_F(RecordStoreTest, ACorruptFileIsReportedNotRecreated) {
+    test::writeFile(dir.file("store.db"), std::string(8192, 'x'));
+    auto store = RecordStore::open(dir.file("store.db"));
+    ASSERT_FALSE(store);
+    EXPECT_NE(store.status().message().find("store.db"), std::string::npos);
+}
