@@ -99,13 +99,13 @@ TEST_F(EndToEndTest, CsvToAcceptedSignedUploadAndItsStatistics) {
     EXPECT_EQ(counts->getValue<int>("held"), 1);
     EXPECT_EQ(counts->getValue<int>("rejected"), 1);
     EXPECT_EQ(counts->getValue<int>("on_time"), 2);  // 11-20 and 11-19, accepted 11-23
-    EXPECT_DOUBLE_EQ(json->getValue<double>("reporting_rate"), 3.0 / 5.0);
-    EXPECT_DOUBLE_EQ(json->getValue<double>("compliance_rate"), 3.0 / 4.0);
+    EXPECT_NEAR(json->getValue<double>("reporting_rate"), 3.0 / 5.0, 1e-6);
+    EXPECT_NEAR(json->getValue<double>("compliance_rate"), 3.0 / 4.0, 1e-6);
     // Late: 09-01 (accepted late) plus held 11-18 and rejected 11-18 (deadline 11-27 not passed
     // as of 11-23 → pending, excluded). So 2 on time of 3 judged.
     EXPECT_EQ(counts->getValue<int>("late"), 1);
     EXPECT_EQ(counts->getValue<int>("pending_within_deadline"), 2);
-    EXPECT_DOUBLE_EQ(json->getValue<double>("timeliness_rate"), 2.0 / 3.0);
+    EXPECT_NEAR(json->getValue<double>("timeliness_rate"), 2.0 / 3.0, 1e-6);
 }
 
 TEST_F(EndToEndTest, ReingestingAndReuploadingChangesAndSendsNothing) {
@@ -197,4 +197,30 @@ TEST(CommandLineTest, CheckAndCalendarFollowTheContract) {
     for (const char* command : {"", "check", "calendar", "map", "ingest", "upload", "stats", "report",
                                 "batch", "plugins", "mock-platform", "demo"})
         EXPECT_EQ(runCommand(gw + " " + command + " --help").exitCode, 0) << command;
+}
+
+TEST_F(EndToEndTest, ACrashAtAnyPointOfTheUploadLosesNothingAndSendsNothingTwice) {
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    for (const char* point : {"after-enqueue", "after-mark-inflight", "after-send"}) {
+        SCOPED_TRACE(point);
+        // Each round adds one new record, then crashes the upload at `point`, then recovers.
+        std::string csv = sampleCsv() + row("示范市新增运输有限公司" + std::string(point), "法人及非法人组织",
+                                            "914403001922038216", "周立", "", std::string("示交罚〔2026〕") + point,
+                                            "2026-11-20", "执法一大队");
+        creditgw::test::writeFile(dir.file("cf.csv"), csv);
+        ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+        auto before = platform->counters();
+        CommandResult crashed = runCommand("CREDITGW_FAULT_POINT=" + std::string(point) + " " +
+                                           CREDITGW_BINARY + " " + uploadArgs() + " --store " + dir.file("store.db"));
+        EXPECT_EQ(crashed.exitCode, 86) << crashed.output;
+        CommandResult recovered = gw(uploadArgs());
+        ASSERT_EQ(recovered.exitCode, 0) << recovered.output;
+        auto after = platform->counters();
+        EXPECT_EQ(after.duplicates, before.duplicates) << "a batch was sent twice";
+        EXPECT_EQ(after.batches, before.batches + 1);
+    }
+    auto counts = stats()->getObject("counts");
+    EXPECT_EQ(counts->getValue<int>("must_report"), 8);
+    EXPECT_EQ(counts->getValue<int>("accepted"), 6);
+    EXPECT_EQ(counts->getValue<int>("in_progress"), 0);
 }

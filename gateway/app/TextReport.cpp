@@ -14,8 +14,9 @@ std::string stateName(const std::string& state) {
     return state;
 }
 
+// The field's code and Chinese name, unless the message already starts with them.
 std::string fieldLabel(const ProblemRecord& p, const MappingCatalog& mappings) {
-    if (p.field.empty()) return "";
+    if (p.field.empty() || p.message.rfind(p.field, 0) == 0) return "";
     const KindDefinition* kind = mappings.kind(p.kind);
     std::string name = kind ? kind->fieldName(p.field) : std::string();
     return name.empty() ? p.field + "：" : p.field + "（" + name + "）：";

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "creditgw/CivilDate.h"
+#include "creditgw/FaultInjection.h"
 #include "creditgw/RetryPolicy.h"
 #include "creditgw/Sm2Signer.h"
 
@@ -182,6 +183,7 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
             batch.signerId = target.signerId;
             Status queued = _store->enqueueBatch(batch, ids);
             if (!queued) return queued;
+            faultPoint("after-enqueue");
             ++report.batches;
             report.records += ids.size();
         }
@@ -235,9 +237,11 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
             if (!resolved) {
                 Status marked = _store->markInflight(batch.id);
                 if (!marked) return marked;
+                faultPoint("after-mark-inflight");
                 UploadRequest request{target.endpoint, batch.id, batch.contentType, batch.payload,
                                       base64Encode(batch.signature), batch.signerId};
                 auto response = (*uploader)->post(request);
+                faultPoint("after-send");
                 outcome = response ? applyResponse(*_store, *plugin, batch, response->body, report)
                                    : response.status();
             }
