@@ -1,0 +1,74 @@
+#pragma once
+// A local stand-in for the 信用中国 双公示 upload interface (docs/mock-platform.md): HTTPS with
+// mutual TLS on 127.0.0.1, SM2-with-SM3 signature check, per-record checks of its own (written
+// independently of the gateway's mapping engine, as a real platform would be), idempotent
+// batches and JSON receipts. Used by the demo, the end-to-end tests and
+// `creditgw mock-platform`.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "creditgw/Status.h"
+
+namespace creditgw {
+
+struct MockPlatformConfig {
+    std::string host = "127.0.0.1";
+    unsigned short port = 0;  ///< 0 = pick a free port
+    std::string certFile, keyFile, caFile;  ///< server TLS; caFile verifies client certificates
+    bool requireClientCertificate = true;
+    std::string allowedClientCommonName = "creditgw-gateway";
+    std::string signerCertFile;  ///< gateway's SM2 signing certificate (verifies X-Signature)
+    std::string stateFile;       ///< optional: JSON file persisting processed batches across restarts
+    std::optional<std::string> clockOverride;  ///< fixed acceptedAt ("2026-11-22T10:00:00+08:00"), for tests
+    int failFirstRequests = 0;  ///< answer 503 (Retry-After: 1) to the first N POSTs, for retry tests
+};
+
+class MockPlatform {
+    /// Owns an HTTPS server and its worker threads. start() and stop() are for one controlling
+    /// thread; counters(), port(), endpoint() and setClockOverride() may be called from any
+    /// thread while requests are served. The destructor stops the server and waits for its
+    /// threads. Processing of POSTed batches is serialised (one lock), which keeps the 文书号
+    /// and record-key rules exact under concurrent uploads.
+public:
+    explicit MockPlatform(MockPlatformConfig config);
+    ~MockPlatform();
+    MockPlatform(const MockPlatform&) = delete;
+    MockPlatform& operator=(const MockPlatform&) = delete;
+
+    /// Loads the signing certificate and the state file, then listens. Binds a loopback address
+    /// only (InvalidArgument otherwise). Fails clearly: InvalidArgument for a missing setting,
+    /// NotFound for a missing file, Permanent for a key readable by others ("chmod 600"), a port
+    /// already in use or a TLS file OpenSSL cannot load; Corrupt for an unreadable state file.
+    /// Calling start() on a running platform is InvalidArgument.
+    Status start();
+    /// Stops accepting, aborts open connections and joins the worker threads. Idempotent.
+    void stop();
+    /// The bound port (the picked one when the config said 0); 0 before start().
+    unsigned short port() const;
+    /// "https://127.0.0.1:<port>/api"
+    std::string endpoint() const;
+
+    struct Counters {
+        std::size_t batches = 0;        ///< batches processed (first POST of each batchId)
+        std::size_t accepted = 0;       ///< records answered "accepted" in processed batches
+        std::size_t rejected = 0;       ///< records answered "rejected" in processed batches
+        std::size_t badSignatures = 0;  ///< POSTs refused with 401
+        std::size_t duplicates = 0;     ///< re-POSTs of a processed batchId (stored receipt returned)
+    };
+    Counters counters() const;
+
+    /// Changes (or with nullopt, clears) the fixed acceptedAt while running: lets a test show
+    /// that an identical record re-sent later keeps its first acceptedAt while an update
+    /// gets a new one, without sleeping.
+    void setClockOverride(std::optional<std::string> acceptedAt);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> _impl;
+};
+
+}  // namespace creditgw

@@ -1,0 +1,348 @@
+#include "creditgw/HttpsUploader.h"
+
+#include <Poco/DateTimeParser.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Timestamp.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <mutex>
+
+#include "creditgw/SecretFile.h"
+
+namespace creditgw {
+
+namespace {
+
+// A receipt for tens of thousands of records stays far below this; anything larger is not a
+// receipt, and reading it whole would break the flat-memory rule.
+constexpr std::size_t kMaxResponseBytes = 64u << 20;
+
+void initializeSslOnce() {
+    static std::once_flag once;
+    std::call_once(once, [] { Poco::Net::initializeSSL(); });
+}
+
+bool hasLineBreak(const std::string& text) {
+    return text.find_first_of("\r\n") != std::string::npos;
+}
+
+/// Where a request was when it failed: decides between "not sent" (Transient) and "maybe
+/// processed" (Unknown).
+enum class Phase { Sending, Receiving };
+
+struct Target {
+    std::string host;
+    unsigned short port = 0;
+    std::string basePath;  ///< without trailing '/'
+    std::string display;   ///< "https://127.0.0.1:8443/api" for messages
+};
+
+Result<Target> parseEndpoint(const std::string& endpoint) {
+    Poco::URI uri;
+    try {
+        uri = Poco::URI(endpoint);
+    } catch (const Poco::Exception& e) {
+        return Status::invalidArgument("endpoint \"" + endpoint + "\" is not a URL: " + e.displayText());
+    }
+    if (uri.getScheme() != "https" || uri.getHost().empty())
+        return Status::invalidArgument("endpoint \"" + endpoint +
+                                       "\" must be an https:// URL with a host, e.g. https://127.0.0.1:8443/api");
+    if (!uri.getQuery().empty() || !uri.getFragment().empty())
+        return Status::invalidArgument("endpoint \"" + endpoint + "\" must not carry a query or fragment");
+    Target target;
+    target.host = uri.getHost();
+    target.port = uri.getPort();
+    target.basePath = uri.getPath();
+    while (!target.basePath.empty() && target.basePath.back() == '/') target.basePath.pop_back();
+    target.display = endpoint;
+    return target;
+}
+
+/// TLS alerts that mean the peer refused our certificate (or we refused theirs): the request
+/// cannot have been processed, and sending again will not help.
+bool isCertificateRefusal(const std::string& text) {
+    static const std::array<const char*, 9> markers = {
+        "certificate verify failed", "certificate required", "bad certificate",
+        "unknown ca", "certificate unknown", "unsupported certificate", "certificate expired",
+        "certificate revoked", "access denied"};
+    return std::any_of(markers.begin(), markers.end(),
+                       [&](const char* m) { return text.find(m) != std::string::npos; });
+}
+
+bool isTlsFailure(const Poco::Exception& e) {
+    if (dynamic_cast<const Poco::Net::SSLConnectionUnexpectedlyClosedException*>(&e)) return false;
+    return dynamic_cast<const Poco::Net::SSLException*>(&e) != nullptr;
+}
+
+/// What the operator should look at, from OpenSSL's / Poco's wording of the failure.
+std::string tlsHint(const std::string& text) {
+    if (text.find("alert") != std::string::npos)
+        return "the platform refused our client certificate: check certFile/keyFile and that the "
+               "platform trusts the CA that issued it";
+    if (text.find("Unacceptable certificate from") != std::string::npos)
+        return "the platform's certificate does not name this host: use the host name (or IP) it "
+               "was issued for in the endpoint";
+    if (text.find("certificate verify failed") != std::string::npos)
+        return "the platform's certificate does not verify against caFile: configure the CA that "
+               "issued it";
+    return "check caFile, the endpoint host, and our client certificate";
+}
+
+Status classifyException(const Poco::Exception& e, Phase phase, const std::string& what) {
+    const std::string text = e.displayText();
+    if (isCertificateRefusal(text) || (phase == Phase::Sending && isTlsFailure(e)))
+        return Status::permanent(what + ": TLS failed: " + text + "; " + tlsHint(text));
+    if (phase == Phase::Sending)
+        return Status::transient(what + ": not sent: " + text);
+    return Status::unknown(what + ": connection lost after the request was sent (" + text +
+                           "): the platform may have processed it; query the receipt before "
+                           "sending again");
+}
+
+/// A failure while sending. Under TLS 1.3 the server judges our client certificate only after
+/// the handshake already looks complete to us: its refusal (an alert, then a reset) makes our
+/// write fail with a bare "connection reset". The alert is still in the receive buffer, so one
+/// short read turns that into the real reason: a certificate problem is Permanent, not a blip
+/// to retry until the batch is dead.
+Status sendFailure(Poco::Net::HTTPSClientSession& session, const Poco::Exception& error, const std::string& what) {
+    if (!isTlsFailure(error)) {
+        try {
+            Poco::Net::StreamSocket& socket = session.socket();
+            if (socket.impl()->initialized() &&
+                socket.poll(Poco::Timespan(0, 100000), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR)) {
+                socket.setReceiveTimeout(Poco::Timespan(0, 200000));
+                std::array<char, 512> buffer;
+                socket.receiveBytes(buffer.data(), static_cast<int>(buffer.size()));
+            }
+        } catch (const Poco::Exception& alert) {
+            if (isCertificateRefusal(alert.displayText())) return classifyException(alert, Phase::Sending, what);
+            // Anything else read here says no more than the original error, which we report.
+        }
+    }
+    return classifyException(error, Phase::Sending, what);
+}
+
+/// The platform's explanation for a 4xx/5xx: its {"error": …} text, else the start of the body.
+std::string platformErrorText(const std::string& body) {
+    try {
+        Poco::JSON::Parser parser;
+        auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+        if (object && object->has("error")) return object->getValue<std::string>("error");
+    } catch (const Poco::Exception&) {
+        // Not JSON: fall through to the raw text, which is still the best explanation we have.
+    } catch (const std::exception&) {
+    }
+    std::string text = body.substr(0, 300);
+    std::replace_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    return text.empty() ? "(empty body)" : text;
+}
+
+Result<UploadResponse> classifyResponse(UploadResponse response, const std::string& what,
+                                        bool notFoundIsNotFound) {
+    const int status = response.httpStatus;
+    if (status >= 200 && status < 300) return response;
+    std::string message = what + ": HTTP " + std::to_string(status) + ": " + platformErrorText(response.body);
+    if (status == 429 || status >= 500) {
+        if (response.retryAfter) message += "; Retry-After: " + std::to_string(response.retryAfter->count()) + "s";
+        return Status::transient(message);
+    }
+    if (status == 404 && notFoundIsNotFound) return Status::notFound(message);
+    return Status::permanent(message);
+}
+
+/// Reads the response body with the size limit. False when the stream broke or overflowed.
+bool readBody(std::istream& in, std::string& body, std::string& problem) {
+    std::array<char, 16384> buffer;
+    while (in) {
+        in.read(buffer.data(), buffer.size());
+        body.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+        if (body.size() > kMaxResponseBytes) {
+            problem = "response larger than " + std::to_string(kMaxResponseBytes) + " bytes";
+            return false;
+        }
+    }
+    if (in.bad()) {
+        problem = "response body cut off after " + std::to_string(body.size()) + " bytes";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::chrono::seconds> parseRetryAfter(const std::string& value) {
+    std::string trimmed = value;
+    trimmed.erase(0, trimmed.find_first_not_of(" \t"));
+    trimmed.erase(trimmed.find_last_not_of(" \t") + 1);
+    if (trimmed.empty()) return std::nullopt;
+    if (std::all_of(trimmed.begin(), trimmed.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (trimmed.size() > 9) return std::chrono::seconds(999999999);
+        return std::chrono::seconds(std::stoll(trimmed));
+    }
+    Poco::DateTime when;
+    int tzd = 0;
+    if (!Poco::DateTimeParser::tryParse(trimmed, when, tzd)) return std::nullopt;
+    when.makeUTC(tzd);
+    const auto delta = (when.timestamp() - Poco::Timestamp()) / Poco::Timestamp::resolution();
+    return std::chrono::seconds(std::max<Poco::Timestamp::TimeDiff>(delta, 0));
+}
+
+struct HttpsUploader::Impl {
+    Poco::Net::Context::Ptr context;
+    std::chrono::seconds timeout;
+
+    /// Sends one request and reads the whole answer. Failures are classified by `Phase`.
+    Result<UploadResponse> exchange(const Target& target, Poco::Net::HTTPRequest& request,
+                                    const std::string* body, const std::string& what) const;
+};
+
+HttpsUploader::HttpsUploader(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
+HttpsUploader::~HttpsUploader() = default;
+
+Result<std::unique_ptr<HttpsUploader>> HttpsUploader::create(const TlsClientConfig& config) {
+    namespace fs = std::filesystem;
+    if (config.caFile.empty())
+        return Status::invalidArgument("TLS client: caFile is empty; name the CA file that signed the platform's certificate");
+    std::error_code ec;
+    if (!fs::is_regular_file(config.caFile, ec))
+        return Status::notFound("TLS client: CA file " + config.caFile + " does not exist or is not a file");
+    if (config.certFile.empty() != config.keyFile.empty())
+        return Status::invalidArgument("TLS client: certFile and keyFile go together; give both for mutual TLS or neither");
+    if (!config.certFile.empty()) {
+        if (!fs::is_regular_file(config.certFile, ec))
+            return Status::notFound("TLS client: certificate file " + config.certFile + " does not exist or is not a file");
+        if (Status s = checkSecretFilePermissions(config.keyFile); !s) return s;
+    }
+    if (config.timeout.count() <= 0)
+        return Status::invalidArgument("TLS client: timeout must be positive (seconds)");
+
+    initializeSslOnce();
+    Poco::Net::Context::Params params;
+    params.caLocation = config.caFile;
+    params.certificateFile = config.certFile;
+    params.privateKeyFile = config.keyFile;
+    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+    params.loadDefaultCAs = false;
+    params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
+    auto impl = std::make_unique<Impl>();
+    try {
+        impl->context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+        impl->context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    } catch (const Poco::Exception& e) {
+        return Status::permanent("TLS client: cannot load CA " + config.caFile +
+                                 (config.certFile.empty() ? "" : ", certificate " + config.certFile + " or its key") +
+                                 ": " + e.displayText());
+    }
+    impl->timeout = config.timeout;
+    return std::unique_ptr<HttpsUploader>(new HttpsUploader(std::move(impl)));
+}
+
+Result<UploadResponse> HttpsUploader::Impl::exchange(const Target& target, Poco::Net::HTTPRequest& request,
+                                                     const std::string* body, const std::string& what) const {
+    Poco::Net::HTTPSClientSession session(target.host, target.port, context);  // connects lazily
+    Phase phase = Phase::Sending;
+    try {
+        session.setTimeout(Poco::Timespan(static_cast<long>(timeout.count()), 0));
+        session.setKeepAlive(false);
+        request.setKeepAlive(false);
+        request.set("User-Agent", std::string("creditgw/") + CREDITGW_VERSION);
+        std::ostream& out = session.sendRequest(request);
+        if (body) out.write(body->data(), static_cast<std::streamsize>(body->size()));
+        out.flush();
+        if (const Poco::Exception* e = session.networkException()) return sendFailure(session, *e, what);
+        if (!out) return Status::transient(what + ": not sent: writing the request failed");
+
+        phase = Phase::Receiving;
+        Poco::Net::HTTPResponse httpResponse;
+        std::istream& in = session.receiveResponse(httpResponse);
+        UploadResponse response;
+        response.httpStatus = static_cast<int>(httpResponse.getStatus());
+        if (httpResponse.has("Retry-After")) response.retryAfter = parseRetryAfter(httpResponse.get("Retry-After"));
+        std::string problem;
+        if (!readBody(in, response.body, problem)) {
+            if (const Poco::Exception* e = session.networkException()) return classifyException(*e, phase, what);
+            return Status::unknown(what + ": HTTP " + std::to_string(response.httpStatus) + " but " + problem +
+                                   "; query the receipt before sending again");
+        }
+        return response;
+    } catch (const Poco::Exception& e) {
+        if (phase == Phase::Sending) return sendFailure(session, e, what);
+        return classifyException(e, phase, what);
+    } catch (const std::exception& e) {
+        if (phase == Phase::Sending) return Status::transient(what + ": not sent: " + e.what());
+        return Status::unknown(what + ": failed after the request was sent (" + e.what() +
+                               "); query the receipt before sending again");
+    }
+}
+
+Result<UploadResponse> HttpsUploader::post(const UploadRequest& request) {
+    auto target = parseEndpoint(request.endpoint);
+    if (!target) return target.status();
+    if (request.batchId.empty()) return Status::invalidArgument("upload: batchId is empty");
+    if (request.signatureBase64.empty() || request.signerId.empty())
+        return Status::invalidArgument("upload of batch " + request.batchId +
+                                       ": signature or signer ID is empty; every batch must be signed");
+    if (hasLineBreak(request.batchId) || hasLineBreak(request.contentType) ||
+        hasLineBreak(request.signatureBase64) || hasLineBreak(request.signerId))
+        return Status::invalidArgument("upload of batch " + request.batchId +
+                                       ": a header value contains a line break");
+
+    Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_POST, target->basePath + "/batches",
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+    httpRequest.setContentType(request.contentType.empty() ? "application/json; charset=utf-8" : request.contentType);
+    httpRequest.setContentLength(static_cast<std::streamsize>(request.body.size()));
+    httpRequest.set("X-Batch-Id", request.batchId);
+    httpRequest.set("X-Signature-Algorithm", "SM2-with-SM3");
+    httpRequest.set("X-Signer-Id", request.signerId);
+    httpRequest.set("X-Signature", request.signatureBase64);
+    const std::string what = "POST " + target->display + "/batches (batch " + request.batchId + ")";
+    auto response = _impl->exchange(*target, httpRequest, &request.body, what);
+    if (!response) return response;
+    return classifyResponse(std::move(*response), what, false);
+}
+
+Result<UploadResponse> HttpsUploader::queryReceipt(const std::string& endpoint, const std::string& batchId) {
+    auto target = parseEndpoint(endpoint);
+    if (!target) return target.status();
+    if (batchId.empty()) return Status::invalidArgument("receipt query: batchId is empty");
+    std::string encoded;
+    Poco::URI::encode(batchId, "/?#%;+&=", encoded);
+    Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_GET,
+                                       target->basePath + "/batches/" + encoded + "/receipt",
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+    const std::string what = "GET " + target->display + "/batches/" + encoded + "/receipt";
+    auto response = _impl->exchange(*target, httpRequest, nullptr, what);
+    if (!response) {
+        // A GET changes nothing on the platform: a broken answer is simply worth asking again.
+        if (response.status().code() == StatusCode::Unknown) return Status::transient(response.status().message());
+        return response;
+    }
+    return classifyResponse(std::move(*response), what, true);
+}
+
+std::optional<std::chrono::seconds> HttpsUploader::retryAfterOf(const Status& status) {
+    // The uploader appends the marker last; the platform's own text comes before it.
+    static const std::string marker = "Retry-After: ";
+    const std::string& message = status.message();
+    const auto at = message.rfind(marker);
+    if (at == std::string::npos) return std::nullopt;
+    std::size_t end = at + marker.size();
+    while (end < message.size() && message[end] >= '0' && message[end] <= '9') ++end;
+    const std::size_t digits = end - at - marker.size();
+    if (digits == 0 || digits > 12 || end >= message.size() || message[end] != 's') return std::nullopt;
+    return std::chrono::seconds(std::stoll(message.substr(at + marker.size(), digits)));
+}
+
+}  // namespace creditgw

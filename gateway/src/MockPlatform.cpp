@@ -1,0 +1,685 @@
+#include "creditgw/MockPlatform.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/IPAddress.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/X509Certificate.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/URI.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "creditgw/CivilDate.h"
+#include "creditgw/CodeChecks.h"
+#include "creditgw/Json.h"
+#include "creditgw/MockPlatformRules.h"
+#include "creditgw/SecretFile.h"
+#include "creditgw/Sm2Signer.h"
+
+namespace creditgw {
+
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+constexpr std::size_t kMaxBodyBytes = 64u << 20;
+constexpr const char* kBasePath = "api";
+constexpr const char* kSignatureAlgorithm = "SM2-with-SM3";
+
+/// One record of a POSTed package, as the platform read it.
+struct IncomingRecord {
+    std::string key;
+    std::map<std::string, std::string> fields;
+};
+
+struct IncomingBatch {
+    std::string batchId;
+    std::string kind;
+    std::vector<IncomingRecord> records;
+};
+
+struct StoredBatch {
+    std::string bodySm3;  ///< tells a true re-send from a different body under the same batchId
+    std::string receipt;  ///< the exact bytes answered the first time
+};
+
+struct StoredRecord {
+    std::string kind;
+    std::string digest;  ///< of the fields: identical re-send vs. update
+    std::string acceptedAt;
+    std::string documentNumber;
+};
+
+std::string errorJson(const std::string& message) {
+    std::string out = "{\"error\":";
+    appendJsonString(out, message);
+    out += "}";
+    return out;
+}
+
+void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& body) {
+    response.setStatusAndReason(status);
+    response.setContentType("application/json; charset=utf-8");
+    response.setContentLength(static_cast<std::streamsize>(body.size()));
+    response.send().write(body.data(), static_cast<std::streamsize>(body.size()));
+}
+
+/// Replaces anything shaped like a 身份证号 (15 digits, or 17 digits and a check character)
+/// by its masked form, so record keys and messages can be logged (domain.md §4.3). Digit-only
+/// USCCs are masked too: harmless, and simpler than telling them apart.
+std::string maskIdNumbers(const std::string& text) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t j = i;
+        while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+        std::size_t run = j - i;
+        if (run == 17 && j < text.size() && (text[j] == 'X' || text[j] == 'x')) {
+            ++run;
+            ++j;
+        }
+        if (run == 15 || run == 18) out += maskIdNumber(std::string_view(text).substr(i, run));
+        else out.append(text, i, j - i);
+        if (j == i) out += text[j++];
+        i = j;
+    }
+    return out;
+}
+
+/// Canonical digest of a record's content: fields sorted by code (std::map), NUL-separated.
+std::string recordDigest(const std::string& kind, const std::map<std::string, std::string>& fields) {
+    std::string canonical = kind;
+    for (const auto& [code, value] : fields) {
+        canonical += '\0';
+        canonical += code;
+        canonical += '\0';
+        canonical += value;
+    }
+    return sm3Hex(canonical);
+}
+
+Result<std::string> readLimited(std::istream& in, std::size_t limit) {
+    std::string body;
+    std::array<char, 16384> buffer;
+    while (in) {
+        in.read(buffer.data(), buffer.size());
+        body.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+        if (body.size() > limit) return Status::invalidArgument("body larger than " + std::to_string(limit) + " bytes");
+    }
+    if (in.bad()) return Status::transient("request body cut off after " + std::to_string(body.size()) + " bytes");
+    return body;
+}
+
+/// The decoded segments of a request target's path. Split before decoding, so a batchId
+/// holding an encoded '/' stays one segment (Poco::URI decodes first).
+std::vector<std::string> pathSegments(const std::string& target) {
+    const std::string path = target.substr(0, target.find_first_of("?#"));
+    std::vector<std::string> segments;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        if (end > start) {
+            std::string decoded;
+            Poco::URI::decode(path.substr(start, end - start), decoded);
+            segments.push_back(std::move(decoded));
+        }
+        start = end + 1;
+    }
+    return segments;
+}
+
+Result<IncomingRecord> parseRecord(const Poco::Dynamic::Var& item, std::size_t index) {
+    const std::string where = "records[" + std::to_string(index) + "]";
+    if (item.type() != typeid(Poco::JSON::Object::Ptr)) return Status::invalidArgument(where + " is not an object");
+    auto object = item.extract<Poco::JSON::Object::Ptr>();
+    IncomingRecord record;
+    auto key = object->get("key");
+    if (!key.isString() || key.extract<std::string>().empty())
+        return Status::invalidArgument(where + ".key is missing or not a non-empty string");
+    record.key = key.extract<std::string>();
+    auto fields = object->getObject("fields");
+    if (!fields) return Status::invalidArgument(where + ".fields is missing or not an object");
+    for (const auto& [code, value] : *fields) {
+        if (value.isEmpty()) { record.fields[code] = ""; continue; }
+        if (!value.isString()) return Status::invalidArgument(where + ".fields." + code + " is not a string");
+        record.fields[code] = value.extract<std::string>();
+    }
+    return record;
+}
+
+/// The package checks that make a whole POST a 400: JSON shape, batchId, kind, count.
+Result<IncomingBatch> parseBatch(const std::string& body, const std::string& headerBatchId) {
+    Poco::JSON::Object::Ptr root;
+    try {
+        Poco::JSON::Parser parser;
+        auto parsed = parser.parse(body);
+        if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
+            return Status::invalidArgument("body is not a JSON object");
+        root = parsed.extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception& e) {
+        return Status::invalidArgument("malformed JSON: " + e.displayText());
+    }
+    auto package = root->getObject("package");
+    auto records = root->getArray("records");
+    if (!package || !records) return Status::invalidArgument("body needs a \"package\" object and a \"records\" array");
+    IncomingBatch batch;
+    batch.batchId = package->optValue<std::string>("batchId", "");
+    if (batch.batchId.empty() || batch.batchId != headerBatchId)
+        return Status::invalidArgument("package.batchId \"" + batch.batchId + "\" differs from X-Batch-Id \"" +
+                                       headerBatchId + "\"");
+    if (package->optValue<std::string>("target", "") != "creditchina")
+        return Status::invalidArgument("package.target must be \"creditchina\"");
+    batch.kind = package->optValue<std::string>("kind", "");
+    if (batch.kind != "xk" && batch.kind != "cf")
+        return Status::invalidArgument("package.kind \"" + batch.kind + "\" is not accepted here; accepted: xk, cf");
+    auto count = package->get("count");
+    if (!count.isInteger()) return Status::invalidArgument("package.count is missing or not an integer");
+    if (count.convert<Poco::Int64>() != static_cast<Poco::Int64>(records->size()))
+        return Status::invalidArgument("count mismatch: package.count is " + count.convert<std::string>() +
+                                       " but records holds " + std::to_string(records->size()));
+    for (std::size_t i = 0; i < records->size(); ++i) {
+        auto record = parseRecord(records->get(static_cast<unsigned>(i)), i);
+        if (!record) return record.status();
+        batch.records.push_back(std::move(*record));
+    }
+    return batch;
+}
+
+}  // namespace
+
+struct MockPlatform::Impl {
+    MockPlatformConfig config;
+    Poco::Logger& log = Poco::Logger::get("mock");
+    std::unique_ptr<Poco::ThreadPool> pool;       // outlives the server: its threads run handlers
+    std::unique_ptr<Poco::Net::HTTPServer> server;
+    unsigned short boundPort = 0;
+
+    mutable std::mutex mutex;  // guards everything below
+    Counters counters;
+    int failuresLeft = 0;
+    std::optional<std::string> clock;
+    std::map<std::string, StoredBatch> batches;
+    std::map<std::string, StoredRecord> records;
+    std::map<std::string, std::string> documentOwners;  // kind + '\x1f' + 文书号 → record key
+    std::map<std::string, std::shared_ptr<const Sm2Verifier>> verifiers;  // by signer ID
+
+    explicit Impl(MockPlatformConfig c) : config(std::move(c)), clock(config.clockOverride) {}
+
+    Status checkConfig() const;
+    Status loadState();
+    Status saveState() const;
+    Result<std::shared_ptr<const Sm2Verifier>> verifierFor(const std::string& signerId);
+
+    void handle(HTTPServerRequest& request, HTTPServerResponse& response);
+    Status authorizeClient(HTTPServerRequest& request) const;
+    void handlePost(HTTPServerRequest& request, HTTPServerResponse& response);
+    void handleReceipt(const std::string& batchId, HTTPServerResponse& response);
+    Status verifySignature(const HTTPServerRequest& request, const std::string& body);
+    /// Judges the records and stores the outcome; returns the receipt. Call with `mutex` held.
+    std::string process(const IncomingBatch& batch);
+    void appendVerdict(std::string& receipt, const std::string& kind, const IncomingRecord& record,
+                       const std::string& acceptedAt, std::size_t& accepted);
+};
+
+namespace {
+
+class MockRequestHandler : public Poco::Net::HTTPRequestHandler {
+public:
+    explicit MockRequestHandler(MockPlatform::Impl& impl) : _impl(impl) {}
+
+    void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+        // The thread boundary: nothing may escape into Poco's worker, which would only drop it.
+        try {
+            _impl.handle(request, response);
+            return;
+        } catch (const Poco::Exception& e) {
+            _impl.log.error("mock: %s %s failed: %s", request.getMethod(), maskIdNumbers(request.getURI()),
+                            maskIdNumbers(e.displayText()));
+        } catch (const std::exception& e) {
+            _impl.log.error("mock: %s %s failed: %s", request.getMethod(), maskIdNumbers(request.getURI()),
+                            maskIdNumbers(e.what()));
+        }
+        if (!response.sent()) sendJson(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, errorJson("internal error"));
+    }
+
+private:
+    MockPlatform::Impl& _impl;
+};
+
+class MockRequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+    explicit MockRequestHandlerFactory(MockPlatform::Impl& impl) : _impl(impl) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+        return new MockRequestHandler(_impl);
+    }
+
+private:
+    MockPlatform::Impl& _impl;
+};
+
+}  // namespace
+
+// ---- configuration and state ----------------------------------------------------------------
+
+Status MockPlatform::Impl::checkConfig() const {
+    Poco::Net::IPAddress address;
+    if (!Poco::Net::IPAddress::tryParse(config.host, address) || !address.isLoopback())
+        return Status::invalidArgument("mock platform: host \"" + config.host +
+                                       "\" is not a loopback address; the mock binds 127.0.0.1 (or ::1) only");
+    auto needFile = [](const std::string& path, const char* setting) -> Status {
+        if (path.empty()) return Status::invalidArgument(std::string("mock platform: ") + setting + " is not set");
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec))
+            return Status::notFound(std::string("mock platform: ") + setting + " " + path + " does not exist");
+        return Status::ok();
+    };
+    if (Status s = needFile(config.certFile, "certFile"); !s) return s;
+    if (Status s = needFile(config.keyFile, "keyFile"); !s) return s;
+    if (Status s = needFile(config.signerCertFile, "signerCertFile"); !s) return s;
+    if (config.requireClientCertificate) {
+        if (Status s = needFile(config.caFile, "caFile (needed to verify client certificates)"); !s) return s;
+        if (config.allowedClientCommonName.empty())
+            return Status::invalidArgument("mock platform: allowedClientCommonName is empty while client certificates are required");
+    }
+    return checkSecretFilePermissions(config.keyFile);
+}
+
+Status MockPlatform::Impl::loadState() {
+    std::error_code ec;
+    if (config.stateFile.empty() || !std::filesystem::exists(config.stateFile, ec)) return Status::ok();
+    const std::string what = "mock platform: state file " + config.stateFile;
+    try {
+        std::ifstream in(config.stateFile, std::ios::binary);
+        if (!in) return Status::permanent(what + " cannot be opened");
+        Poco::JSON::Parser parser;
+        auto root = parser.parse(in).extract<Poco::JSON::Object::Ptr>();
+        auto storedBatches = root->getObject("batches");
+        auto storedRecords = root->getObject("records");
+        if (!storedBatches || !storedRecords) return Status::corrupt(what + " lacks \"batches\" or \"records\"; move it away to start empty");
+        for (const auto& [id, value] : *storedBatches) {
+            auto b = value.extract<Poco::JSON::Object::Ptr>();
+            batches[id] = {b->getValue<std::string>("bodySm3"), b->getValue<std::string>("receipt")};
+        }
+        for (const auto& [key, value] : *storedRecords) {
+            auto r = value.extract<Poco::JSON::Object::Ptr>();
+            StoredRecord record{r->getValue<std::string>("kind"), r->getValue<std::string>("digest"),
+                                r->getValue<std::string>("acceptedAt"), r->getValue<std::string>("documentNumber")};
+            documentOwners[record.kind + '\x1f' + record.documentNumber] = key;
+            records[key] = std::move(record);
+        }
+    } catch (const Poco::Exception& e) {
+        return Status::corrupt(what + " is unreadable (" + e.displayText() + "); move it away to start empty");
+    }
+    log.information("mock: loaded %z batches and %z records from %s", batches.size(), records.size(), config.stateFile);
+    return Status::ok();
+}
+
+Status MockPlatform::Impl::saveState() const {
+    // The whole state, rewritten and renamed into place: a crash leaves the old file or the new.
+    std::string out = "{\"version\":1,\"batches\":{";
+    bool first = true;
+    for (const auto& [id, batch] : batches) {
+        if (!first) out += ',';
+        first = false;
+        appendJsonString(out, id);
+        out += ":{\"bodySm3\":" + jsonString(batch.bodySm3) + ",\"receipt\":" + jsonString(batch.receipt) + "}";
+    }
+    out += "},\"records\":{";
+    first = true;
+    for (const auto& [key, record] : records) {
+        if (!first) out += ',';
+        first = false;
+        appendJsonString(out, key);
+        out += ":{\"kind\":" + jsonString(record.kind) + ",\"digest\":" + jsonString(record.digest) +
+               ",\"acceptedAt\":" + jsonString(record.acceptedAt) +
+               ",\"documentNumber\":" + jsonString(record.documentNumber) + "}";
+    }
+    out += "}}\n";
+    const std::string temporary = config.stateFile + ".tmp";
+    {
+        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+        file.write(out.data(), static_cast<std::streamsize>(out.size()));
+        file.close();
+        if (!file) return Status::transient("cannot write " + temporary);
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, config.stateFile, ec);
+    if (ec) return Status::transient("cannot rename " + temporary + " to " + config.stateFile + ": " + ec.message());
+    return Status::ok();
+}
+
+Result<std::shared_ptr<const Sm2Verifier>> MockPlatform::Impl::verifierFor(const std::string& signerId) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = verifiers.find(signerId);
+    if (it != verifiers.end()) return it->second;
+    auto verifier = Sm2Verifier::fromPemFile(config.signerCertFile, signerId);
+    if (!verifier) return verifier.status();
+    auto shared = std::make_shared<const Sm2Verifier>(std::move(*verifier));
+    verifiers.emplace(signerId, shared);
+    return shared;
+}
+
+// ---- request handling -----------------------------------------------------------------------
+
+void MockPlatform::Impl::handle(HTTPServerRequest& request, HTTPServerResponse& response) {
+    if (config.requireClientCertificate) {
+        if (Status s = authorizeClient(request); !s) {
+            log.warning("mock: refused client: %s", s.message());
+            sendJson(response, HTTPResponse::HTTP_FORBIDDEN, errorJson(s.message()));
+            return;
+        }
+    }
+    const std::vector<std::string> segments = pathSegments(request.getURI());
+    const bool batches = segments.size() >= 2 && segments[0] == kBasePath && segments[1] == "batches";
+    const std::string& method = request.getMethod();
+    if (batches && segments.size() == 2) {
+        if (method == "POST") return handlePost(request, response);
+        response.set("Allow", "POST");
+        return sendJson(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, errorJson("use POST to upload a batch"));
+    }
+    if (batches && segments.size() == 4 && segments[3] == "receipt") {
+        if (method == "GET") return handleReceipt(segments[2], response);
+        response.set("Allow", "GET");
+        return sendJson(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, errorJson("use GET to query a receipt"));
+    }
+    sendJson(response, HTTPResponse::HTTP_NOT_FOUND,
+             errorJson("no such resource; use POST /api/batches or GET /api/batches/<batchId>/receipt"));
+}
+
+Status MockPlatform::Impl::authorizeClient(HTTPServerRequest& request) const {
+    // The TLS layer already verified the chain against caFile; here the platform decides who
+    // may talk to it, by the certificate's CN (Poco's own name check compares it with the
+    // client's IP address, which is meaningless for a client certificate; platform-notes.md).
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+    if (!impl) return Status::permanent("cannot inspect the connection of this request");
+    Poco::Net::SecureStreamSocket socket(impl->socket());
+    if (!socket.havePeerCertificate()) return Status::permanent("no client certificate presented");
+    const std::string commonName = socket.peerCertificate().commonName();
+    if (commonName != config.allowedClientCommonName)
+        return Status::permanent("client certificate CN \"" + commonName + "\" is not allowed; this platform accepts \"" +
+                                 config.allowedClientCommonName + "\"");
+    return Status::ok();
+}
+
+Status MockPlatform::Impl::verifySignature(const HTTPServerRequest& request, const std::string& body) {
+    const std::string algorithm = request.get("X-Signature-Algorithm", "");
+    if (algorithm != kSignatureAlgorithm)
+        return Status::permanent("signature: X-Signature-Algorithm \"" + algorithm + "\" is not supported; expected " +
+                                 kSignatureAlgorithm);
+    const std::string signerId = request.get("X-Signer-Id", "");
+    if (signerId.empty()) return Status::permanent("signature: X-Signer-Id header missing");
+    const std::string encoded = request.get("X-Signature", "");
+    if (encoded.empty()) return Status::permanent("signature: X-Signature header missing");
+    auto signature = base64Decode(encoded);
+    if (!signature) return Status::permanent("signature: X-Signature is not base64: " + signature.status().message());
+    auto verifier = verifierFor(signerId);
+    if (!verifier) return Status::permanent("signature: cannot load the registered signing certificate: " +
+                                            verifier.status().message());
+    if (Status s = (*verifier)->verify(body, *signature); !s)
+        return Status::permanent("signature: does not verify over the body with the registered signing certificate "
+                                 "(signer ID " + signerId + "): " + s.message());
+    return Status::ok();
+}
+
+void MockPlatform::Impl::handlePost(HTTPServerRequest& request, HTTPServerResponse& response) {
+    auto body = readLimited(request.stream(), kMaxBodyBytes);
+    if (!body) {
+        if (body.status().code() == StatusCode::InvalidArgument)
+            return sendJson(response, HTTPResponse::HTTP_REQUESTENTITYTOOLARGE, errorJson(body.status().message()));
+        return;  // the client went away; there is no one to answer
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (failuresLeft > 0) {
+            --failuresLeft;
+            response.set("Retry-After", "1");
+            return sendJson(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                            errorJson("platform busy (simulated); retry after 1 s"));
+        }
+    }
+    const std::string headerBatchId = request.get("X-Batch-Id", "");
+    if (Status s = verifySignature(request, *body); !s) {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            ++counters.badSignatures;
+        }
+        log.warning("mock: batch %s refused: %s", maskIdNumbers(headerBatchId), maskIdNumbers(s.message()));
+        return sendJson(response, HTTPResponse::HTTP_UNAUTHORIZED, errorJson(s.message()));
+    }
+    auto batch = parseBatch(*body, headerBatchId);
+    if (!batch) {
+        log.warning("mock: batch %s refused: %s", maskIdNumbers(headerBatchId),
+                    maskIdNumbers(batch.status().message()));
+        return sendJson(response, HTTPResponse::HTTP_BAD_REQUEST, errorJson(batch.status().message()));
+    }
+    const std::string bodySm3 = sm3Hex(*body);
+    std::string receipt;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        auto stored = batches.find(batch->batchId);
+        if (stored != batches.end() && stored->second.bodySm3 != bodySm3) {
+            log.warning("mock: batch %s re-sent with a different body", maskIdNumbers(batch->batchId));
+            return sendJson(response, HTTPResponse::HTTP_CONFLICT,
+                            errorJson("batch " + batch->batchId + " was already processed with a different body; "
+                                      "a changed batch needs a new batchId"));
+        }
+        if (stored != batches.end()) {
+            ++counters.duplicates;
+            receipt = stored->second.receipt;
+            log.information("mock: batch %s re-sent; stored receipt returned", maskIdNumbers(batch->batchId));
+        } else {
+            receipt = process(*batch);
+            batches[batch->batchId] = {bodySm3, receipt};
+            if (!config.stateFile.empty())
+                if (Status s = saveState(); !s) log.error("mock: state not saved: %s", s.message());
+        }
+    }
+    sendJson(response, HTTPResponse::HTTP_OK, receipt);
+}
+
+std::string MockPlatform::Impl::process(const IncomingBatch& batch) {
+    const std::string acceptedAt = clock ? *clock : shanghaiTimestamp(std::chrono::system_clock::now());
+    std::string receipt = "{\"batchId\":" + jsonString(batch.batchId) + ",\"acceptedAt\":" + jsonString(acceptedAt) +
+                          ",\"records\":[";
+    std::size_t accepted = 0;
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        if (i > 0) receipt += ',';
+        appendVerdict(receipt, batch.kind, batch.records[i], acceptedAt, accepted);
+    }
+    receipt += "]}";
+    const std::size_t rejected = batch.records.size() - accepted;
+    ++counters.batches;
+    counters.accepted += accepted;
+    counters.rejected += rejected;
+    log.information("mock: batch %s (%s, %z records): %z accepted, %z rejected", maskIdNumbers(batch.batchId),
+                    batch.kind, batch.records.size(), accepted, rejected);
+    return receipt;
+}
+
+void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& kind, const IncomingRecord& record,
+                                       const std::string& acceptedAt, std::size_t& accepted) {
+    receipt += "{\"key\":" + jsonString(record.key);
+    auto rejection = checkMockRecord(kind, record.fields);
+    const auto wshField = record.fields.find(documentNumberField(kind));
+    const std::string documentNumber = wshField == record.fields.end() ? "" : wshField->second;
+    const std::string documentKey = kind + '\x1f' + documentNumber;
+    if (!rejection) {
+        auto owner = documentOwners.find(documentKey);
+        if (owner != documentOwners.end() && owner->second != record.key)
+            rejection = mockRejection("E302", documentNumberField(kind));
+    }
+    if (rejection) {
+        receipt += ",\"status\":\"rejected\",\"code\":" + jsonString(rejection->code) +
+                   ",\"reason\":" + jsonString(rejection->reason) + "}";
+        log.information("mock: record %s rejected %s %s", maskIdNumbers(record.key), rejection->code, rejection->field);
+        return;
+    }
+    ++accepted;
+    const std::string digest = recordDigest(kind, record.fields);
+    auto existing = records.find(record.key);
+    if (existing != records.end() && existing->second.digest == digest) {
+        // An identical re-send under a new batchId: still accepted, at its first time.
+        if (existing->second.acceptedAt != acceptedAt)
+            receipt += ",\"acceptedAt\":" + jsonString(existing->second.acceptedAt);
+        receipt += ",\"status\":\"accepted\"}";
+        return;
+    }
+    if (existing != records.end()) {
+        auto previous = documentOwners.find(existing->second.kind + '\x1f' + existing->second.documentNumber);
+        if (previous != documentOwners.end() && previous->second == record.key) documentOwners.erase(previous);
+    }
+    records[record.key] = {kind, digest, acceptedAt, documentNumber};
+    documentOwners[documentKey] = record.key;
+    receipt += ",\"status\":\"accepted\"}";
+}
+
+void MockPlatform::Impl::handleReceipt(const std::string& batchId, HTTPServerResponse& response) {
+    std::string receipt;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        auto stored = batches.find(batchId);
+        if (stored != batches.end()) receipt = stored->second.receipt;
+    }
+    if (receipt.empty())
+        return sendJson(response, HTTPResponse::HTTP_NOT_FOUND, errorJson("unknown batch " + batchId));
+    sendJson(response, HTTPResponse::HTTP_OK, receipt);
+}
+
+// ---- lifecycle ------------------------------------------------------------------------------
+
+MockPlatform::MockPlatform(MockPlatformConfig config) : _impl(std::make_unique<Impl>(std::move(config))) {}
+
+MockPlatform::~MockPlatform() { stop(); }
+
+Status MockPlatform::start() {
+    Impl& impl = *_impl;
+    if (impl.server) return Status::invalidArgument("mock platform: already running on port " + std::to_string(impl.boundPort));
+    if (Status s = impl.checkConfig(); !s) return s;
+    if (auto verifier = impl.verifierFor(kDefaultSm2SignerId); !verifier)
+        return Status::invalidArgument("mock platform: signerCertFile: " + verifier.status().message());
+    if (Status s = impl.loadState(); !s) return s;
+
+    static std::once_flag sslOnce;
+    std::call_once(sslOnce, [] { Poco::Net::initializeSSL(); });
+    const std::string address = impl.config.host + ":" + std::to_string(impl.config.port);
+    try {
+        Poco::Net::Context::Params params;
+        params.certificateFile = impl.config.certFile;
+        params.privateKeyFile = impl.config.keyFile;
+        params.caLocation = impl.config.requireClientCertificate ? impl.config.caFile : "";
+        params.verificationMode = impl.config.requireClientCertificate ? Poco::Net::Context::VERIFY_STRICT
+                                                                         : Poco::Net::Context::VERIFY_NONE;
+        params.loadDefaultCAs = false;
+        params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
+        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+        context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+        context->enableExtendedCertificateVerification(false);
+        context->enableSessionCache(true, "creditgw-mock");
+
+        Poco::Net::SecureServerSocket socket(context);
+        // SO_REUSEADDR for quick restarts, but never SO_REUSEPORT: a second listener on a
+        // taken port must fail, not silently share it.
+        socket.bind(Poco::Net::SocketAddress(impl.config.host, impl.config.port), true, false);
+        socket.listen(64);
+        impl.boundPort = socket.address().port();
+
+        Poco::Net::HTTPServerParams::Ptr serverParams = new Poco::Net::HTTPServerParams;
+        serverParams->setMaxThreads(16);
+        serverParams->setMaxQueued(64);
+        serverParams->setKeepAlive(true);
+        serverParams->setTimeout(Poco::Timespan(15, 0));
+        serverParams->setServerName("creditgw-mock");
+        impl.pool = std::make_unique<Poco::ThreadPool>("mock", 2, 16);
+        impl.server = std::make_unique<Poco::Net::HTTPServer>(new MockRequestHandlerFactory(impl), *impl.pool,
+                                                              socket, serverParams);
+        impl.server->start();
+    } catch (const Poco::Net::SSLException& e) {
+        impl.server.reset();
+        return Status::permanent("mock platform: TLS setup with " + impl.config.certFile + " / " + impl.config.keyFile +
+                                 (impl.config.requireClientCertificate ? " / " + impl.config.caFile : "") +
+                                 " failed: " + e.displayText());
+    } catch (const Poco::Exception& e) {
+        impl.server.reset();
+        return Status::permanent("mock platform: cannot listen on " + address + ": " + e.displayText() +
+                                 "; stop the process using it or choose another port (0 picks a free one)");
+    }
+    {
+        std::lock_guard<std::mutex> lock(impl.mutex);
+        impl.failuresLeft = impl.config.failFirstRequests;
+    }
+    impl.log.information("mock: listening on %s", endpoint());
+    return Status::ok();
+}
+
+void MockPlatform::stop() {
+    Impl& impl = *_impl;
+    if (!impl.server) return;
+    // Poco's acceptor thread looks at its stop flag only when its 250 ms poll returns; a few
+    // throw-away connections make it return at once, so stopping (and each test) is not 250 ms.
+    std::atomic<bool> stopped{false};
+    std::thread waker([&] {
+        const Poco::Net::SocketAddress address(impl.config.host, impl.boundPort);
+        while (!stopped) {
+            try {
+                Poco::Net::StreamSocket(address).close();
+            } catch (const Poco::Exception& e) {
+                impl.log.debug("mock: stop wake-up connection failed (%s); stopping may take 250 ms", e.displayText());
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    });
+    impl.server->stopAll(true);
+    stopped = true;
+    waker.join();
+    impl.pool->joinAll();
+    impl.server.reset();
+    impl.pool.reset();
+}
+
+unsigned short MockPlatform::port() const { return _impl->boundPort; }
+
+std::string MockPlatform::endpoint() const {
+    const std::string& host = _impl->config.host;
+    const bool v6 = host.find(':') != std::string::npos;
+    return "https://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(_impl->boundPort) + "/" + kBasePath;
+}
+
+MockPlatform::Counters MockPlatform::counters() const {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    return _impl->counters;
+}
+
+void MockPlatform::setClockOverride(std::optional<std::string> acceptedAt) {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    _impl->clock = std::move(acceptedAt);
+}
+
+}  // namespace creditgw
