@@ -1,0 +1,156 @@
+#pragma once
+// The mapping & validation engine: source row → canonical Record → what one target publishes.
+// Every field list, length, code table, condition and period lives in the XML files under
+// mappings/ (see docs/mapping.md); this code only holds the mechanisms.
+//
+// Threading: a loaded MappingCatalog and everything it hands out are immutable; all const
+// methods may be called from any number of threads at once.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "creditgw/CivilDate.h"
+#include "creditgw/Record.h"
+#include "creditgw/Status.h"
+
+namespace creditgw {
+
+/// What a mapping needs to know about the moment it runs.
+struct MappingContext {
+    CivilDate today;  ///< "today" in Asia/Shanghai, for the not-in-future rules
+};
+
+/// The result of TargetMapping::apply for one record.
+struct MappingOutcome {
+    MappedRecord record;                ///< fields in target order, final values (key left empty)
+    std::vector<Violation> violations;  ///< empty = valid; every failed rule, not just the first
+    /// Findings that do not stop publication (e.g. the 组织机构代码 inside a USCC fails its
+    /// check, domain.md §3.5; a 15-digit legacy 身份证号 was converted). Same shape as violations.
+    std::vector<Violation> warnings;
+    std::size_t indicatorsDefined = 0;  ///< fields the target defines for this record's 类别
+    std::size_t indicatorsFilled = 0;   ///< of those, non-empty after mapping (for 完整率)
+};
+
+/// A local export's layout (mappings/sources/<name>.xml): its column names mapped to canonical
+/// codes, with per-column date pattern, unit (元 → 万元) and local code values. Obtained from
+/// MappingCatalog::loadLayout; immutable.
+class SourceLayout {
+public:
+    struct Impl;
+    explicit SourceLayout(std::unique_ptr<Impl> impl);
+    ~SourceLayout();
+    SourceLayout(const SourceLayout&) = delete;
+    SourceLayout& operator=(const SourceLayout&) = delete;
+
+    const std::string& name() const;  ///< the layout's name attribute
+    const std::string& kind() const;  ///< the kind it maps to ("cf")
+    const std::string& sourceFile() const;
+    const Impl& impl() const { return *_impl; }
+
+private:
+    std::unique_ptr<Impl> _impl;
+};
+
+/// A canonical record kind (mappings/kinds/<kind>.xml): its fields, their standard names and
+/// aliases, the decision date, the identity and the department.
+class KindDefinition {
+public:
+    struct Impl;
+    explicit KindDefinition(std::unique_ptr<Impl> impl);
+    ~KindDefinition();
+    KindDefinition(const KindDefinition&) = delete;
+    KindDefinition& operator=(const KindDefinition&) = delete;
+
+    const std::string& id() const;                 ///< "cf"
+    const std::string& name() const;               ///< "行政处罚"
+    const std::string& decisionDateField() const;  ///< "CF_JDRQ"
+    const std::string& sourceFile() const;
+    /// Canonical codes in the kind file's order.
+    std::vector<std::string> fieldCodes() const;
+    /// Standard Chinese name of a canonical code ("" when the code is unknown).
+    std::string fieldName(const std::string& code) const;
+
+    /// Canonical code for a header (a code, the standard Chinese name, or an alias), or "".
+    /// Matching ignores surrounding and inner white space, a leading '*', ASCII case and the
+    /// difference between full-width and ASCII parentheses.
+    std::string resolveHeader(const std::string& header) const;
+    /// Source row -> canonical Record: kind, fields, department (ZRBM, else 数据来源单位),
+    /// sourceFile/sourceLine, problems copied from the row. Columns no one knows are ignored
+    /// here (see unknownColumns). With a layout, the layout's column map and transforms apply;
+    /// a transform that fails (bad local date, unknown local code) adds a Violation.
+    /// `layout` must have been loaded for this kind (it is ignored otherwise).
+    Record toRecord(const SourceRow& row, const SourceLayout* layout = nullptr) const;
+    /// Header names that map to nothing (reported once per file by the caller as a warning).
+    /// Headers the kind file lists under <ignore> (row numbers, v1 DFBM/SJC) are not reported.
+    std::vector<std::string> unknownColumns(const std::vector<std::string>& header,
+                                            const SourceLayout* layout = nullptr) const;
+    /// "<机关USCC>|<文书号>|<相对人代码或证件号码>|<kind>" from canonical fields; "" when the
+    /// 机关 code or 文书号 is empty (such a record is held anyway). Codes are trimmed and
+    /// upper-cased so that 91...x and 91...X are the same identity.
+    std::string identityOf(const Record& record) const;
+
+    const Impl& impl() const { return *_impl; }
+
+private:
+    std::unique_ptr<Impl> _impl;
+};
+
+/// What one target publishes for one kind (mappings/<target>/<kind>.xml): output fields in
+/// order with their types, lengths, code tables, checks, conditions and derivations.
+class TargetMapping {
+public:
+    struct Impl;
+    explicit TargetMapping(std::unique_ptr<Impl> impl);
+    ~TargetMapping();
+    TargetMapping(const TargetMapping&) = delete;
+    TargetMapping& operator=(const TargetMapping&) = delete;
+
+    const std::string& target() const;  ///< "creditchina"
+    const std::string& kind() const;
+    const std::string& version() const;  ///< the mapping file's version attribute
+    const std::string& sourceFile() const;
+    /// Output field codes in target order.
+    std::vector<std::string> fieldCodes() const;
+
+    /// Validates and maps one record. Pure and thread-safe. Record problems from the source are
+    /// NOT repeated here (the caller holds on those too).
+    MappingOutcome apply(const Record& record, const MappingContext& context) const;
+
+private:
+    std::unique_ptr<Impl> _impl;
+};
+
+/// Everything under a mappings directory, loaded and validated once; immutable afterwards.
+class MappingCatalog {
+public:
+    struct Impl;
+    explicit MappingCatalog(std::unique_ptr<Impl> impl);
+    ~MappingCatalog();
+    MappingCatalog(const MappingCatalog&) = delete;
+    MappingCatalog& operator=(const MappingCatalog&) = delete;
+
+    /// Loads and schema-validates everything under `mappingsDir` (kinds/, codes/, targets,
+    /// publicity-periods.xml). On any error: InvalidArgument whose message lists every problem
+    /// as "<file>:<line>: <message>", one per line (XSD errors with libxml2's line numbers;
+    /// semantic errors too: unknown code table, unknown field, bad condition syntax...).
+    /// Targets are the sub-directories other than schema/, kinds/, codes/ and sources/.
+    static Result<std::shared_ptr<const MappingCatalog>> load(const std::string& mappingsDir);
+
+    const KindDefinition* kind(const std::string& id) const;  ///< nullptr if unknown
+    const TargetMapping* target(const std::string& target, const std::string& kind) const;
+    /// Ids of the loaded kinds, sorted.
+    std::vector<std::string> kindIds() const;
+    /// (target, kind) pairs of the loaded target mappings, sorted.
+    std::vector<std::pair<std::string, std::string>> targetIds() const;
+    /// Loads and validates a source layout against this catalog's kinds (XSD, then fields and
+    /// code tables). The layout copies what it needs and does not depend on the catalog's life.
+    Result<std::shared_ptr<const SourceLayout>> loadLayout(const std::string& path) const;
+
+private:
+    std::shared_ptr<Impl> _impl;
+};
+
+}  // namespace creditgw

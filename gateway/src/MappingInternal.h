@@ -1,0 +1,275 @@
+#pragma once
+// Private parts of the mapping engine (Mapping.h): the loaded form of the mapping files and the
+// small mechanisms they are built from. Not installed, not used outside gateway/src/Mapping*.
+
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "creditgw/CivilDate.h"
+#include "creditgw/Mapping.h"
+
+namespace creditgw::mapping {
+
+// ---- text ----------------------------------------------------------------------------------
+
+/// Strips ASCII white space, U+3000 (ideographic space), NBSP and a UTF-8 BOM at both ends.
+std::string trim(std::string_view text);
+std::string upperAscii(std::string_view text);
+/// The form headers and code values are compared in: no white space at all, no leading '*',
+/// ASCII upper case, full-width （）：, ; mapped to ASCII.
+std::string matchKey(std::string_view text);
+/// Splits on any of the separators (UTF-8 strings); parts are trimmed, empty parts dropped.
+std::vector<std::string> splitAny(std::string_view text,
+                                  const std::vector<std::string>& separators);
+/// "a, b, c" for messages.
+std::string joinList(const std::vector<std::string>& items, const std::string& glue = ", ");
+
+// ---- decimals (exact, on the digits) --------------------------------------------------------
+
+/// A non-negative decimal as digits: "1234.5" → {"1234", "5"}. Accepts an optional leading '+',
+/// full-width digits are not accepted. nullopt when `text` is not such a number.
+struct Decimal {
+    std::string integer;   ///< no leading zeros ("0" → "")
+    std::string fraction;  ///< no trailing zeros
+    std::string toString() const;
+};
+std::optional<Decimal> parseDecimal(std::string_view text, std::string* why);
+/// Divides by 10^4 (元 → 万元) and rounds half-up to `scale` decimals.
+Decimal shiftLeftAndRound(const Decimal& value, int places, int scale);
+
+// ---- code tables ----------------------------------------------------------------------------
+
+struct CodeTable {
+    std::string id;
+    std::string name;
+    std::string file;
+    bool multiple = false;
+    std::vector<std::string> separators;
+    std::string joiner = ";";
+    std::vector<std::string> values;                                  ///< standard values, in order
+    std::unordered_map<std::string, std::vector<std::string>> byKey;  ///< matchKey → values
+    std::vector<std::string> freePrefixes;  ///< "其他-": "其他-<name>" is accepted as given
+
+    /// The standard value(s) for `input` (joined with `joiner` for multi-valued tables), or
+    /// nullopt with `unknown` set to the part nobody knows.
+    std::optional<std::string> lookup(std::string_view input, std::string* unknown) const;
+    /// "警告, 通报批评, ..." for messages (first few values).
+    std::string knownValues() const;
+};
+
+// ---- conditions -----------------------------------------------------------------------------
+
+/// `FIELD = v`, `FIELD != v`, `FIELD contains v`, `FIELD startsWith v`, `FIELD empty`,
+/// `FIELD notEmpty`, joined by ` and ` (binds tighter) and ` or `. Fields are indexes into the
+/// value vector of one apply() call.
+struct Condition {
+    enum class Op { Equals, NotEquals, Contains, StartsWith, Empty, NotEmpty };
+    struct Clause {
+        std::size_t field = 0;
+        Op op = Op::Equals;
+        std::string value;
+    };
+    std::vector<std::vector<Clause>> anyOf;  ///< OR of ANDs; empty = never true
+    std::string text;                        ///< as written, for messages
+
+    bool isSet() const { return !anyOf.empty(); }
+    bool eval(const std::vector<std::string>& values) const;
+};
+/// Parses `text`; `fieldIndex` maps a code to its index or returns -1. On error returns false
+/// and sets `error`.
+bool parseCondition(const std::string& text,
+                    const std::function<long(const std::string&)>& fieldIndex, Condition& out,
+                    std::string& error);
+
+// ---- publicity periods ----------------------------------------------------------------------
+
+struct PublicityPeriods {
+    struct Period {
+        std::string severity;
+        CivilDate effectiveFrom;
+        int minMonths = 0;
+        int maxMonths = 0;
+    };
+    std::string defaultSeverity;
+    std::unordered_map<std::string, std::string> severityByKey;  ///< matchKey(alias) → severity
+    std::vector<Period> periods;                                 ///< sorted by effectiveFrom
+
+    /// The severity for a record's value ("" → default); nullopt when unknown.
+    std::optional<std::string> severityOf(const std::string& value) const;
+    /// Last day of publication: decision + the maximum period in force on the decision date
+    /// for that severity (the earliest period when the decision predates all of them).
+    std::optional<CivilDate> end(const CivilDate& decision, const std::string& severity) const;
+};
+CivilDate addMonths(const CivilDate& date, int months);
+
+// ---- XML ------------------------------------------------------------------------------------
+
+/// Collects "<file>:<line>: <message>" lines across a whole load.
+/// text() lists them grouped by file (in the order files were first named) and by line.
+class Problems {
+public:
+    void add(const std::string& file, long line, const std::string& message);
+    bool empty() const { return _entries.empty(); }
+    std::size_t size() const { return _entries.size(); }
+    std::string text() const;
+
+private:
+    struct Entry {
+        std::size_t fileOrder;
+        long line;
+        std::string text;
+    };
+    std::vector<Entry> _entries;
+    std::vector<std::string> _files;
+};
+
+/// Owns a parsed document. parseAndValidate reports parse and XSD errors into `problems` and
+/// returns nullptr when the file cannot be used.
+struct XmlDocDeleter {
+    void operator()(xmlDoc* doc) const;
+};
+using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
+/// Compiled XSDs for one load (compiling costs more than validating a file); freed with it.
+class SchemaCache {
+public:
+    SchemaCache() = default;
+    ~SchemaCache();
+    SchemaCache(const SchemaCache&) = delete;
+    SchemaCache& operator=(const SchemaCache&) = delete;
+    /// nullptr (and a problem) when the schema cannot be read.
+    xmlSchemaPtr get(const std::string& schemaFile, Problems& problems);
+
+private:
+    std::map<std::string, xmlSchemaPtr> _schemas;
+};
+XmlDocPtr parseAndValidate(const std::string& file, const std::string& schemaFile,
+                           SchemaCache& schemas, Problems& problems);
+
+std::string attr(xmlNode* node, const char* name);
+bool hasAttr(xmlNode* node, const char* name);
+std::string textOf(xmlNode* node);
+long lineOf(xmlNode* node);
+bool isElement(xmlNode* node, const char* name);
+std::vector<xmlNode*> children(xmlNode* node, const char* name);
+
+// ---- the loaded files -----------------------------------------------------------------------
+
+struct KindField {
+    std::string code;
+    std::string name;
+    std::string join;  ///< when several columns map here: join non-empty values with this
+};
+
+}  // namespace creditgw::mapping
+
+namespace creditgw {
+
+struct KindDefinition::Impl {
+    std::string id;
+    std::string name;
+    std::string file;
+    std::string decisionDate;
+    std::string departmentField;
+    std::string departmentFallback;
+    std::string identityAuthority;
+    std::string identityDocument;
+    std::vector<std::string> identitySubjects;
+    std::vector<mapping::KindField> fields;
+    std::unordered_map<std::string, std::size_t> fieldIndex;    ///< code → index in fields
+    std::unordered_map<std::string, std::string> headerToCode;  ///< matchKey → code
+    std::unordered_map<std::string, bool> ignoredHeaders;       ///< matchKey → true
+
+    /// Adds `value` to a record field, honouring the field's join rule (first non-empty wins
+    /// otherwise).
+    void put(Record& record, const std::string& code, const std::string& value) const;
+};
+
+struct SourceLayout::Impl {
+    struct Column {
+        std::string header;
+        std::string field;
+        std::string datePattern;  ///< "" = take the value as it is
+        bool yuanToWanyuan = false;
+        int amountScale = 6;
+        std::optional<mapping::CodeTable> codes;  ///< local code → standard value
+        long line = 0;
+    };
+    std::string name;
+    std::string kind;
+    std::string file;
+    std::vector<Column> columns;
+    std::unordered_map<std::string, std::size_t> byHeader;       ///< matchKey(header) → column
+    std::vector<std::pair<std::string, std::string>> constants;  ///< field → value
+};
+
+struct TargetMapping::Impl {
+    enum class Type { Text, Date, Amount, Code };
+    enum class Check { None, Uscc, OrgCode, IdCard };
+    struct Derivation {
+        std::vector<std::pair<mapping::Condition, std::string>> cases;
+        std::optional<std::string> otherwise;
+        long copyFrom = -1;         ///< index of the field whose value is taken, or -1
+        long publicityFrom = -1;    ///< index of the decision date field, or -1
+        std::string severityField;  ///< canonical (kind) field holding 一般/严重
+    };
+    struct Field {
+        std::string code;
+        std::string name;
+        std::string from;  ///< canonical code the value comes from
+        long line = 0;
+        Type type = Type::Text;
+        std::size_t maxLength = 0;  ///< characters; 0 = no limit
+        bool required = false;
+        mapping::Condition requiredIf;
+        mapping::Condition blankIf;
+        const mapping::CodeTable* codeTable = nullptr;
+        Check check = Check::None;
+        mapping::Condition checkIf;
+        std::string placeholder;
+        long placeholderRequires = -1;
+        bool notFuture = false;
+        std::optional<CivilDate> minDate;
+        std::optional<CivilDate> maxDate;
+        std::vector<std::string> longTermWords;  ///< "长期" → longTermDate
+        std::optional<CivilDate> longTermDate;
+        int precision = 18;
+        int scale = 6;
+        Derivation derive;
+        bool hasDerivation = false;
+    };
+    struct DateOrder {
+        std::size_t earlier = 0;
+        std::size_t later = 0;
+    };
+
+    std::string target;
+    std::string kind;
+    std::string version;
+    std::string file;
+    std::string dateFormat = "yyyy/MM/dd";
+    std::vector<Field> fields;
+    std::vector<DateOrder> dateOrders;
+    const mapping::PublicityPeriods* publicity = nullptr;
+
+    std::string label(std::size_t field) const;  ///< "CF_WSH (行政处罚决定书文号)"
+};
+
+struct MappingCatalog::Impl {
+    std::string dir;
+    std::map<std::string, std::unique_ptr<mapping::CodeTable>> codeTables;
+    std::map<std::string, std::string> brokenCodeFiles;  ///< file stem → path, for clearer errors
+    std::unique_ptr<mapping::PublicityPeriods> publicity;
+    std::map<std::string, std::unique_ptr<KindDefinition>> kinds;
+    std::map<std::pair<std::string, std::string>, std::unique_ptr<TargetMapping>> targets;
+};
+
+}  // namespace creditgw
