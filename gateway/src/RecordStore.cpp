@@ -391,7 +391,7 @@ Result<std::vector<QueuedBatch>> RecordStore::dueBatches(const std::string& targ
         std::vector<QueuedBatch> out;
         std::string sql = std::string("SELECT ") + kBatchColumns +
                           " FROM batches WHERE target=? AND state IN ('pending','inflight','unknown')"
-                          " AND next_attempt_at<=? ORDER BY created_at, id";
+                          " AND next_attempt_at<=? ORDER BY rowid";
         Statement select(_db->handle(), sql.c_str());
         select.bind(1, target).bind(2, unixSeconds(at));
         while (select.step()) out.push_back(readBatch(select));
