@@ -19,6 +19,13 @@ void appendMember(std::string& out, const char* name, const std::string& value, 
 
 }  // namespace
 
+Status CreditChinaTarget::configure(const TargetProfile& profile) {
+    if (profile.envelopeFormat != "json")
+        return Status::invalidArgument(profile.directory + "/profile.xml: the creditchina plugin speaks the "
+                                       "json envelope only, not \"" + profile.envelopeFormat + "\"");
+    return Status::ok();
+}
+
 // Written by hand, in a fixed order: these bytes are signed and must never be re-serialised.
 std::string CreditChinaTarget::encodeBatch(const BatchHeader& header,
                                            const std::vector<MappedRecord>& records) const {

@@ -9,6 +9,7 @@ namespace creditgw {
 class CreditChinaTarget : public TargetPlugin {
 public:
     std::string name() const override { return "creditchina"; }
+    Status configure(const TargetProfile& profile) override;
     std::string contentType() const override { return "application/json; charset=utf-8"; }
     std::string encodeBatch(const BatchHeader& header,
                             const std::vector<MappedRecord>& records) const override;

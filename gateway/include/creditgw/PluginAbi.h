@@ -7,7 +7,7 @@
 
 namespace creditgw {
 
-inline constexpr int kPluginAbiVersion = 1;
+inline constexpr int kPluginAbiVersion = 2;
 
 }  // namespace creditgw
 

@@ -2,6 +2,8 @@
 // Target plugins know one platform's wire format: they turn mapped records into the exact
 // bytes of a batch, and read the platform's receipt for it. They never sign, store or send.
 
+#include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -9,6 +11,29 @@
 #include "creditgw/Status.h"
 
 namespace creditgw {
+
+/// A platform described in files: mappings/<target>/profile.xml, parsed by MappingCatalog and
+/// handed to the target's plugin. Adding a province means copying a folder, not writing C++.
+struct TargetProfile {
+    std::string id;           ///< folder name, e.g. "sd-xyjt"
+    std::string name;         ///< 信用交通·山东
+    std::string plugin;       ///< which target plugin encodes for it: creditchina | xyjt | provincial
+    std::string version;      ///< profile version, stored with each package
+    std::string directory;    ///< absolute path of the target folder
+    bool isTemplate = false;  ///< 模板: the real spec is not public; adjust before production
+    std::string envelopeFormat = "json";     ///< json | xml | csv | xlsx
+    std::string envelopeEncoding = "UTF-8";  ///< UTF-8 | GBK
+    std::string envelopeSchema;              ///< absolute path of the XSD for xml output ("" = none)
+    std::map<std::string, std::string> packageTypes;  ///< kind → 包类型 (SJBLX)
+    bool headerTitles = true;                ///< csv/xlsx header: Chinese titles or names
+    std::string dateFormat = "yyyy/MM/dd";   ///< default output date format of its mappings
+    std::string endpointUrl;                 ///< "" = set at run time
+    std::size_t batchSize = 500;
+    int timeoutSeconds = 60;
+    std::string signatureFormat = "der";     ///< der | raw (r||s)
+    std::string signerId = "1234567812345678";
+    std::map<std::string, std::string> settings;  ///< free <setting name= value=/> for plugins
+};
 
 struct BatchHeader {
     std::string batchId;         ///< stable across re-sends; the platform's idempotency key
@@ -37,6 +62,10 @@ class TargetPlugin {
 public:
     virtual ~TargetPlugin() = default;
     virtual std::string name() const = 0;
+    /// Called once, before any other call, with the profile of the target this instance serves.
+    /// InvalidArgument (naming the profile's folder) when the plugin cannot serve it, e.g. an
+    /// envelope format it does not speak.
+    virtual Status configure(const TargetProfile& profile) = 0;
     /// MIME type of encodeBatch's output, sent as Content-Type.
     virtual std::string contentType() const = 0;
     /// Serialises one batch. Deterministic: the same input gives the same bytes. These bytes
