@@ -84,6 +84,20 @@ Status Gateway::readRecords(const IngestRequest& request, IngestReport& report,
     return Status::ok();
 }
 
+Result<std::unique_ptr<TargetPlugin>> Gateway::targetPlugin(const std::string& target) const {
+    TargetProfile profile;
+    profile.id = target;
+    profile.plugin = target;
+    profile.directory = _settings.dataDir + "/mappings/" + target;
+    auto plugin = _plugins->createTarget(profile.plugin);
+    if (!plugin)
+        return Status::invalidArgument("no target plugin \"" + profile.plugin + "\" loaded from " +
+                                       _settings.pluginDir + " (needed by target " + target + ")");
+    Status configured = plugin->configure(profile);
+    if (!configured) return configured;
+    return plugin;
+}
+
 Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
     IngestReport report;
     std::vector<IncomingRecord> chunk;
@@ -151,8 +165,8 @@ Result<MapReport> Gateway::mapPending(const std::string& target) {
 }
 
 Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
-    auto plugin = _plugins->createTarget(target.name);
-    if (!plugin) return Status::invalidArgument("no target plugin \"" + target.name + "\" loaded");
+    auto plugin = targetPlugin(target.name);
+    if (!plugin) return plugin.status();
     auto signer = Sm2Signer::fromPrivateKeyFile(target.signingKeyFile, target.signerId);
     if (!signer) return signer.status();
     PackageReport report;
@@ -175,8 +189,8 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
             batch.target = target.name;
             batch.kind = kind;
             batch.mappingVersion = header.mappingVersion;
-            batch.contentType = plugin->contentType();
-            batch.payload = plugin->encodeBatch(header, records);
+            batch.contentType = (*plugin)->contentType();
+            batch.payload = (*plugin)->encodeBatch(header, records);
             auto signature = signer->sign(batch.payload);  // one signature per batch, not per record
             if (!signature) return signature.status();
             batch.signature = std::move(*signature);
@@ -210,8 +224,8 @@ Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const Queue
 }  // namespace
 
 Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool untilSettled) {
-    auto plugin = _plugins->createTarget(target.name);
-    if (!plugin) return Status::invalidArgument("no target plugin \"" + target.name + "\" loaded");
+    auto plugin = targetPlugin(target.name);
+    if (!plugin) return plugin.status();
     auto uploader = HttpsUploader::create(target.tls);
     if (!uploader) return uploader.status();
     RetryPolicy policy(target.retryInitial, target.retryMaximum, target.maxAttempts);
@@ -227,7 +241,7 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
             if (batch.state == BatchState::Inflight || batch.state == BatchState::Unknown) {
                 auto receipt = (*uploader)->queryReceipt(target.endpoint, batch.id);
                 if (receipt) {
-                    outcome = applyResponse(*_store, *plugin, batch, receipt->body, report);
+                    outcome = applyResponse(*_store, **plugin, batch, receipt->body, report);
                     resolved = true;
                 } else if (receipt.status().code() != StatusCode::NotFound) {
                     outcome = receipt.status();
@@ -242,7 +256,7 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
                                       base64Encode(batch.signature), batch.signerId};
                 auto response = (*uploader)->post(request);
                 faultPoint("after-send");
-                outcome = response ? applyResponse(*_store, *plugin, batch, response->body, report)
+                outcome = response ? applyResponse(*_store, **plugin, batch, response->body, report)
                                    : response.status();
             }
             if (outcome) continue;
@@ -271,8 +285,8 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
     const TargetMapping* mapping = _mappings->target(target, request.kind);
     if (!mapping)
         return Status::invalidArgument("no mapping for target " + target + " and kind " + request.kind);
-    auto plugin = _plugins->createTarget(target);
-    if (!plugin) return Status::invalidArgument("no target plugin \"" + target + "\" loaded");
+    auto plugin = targetPlugin(target);
+    if (!plugin) return plugin.status();
     DryRunResult result;
     std::vector<MappedRecord> valid;
     MappingContext context{CivilDate::todayInShanghai()};
@@ -299,7 +313,7 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
     if (!read) return read;
     BatchHeader header{"dry-run", target, request.kind, _settings.unitCode, _settings.unitName,
                        nowTimestamp(), mapping->version()};
-    result.payload = plugin->encodeBatch(header, valid);
+    result.payload = (*plugin)->encodeBatch(header, valid);
     return result;
 }
 

@@ -113,6 +113,8 @@ private:
     /// Reads a source file row by row and hands each canonical record to `sink`.
     Status readRecords(const IngestRequest& request, IngestReport& report,
                        const std::function<Status(IncomingRecord&&)>& sink);
+    /// The plugin serving `target`, configured with the target's profile.
+    Result<std::unique_ptr<TargetPlugin>> targetPlugin(const std::string& target) const;
     DeliveryDecision decide(const StoredRecord& stored, const TargetMapping& mapping,
                             const MappingContext& context) const;
 
