@@ -53,5 +53,6 @@ int mockPlatformCommand(int argc, char** argv);
 int batchCommand(int argc, char** argv);
 int pluginsCommand(int argc, char** argv);
 int demoCommand(int argc, char** argv);
+int mappingCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

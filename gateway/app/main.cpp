@@ -21,6 +21,7 @@ const Command kCommands[] = {
     {"ingest", creditgw::cli::ingestCommand, "read a local export into the record store"},
     {"upload", creditgw::cli::uploadCommand, "map, sign, queue and upload what is waiting, with retries"},
     {"stats", creditgw::cli::statsCommand, "上报率 / 合规率 / 及时率 / 完整率 with their counts"},
+    {"mapping", creditgw::cli::mappingCommand, "check, test and explain mapping files (for IT staff)"},
     {"report", creditgw::cli::reportCommand, "held, rejected and dead records with their reasons"},
     {"batch", creditgw::cli::batchCommand, "export a queued batch's payload and signature for checking"},
     {"plugins", creditgw::cli::pluginsCommand, "list the plugins found and why any failed to load"},

@@ -281,7 +281,8 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
     return report;
 }
 
-Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::string& target) {
+Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::string& target,
+                                     const DryRunOptions& options) {
     const TargetMapping* mapping = _mappings->target(target, request.kind);
     if (!mapping)
         return Status::invalidArgument("no mapping for target " + target + " and kind " + request.kind);
@@ -289,7 +290,7 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
     if (!plugin) return plugin.status();
     DryRunResult result;
     std::vector<MappedRecord> valid;
-    MappingContext context{CivilDate::todayInShanghai()};
+    MappingContext context{options.today.value_or(CivilDate::todayInShanghai())};
     IngestReport ignored;
     Status read = readRecords(request, ignored, [&](IncomingRecord&& incoming) {
         StoredRecord stored;
@@ -311,8 +312,8 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
         return Status::ok();
     });
     if (!read) return read;
-    BatchHeader header{"dry-run", target, request.kind, _settings.unitCode, _settings.unitName,
-                       nowTimestamp(), mapping->version()};
+    BatchHeader header{options.batchId, target, request.kind, _settings.unitCode, _settings.unitName,
+                       options.createdAt.value_or(nowTimestamp()), mapping->version()};
     result.payload = (*plugin)->encodeBatch(header, valid);
     return result;
 }

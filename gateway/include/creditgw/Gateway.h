@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,13 @@ struct DryRunRow {
     std::vector<Violation> violations;  ///< empty = valid
 };
 
+/// Fixed values for reproducible dry runs (golden cases): the batch header and "today".
+struct DryRunOptions {
+    std::optional<CivilDate> today;       ///< default: today in Asia/Shanghai
+    std::string batchId = "dry-run";
+    std::optional<std::string> createdAt; ///< default: now
+};
+
 struct DryRunResult {
     std::string payload;  ///< the exact bytes that would be signed for the valid records
     std::vector<DryRunRow> rows;
@@ -98,7 +106,8 @@ public:
     /// until no batch is waiting any more: all are done or dead.
     Result<UploadReport> uploadDue(const TargetSettings& target, bool untilSettled);
     /// Maps a file for one target without storing, signing or sending anything.
-    Result<DryRunResult> dryRun(const IngestRequest& request, const std::string& target);
+    Result<DryRunResult> dryRun(const IngestRequest& request, const std::string& target,
+                                const DryRunOptions& options = {});
 
     RecordStore& store() { return *_store; }
     const WorkingDayCalendar& calendar() const { return _calendar; }
