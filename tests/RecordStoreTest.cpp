@@ -42,7 +42,7 @@ protected:
     // Stores two records, maps them ready and queues them in one batch "b1".
     void queueTwo(RecordStore& store) {
         ASSERT_TRUE(store.storeRecords({incoming("罚1", "甲公司"), incoming("罚2", "乙公司", 3)}));
-        auto pending = store.recordsAwaitingMapping("creditchina", 100);
+        auto pending = store.recordsAwaitingMapping("creditchina", 0, 100);
         ASSERT_EQ(pending->size(), 2u);
         ASSERT_TRUE(store.saveDeliveries("creditchina", {ready((*pending)[0]), ready((*pending)[1])}));
         auto readyRecords = store.readyRecords("creditchina", "cf", 100);
@@ -72,7 +72,7 @@ TEST_F(RecordStoreTest, IdenticalRecordChangesNothingAndChangedOneIsANewVersion)
     EXPECT_EQ(same->unchanged, 1u);
     auto changed = store->storeRecords({incoming("罚1", "甲公司（更正）")});
     EXPECT_EQ(changed->newVersions, 1u);
-    auto pending = store->recordsAwaitingMapping("creditchina", 10);
+    auto pending = store->recordsAwaitingMapping("creditchina", 0, 10);
     ASSERT_EQ(pending->size(), 1u);  // only the latest version
     EXPECT_EQ((*pending)[0].version, 2);
     EXPECT_EQ((*pending)[0].record.field("CF_XDR_MC"), "甲公司（更正）");
@@ -85,7 +85,7 @@ TEST_F(RecordStoreTest, RecordsWithoutIdentityAreKeptAndNotDuplicatedOnReRead) {
     noIdentity.record.problems.push_back({"CF_WSH", "required", "missing"});
     EXPECT_EQ(store->storeRecords({noIdentity})->inserted, 1u);
     EXPECT_EQ(store->storeRecords({noIdentity})->unchanged, 1u);
-    auto pending = store->recordsAwaitingMapping("creditchina", 10);
+    auto pending = store->recordsAwaitingMapping("creditchina", 0, 10);
     ASSERT_EQ(pending->size(), 1u);
     ASSERT_EQ((*pending)[0].record.problems.size(), 1u);
     EXPECT_EQ((*pending)[0].record.problems[0].rule, "required");
@@ -99,7 +99,7 @@ TEST_F(RecordStoreTest, QueuedBatchSurvivesACrashBeforeSending) {
     auto store = open();
     auto due = store->dueBatches("creditchina", std::chrono::system_clock::now());
     ASSERT_EQ(due->size(), 1u);
-    EXPECT_EQ((*due)[0].payload, "{\"exact\":\"bytes\"}");
+    EXPECT_EQ(store->batch((*due)[0].id)->payload, "{\"exact\":\"bytes\"}");
     EXPECT_EQ((*due)[0].state, BatchState::Pending);
     EXPECT_EQ((*due)[0].recordCount, 2u);
 }

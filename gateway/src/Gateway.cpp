@@ -143,10 +143,11 @@ DeliveryDecision Gateway::decide(const StoredRecord& stored, const TargetMapping
 Result<MapReport> Gateway::mapPending(const std::string& target) {
     MapReport report;
     MappingContext context{CivilDate::todayInShanghai()};
-    for (;;) {
-        auto pending = _store->recordsAwaitingMapping(target, kChunkSize);
+    for (std::int64_t lastId = 0;;) {
+        auto pending = _store->recordsAwaitingMapping(target, lastId, kChunkSize);
         if (!pending) return pending.status();
         if (pending->empty()) break;
+        lastId = pending->back().id;
         std::vector<DeliveryDecision> decisions;
         decisions.reserve(pending->size());
         for (const auto& stored : *pending) {
@@ -231,9 +232,12 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
     RetryPolicy policy(target.retryInitial, target.retryMaximum, target.maxAttempts);
     UploadReport report;
     for (;;) {
-        auto due = _store->dueBatches(target.name, std::chrono::system_clock::now());
-        if (!due) return due.status();
-        for (const auto& batch : *due) {
+        auto dueList = _store->dueBatches(target.name, std::chrono::system_clock::now());
+        if (!dueList) return dueList.status();
+        for (const auto& due : *dueList) {
+            auto loaded = _store->batch(due.id);
+            if (!loaded) return loaded.status();
+            const QueuedBatch& batch = *loaded;
             Status outcome = Status::ok();
             bool resolved = false;
             // After a crash or a lost answer the platform may already have this batch: ask

@@ -72,8 +72,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
     updated_at         TEXT NOT NULL,
     PRIMARY KEY (record_id, target)
 );
-CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (target, state);
-CREATE INDEX IF NOT EXISTS deliveries_batch ON deliveries (batch_id);
+CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (target, state, record_id);
+CREATE INDEX IF NOT EXISTS deliveries_batch ON deliveries (batch_id, record_key);
 )SQL";
 
 std::string now() { return shanghaiTimestamp(std::chrono::system_clock::now()); }
@@ -207,7 +207,9 @@ Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>
         IngestCounts counts;
         Transaction tx(*_db);
         Statement latest(_db->handle(),
-                         "SELECT id, version, content_hash FROM records WHERE identity=? AND is_latest=1");
+                         "SELECT id, version, content_hash FROM records WHERE identity=? AND +is_latest=1");
+        // '+' keeps the planner on UNIQUE(identity, version): the is_latest index would scan
+        // every record per row and make ingest quadratic.
         Statement retire(_db->handle(), "UPDATE records SET is_latest=0 WHERE id=?");
         Statement insert(_db->handle(),
                          "INSERT INTO records (identity, version, kind, content_hash, fields, department,"
@@ -259,17 +261,18 @@ Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>
 }
 
 Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std::string& target,
+                                                                     std::int64_t afterId,
                                                                      std::size_t limit) {
     return guarded(*_db, "reading records to map", [&]() -> Result<std::vector<StoredRecord>> {
         std::vector<StoredRecord> out;
         Statement select(_db->handle(),
                          "SELECT r.id, r.identity, r.version, r.kind, r.fields, r.department,"
                          " r.source_file, r.source_line FROM records r"
-                         " WHERE r.is_latest=1 AND NOT EXISTS (SELECT 1 FROM deliveries d"
+                         " WHERE r.id>? AND r.is_latest=1 AND NOT EXISTS (SELECT 1 FROM deliveries d"
                          "   WHERE d.record_id=r.id AND d.target=?) ORDER BY r.id LIMIT ?");
         Statement problems(_db->handle(),
                            "SELECT field, rule, message FROM problems WHERE record_id=? AND target=''");
-        select.bind(1, target).bind(2, static_cast<std::int64_t>(limit));
+        select.bind(1, afterId).bind(2, target).bind(3, static_cast<std::int64_t>(limit));
         while (select.step()) {
             StoredRecord stored;
             stored.id = select.integer(0);
@@ -383,13 +386,17 @@ QueuedBatch readBatch(Statement& s) {
 constexpr const char* kBatchColumns =
     "id, target, kind, mapping_version, content_type, payload, signature, signer_id, record_count,"
     " state, attempts";
+constexpr const char* kBatchSummaryColumns =
+    "id, target, kind, mapping_version, content_type, '', '', signer_id, record_count, state, attempts";
 }  // namespace
 
 Result<std::vector<QueuedBatch>> RecordStore::dueBatches(const std::string& target,
                                                         std::chrono::system_clock::time_point at) {
     return guarded(*_db, "reading due batches", [&]() -> Result<std::vector<QueuedBatch>> {
         std::vector<QueuedBatch> out;
-        std::string sql = std::string("SELECT ") + kBatchColumns +
+        // Payloads stay on disk until the batch is sent (batch(id)): memory does not grow with
+        // the backlog.
+        std::string sql = std::string("SELECT ") + kBatchSummaryColumns +
                           " FROM batches WHERE target=? AND state IN ('pending','inflight','unknown')"
                           " AND next_attempt_at<=? ORDER BY rowid";
         Statement select(_db->handle(), sql.c_str());

@@ -112,8 +112,10 @@ public:
     /// same content is left alone; changed content becomes version n+1.
     Result<IngestCounts> storeRecords(const std::vector<IncomingRecord>& records);
 
-    /// Latest versions with no delivery row for `target` yet (at most `limit`).
-    Result<std::vector<StoredRecord>> recordsAwaitingMapping(const std::string& target, std::size_t limit);
+    /// Latest versions with id > afterId and no delivery row for `target` yet, by id (at most
+    /// `limit`). Page with the last id seen, so each call reads only new rows.
+    Result<std::vector<StoredRecord>> recordsAwaitingMapping(const std::string& target, std::int64_t afterId,
+                                                             std::size_t limit);
     /// Saves mapping outcomes in one transaction: held with reasons, or ready with fields.
     Status saveDeliveries(const std::string& target, const std::vector<DeliveryDecision>& decisions);
 
@@ -123,7 +125,8 @@ public:
     /// Commits a signed batch and marks its records queued, atomically, before any send.
     Status enqueueBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& recordIds);
 
-    /// Batches to send now: pending/unknown/inflight ones whose next attempt time has come.
+    /// Batches to send now: pending/unknown/inflight ones whose next attempt time has come,
+    /// without payload and signature (read them with batch(id) just before sending).
     Result<std::vector<QueuedBatch>> dueBatches(const std::string& target,
                                                 std::chrono::system_clock::time_point now);
     /// Marked just before the POST: after a crash, an inflight batch is resolved by a receipt
