@@ -285,6 +285,20 @@ Result<EnvelopeFormat> parseEnvelopeFormat(std::string_view name) {
                                    "\"; known: json, xml, csv, xlsx");
 }
 
+Result<EnvelopeSettings> envelopeSettingsFor(const TargetProfile& profile, const std::string& kind) {
+    auto format = parseEnvelopeFormat(profile.envelopeFormat);
+    if (!format)
+        return Status::invalidArgument(profile.directory + "/profile.xml: " + format.status().message());
+    EnvelopeSettings settings;
+    settings.format = *format;
+    settings.encoding = profile.envelopeEncoding.empty() ? "UTF-8" : profile.envelopeEncoding;
+    auto type = profile.packageTypes.find(kind);
+    settings.packageType = type == profile.packageTypes.end() ? kind : type->second;
+    settings.schemaFile = profile.envelopeSchema;
+    settings.headerTitles = profile.headerTitles;
+    return settings;
+}
+
 const char* envelopeFormatName(EnvelopeFormat format) {
     switch (format) {
         case EnvelopeFormat::Json:

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "creditgw/CivilDate.h"
+#include "creditgw/Envelope.h"
 #include "creditgw/FaultInjection.h"
 #include "creditgw/RetryPolicy.h"
 #include "creditgw/Sm2Signer.h"
@@ -18,6 +19,14 @@ namespace {
 constexpr std::size_t kChunkSize = 1000;
 
 std::string nowTimestamp() { return shanghaiTimestamp(std::chrono::system_clock::now()); }
+
+// The target's output columns in order, with the Chinese titles csv/xlsx headers show.
+std::vector<EnvelopeColumn> columnsOf(const TargetMapping& mapping, const KindDefinition* kind) {
+    std::vector<EnvelopeColumn> columns;
+    for (const auto& code : mapping.fieldCodes())
+        columns.push_back({code, kind ? kind->fieldName(code) : std::string()});
+    return columns;
+}
 
 std::string isoDecisionDate(const KindDefinition& kind, const Record& record) {
     auto date = CivilDate::parse(record.field(kind.decisionDateField()));
@@ -191,7 +200,11 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
             batch.kind = kind;
             batch.mappingVersion = header.mappingVersion;
             batch.contentType = (*plugin)->contentType();
-            batch.payload = (*plugin)->encodeBatch(header, records);
+            const TargetMapping* mapping = _mappings->target(target.name, kind);
+            if (!mapping) return Status::invalidArgument("no mapping for target " + target.name + " and kind " + kind);
+            auto payload = (*plugin)->encodeBatch(header, columnsOf(*mapping, _mappings->kind(kind)), records);
+            if (!payload) return payload.status();
+            batch.payload = std::move(*payload);
             auto signature = signer->sign(batch.payload);  // one signature per batch, not per record
             if (!signature) return signature.status();
             batch.signature = std::move(*signature);
@@ -318,7 +331,9 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
     if (!read) return read;
     BatchHeader header{options.batchId, target, request.kind, _settings.unitCode, _settings.unitName,
                        options.createdAt.value_or(nowTimestamp()), mapping->version()};
-    result.payload = (*plugin)->encodeBatch(header, valid);
+    auto payload = (*plugin)->encodeBatch(header, columnsOf(*mapping, _mappings->kind(request.kind)), valid);
+    if (!payload) return payload.status();
+    result.payload = std::move(*payload);
     return result;
 }
 

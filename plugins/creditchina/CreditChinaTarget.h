@@ -1,19 +1,17 @@
 #pragma once
-// Target plugin for 信用中国 (national 双公示, "2.0" fields). Wire format: see
-// docs/mock-platform.md and plugins/creditchina/README.md.
+// Target plugin for 信用中国 (national 双公示). The wire format is the core's JSON envelope
+// (docs/envelopes.md); older field generations (v1, v2-early) are separate target folders with
+// their own mappings, served by this same plugin.
 
-#include "creditgw/TargetPlugin.h"
+#include "creditgw/EnvelopeTarget.h"
 
 namespace creditgw {
 
-class CreditChinaTarget : public TargetPlugin {
+class CreditChinaTarget : public EnvelopeTarget {
 public:
     std::string name() const override { return "creditchina"; }
+    /// The national platform takes JSON only; anything else in the profile is refused.
     Status configure(const TargetProfile& profile) override;
-    std::string contentType() const override { return "application/json; charset=utf-8"; }
-    std::string encodeBatch(const BatchHeader& header,
-                            const std::vector<MappedRecord>& records) const override;
-    Result<BatchReceipt> parseReceipt(const std::string& body) const override;
 };
 
 }  // namespace creditgw

@@ -33,11 +33,9 @@ struct EnvelopeSettings {
     bool csvBom = false;  ///< UTF-8 BOM for Excel users (csv, UTF-8 only)
 };
 
-/// One output column: the field's name on the wire and its Chinese title (csv/xlsx header).
-struct EnvelopeColumn {
-    std::string name;   ///< e.g. "CF_XDR_MC" or a provincial name like "XDRMC"
-    std::string title;  ///< e.g. "行政相对人名称"; csv/xlsx fall back to `name` when empty
-};
+/// The envelope a target profile asks for, for one kind (its 包类型). InvalidArgument naming
+/// the profile when the format or encoding is unknown.
+Result<EnvelopeSettings> envelopeSettingsFor(const TargetProfile& profile, const std::string& kind);
 
 /// The MIME type for writeEnvelope's output with these settings, for Content-Type:
 /// "application/json; charset=utf-8" (what creditchina sends today),

@@ -7,7 +7,7 @@
 
 namespace creditgw {
 
-inline constexpr int kPluginAbiVersion = 2;
+inline constexpr int kPluginAbiVersion = 3;
 
 }  // namespace creditgw
 

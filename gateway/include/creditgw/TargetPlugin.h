@@ -45,6 +45,13 @@ struct BatchHeader {
     std::string mappingVersion;  ///< version of the mapping file that produced the records
 };
 
+/// One output column of a batch: the field's name on the wire and its Chinese title (the
+/// header of csv/xlsx files in the national template layout).
+struct EnvelopeColumn {
+    std::string name;   ///< e.g. "CF_XDR_MC" or a provincial name like "XDRMC"
+    std::string title;  ///< e.g. "行政相对人名称"; csv/xlsx fall back to `name` when empty
+};
+
 struct RecordReceipt {
     std::string key;
     bool accepted = false;
@@ -69,9 +76,12 @@ public:
     /// MIME type of encodeBatch's output, sent as Content-Type.
     virtual std::string contentType() const = 0;
     /// Serialises one batch. Deterministic: the same input gives the same bytes. These bytes
-    /// are what gets signed, stored and (re)sent, unchanged.
-    virtual std::string encodeBatch(const BatchHeader& header,
-                                    const std::vector<MappedRecord>& records) const = 0;
+    /// are what gets signed, stored and (re)sent, unchanged. `columns` are the target's output
+    /// fields in order, with their Chinese titles. InvalidArgument when a value cannot be
+    /// written (e.g. a character the envelope's encoding lacks), naming record and field.
+    virtual Result<std::string> encodeBatch(const BatchHeader& header,
+                                            const std::vector<EnvelopeColumn>& columns,
+                                            const std::vector<MappedRecord>& records) const = 0;
     /// Parses the platform's answer to a batch. InvalidArgument when the body is malformed.
     virtual Result<BatchReceipt> parseReceipt(const std::string& body) const = 0;
 };

@@ -1,0 +1,38 @@
+#pragma once
+// The common body of target plugins whose wire format is one of the core's envelopes
+// (Envelope.h), chosen by the target's profile. A plugin derives from it and adds only what
+// its platform needs (xyjt: the route of each record). Lives in the core so that plugins share
+// one tested implementation instead of three copies; the host still sees only TargetPlugin.
+
+#include "creditgw/Envelope.h"
+#include "creditgw/TargetPlugin.h"
+
+namespace creditgw {
+
+class EnvelopeTarget : public TargetPlugin {
+public:
+    /// Keeps the profile and checks its envelope settings (format, encoding, schema file).
+    Status configure(const TargetProfile& profile) override;
+    std::string contentType() const override;
+    /// decorate(), then writeEnvelope() with the profile's settings for the batch's kind.
+    Result<std::string> encodeBatch(const BatchHeader& header, const std::vector<EnvelopeColumn>& columns,
+                                    const std::vector<MappedRecord>& records) const override;
+    /// JSON receipts (docs/mock-platform.md) or XML ones: <Receipt><SJBBH>id</SJBBH>
+    /// <JSSJ>acceptedAt</JSSJ><Record key=".." status="accepted|rejected" code=".." reason=".."/>…</Receipt>.
+    Result<BatchReceipt> parseReceipt(const std::string& body) const override;
+
+protected:
+    const TargetProfile& profile() const { return _profile; }
+    /// Lets a plugin add columns or per-record values before encoding. Default: nothing.
+    virtual void decorate(const BatchHeader& header, std::vector<EnvelopeColumn>& columns,
+                          std::vector<MappedRecord>& records) const;
+
+private:
+    TargetProfile _profile;
+};
+
+/// Receipt parsers, also for plugins that do not derive from EnvelopeTarget.
+Result<BatchReceipt> parseJsonReceipt(const std::string& body);
+Result<BatchReceipt> parseXmlReceipt(const std::string& body);
+
+}  // namespace creditgw
