@@ -42,7 +42,7 @@ protected:
     // Stores two records, maps them ready and queues them in one batch "b1".
     void queueTwo(RecordStore& store) {
         ASSERT_TRUE(store.storeRecords({incoming("罚1", "甲公司"), incoming("罚2", "乙公司", 3)}));
-        auto pending = store.recordsAwaitingMapping("creditchina", 0, 100);
+        auto pending = store.recordsAwaitingMapping("creditchina", {"cf"}, 0, 100);
         ASSERT_EQ(pending->size(), 2u);
         ASSERT_TRUE(store.saveDeliveries("creditchina", {ready((*pending)[0]), ready((*pending)[1])}));
         auto readyRecords = store.readyRecords("creditchina", "cf", 100);
@@ -72,7 +72,7 @@ TEST_F(RecordStoreTest, IdenticalRecordChangesNothingAndChangedOneIsANewVersion)
     EXPECT_EQ(same->unchanged, 1u);
     auto changed = store->storeRecords({incoming("罚1", "甲公司（更正）")});
     EXPECT_EQ(changed->newVersions, 1u);
-    auto pending = store->recordsAwaitingMapping("creditchina", 0, 10);
+    auto pending = store->recordsAwaitingMapping("creditchina", {"cf"}, 0, 10);
     ASSERT_EQ(pending->size(), 1u);  // only the latest version
     EXPECT_EQ((*pending)[0].version, 2);
     EXPECT_EQ((*pending)[0].record.field("CF_XDR_MC"), "甲公司（更正）");
@@ -85,7 +85,7 @@ TEST_F(RecordStoreTest, RecordsWithoutIdentityAreKeptAndNotDuplicatedOnReRead) {
     noIdentity.record.problems.push_back({"CF_WSH", "required", "missing"});
     EXPECT_EQ(store->storeRecords({noIdentity})->inserted, 1u);
     EXPECT_EQ(store->storeRecords({noIdentity})->unchanged, 1u);
-    auto pending = store->recordsAwaitingMapping("creditchina", 0, 10);
+    auto pending = store->recordsAwaitingMapping("creditchina", {"cf"}, 0, 10);
     ASSERT_EQ(pending->size(), 1u);
     ASSERT_EQ((*pending)[0].record.problems.size(), 1u);
     EXPECT_EQ((*pending)[0].record.problems[0].rule, "required");
@@ -145,7 +145,7 @@ TEST_F(RecordStoreTest, FailedAttemptsWaitForTheirTimeAndGivingUpKeepsRecordsVis
     EXPECT_TRUE(store->dueBatches("creditchina", std::chrono::system_clock::now())->empty());
     EXPECT_EQ(store->dueBatches("creditchina", later)->size(), 1u);
     ASSERT_TRUE(store->recordFailedAttempt("b1", Status::permanent("401 signature"), std::nullopt));
-    auto facts = store->deliveryFacts("creditchina");
+    auto facts = store->deliveryFacts("creditchina", {"cf"});
     ASSERT_EQ(facts->size(), 2u);
     EXPECT_EQ((*facts)[0].state, "dead");
     auto problems = store->problemRecords("creditchina", 10);
@@ -158,4 +158,17 @@ TEST_F(RecordStoreTest, ACorruptFileIsReportedNotRecreated) {
     auto store = RecordStore::open(dir.file("store.db"));
     ASSERT_FALSE(store);
     EXPECT_NE(store.status().message().find("store.db"), std::string::npos);
+}
+
+TEST_F(RecordStoreTest, ATargetSeesOnlyTheKindsItPublishes) {
+    auto store = open();
+    IncomingRecord rating = incoming("评1", "丁公司");
+    rating.record.kind = "pj";
+    rating.identity = "x|评1|y|pj";
+    ASSERT_TRUE(store->storeRecords({incoming("罚1", "甲公司"), rating}));
+    auto forCreditChina = store->recordsAwaitingMapping("creditchina", {"xk", "cf"}, 0, 10);
+    ASSERT_EQ(forCreditChina->size(), 1u);
+    EXPECT_EQ((*forCreditChina)[0].record.kind, "cf");
+    EXPECT_EQ(store->recordsAwaitingMapping("xyjt", {"cf", "pj"}, 0, 10)->size(), 2u);
+    EXPECT_EQ(store->deliveryFacts("creditchina", {"xk", "cf"})->size(), 1u);
 }

@@ -157,7 +157,7 @@ int demoCommand(int argc, char** argv) {
     if (!problems) return reportFailure(problems.status());
     std::cout << "\n5. " << problemReportText(*problems, (*gateway)->mappings());
 
-    auto facts = (*gateway)->store().deliveryFacts(target.name);
+    auto facts = (*gateway)->deliveryFacts(target.name);
     if (!facts) return reportFailure(facts.status());
     StatisticsQuery query;
     query.today = CivilDate::todayInShanghai();

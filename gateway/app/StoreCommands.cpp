@@ -118,7 +118,7 @@ int statsCommand(int argc, char** argv) {
     auto gateway = Gateway::open(gatewaySettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
-    auto facts = (*gateway)->store().deliveryFacts(target);
+    auto facts = (*gateway)->deliveryFacts(target);
     if (!facts) return reportFailure(facts.status());
     StatisticsReport report = computeStatistics(target, *facts, (*gateway)->calendar(), query);
     std::string format = args.option("format", "text");

@@ -107,6 +107,17 @@ Result<std::unique_ptr<TargetPlugin>> Gateway::targetPlugin(const std::string& t
     return plugin;
 }
 
+std::vector<std::string> Gateway::kindsOf(const std::string& target) const {
+    std::vector<std::string> kinds;
+    for (const auto& [name, kind] : _mappings->targetIds())
+        if (name == target) kinds.push_back(kind);
+    return kinds;
+}
+
+Result<std::vector<DeliveryFact>> Gateway::deliveryFacts(const std::string& target) {
+    return _store->deliveryFacts(target, kindsOf(target));
+}
+
 Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
     IngestReport report;
     std::vector<IncomingRecord> chunk;
@@ -152,8 +163,12 @@ DeliveryDecision Gateway::decide(const StoredRecord& stored, const TargetMapping
 Result<MapReport> Gateway::mapPending(const std::string& target) {
     MapReport report;
     MappingContext context{CivilDate::todayInShanghai()};
+    std::vector<std::string> kinds = kindsOf(target);
+    if (kinds.empty())
+        return Status::invalidArgument("target \"" + target + "\" has no mapping files under " +
+                                       _settings.dataDir + "/mappings/" + target);
     for (std::int64_t lastId = 0;;) {
-        auto pending = _store->recordsAwaitingMapping(target, lastId, kChunkSize);
+        auto pending = _store->recordsAwaitingMapping(target, kinds, lastId, kChunkSize);
         if (!pending) return pending.status();
         if (pending->empty()) break;
         lastId = pending->back().id;
@@ -180,7 +195,7 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
     auto signer = Sm2Signer::fromPrivateKeyFile(target.signingKeyFile, target.signerId);
     if (!signer) return signer.status();
     PackageReport report;
-    for (const auto& kind : _mappings->kindIds()) {
+    for (const auto& kind : kindsOf(target.name)) {
         for (;;) {
             auto ready = _store->readyRecords(target.name, kind, target.batchSize);
             if (!ready) return ready.status();

@@ -114,6 +114,16 @@ std::map<std::string, std::string> fieldsFromJson(const std::string& json) {
     return fields;
 }
 
+// Kinds as a JSON array, for "kind IN (SELECT value FROM json_each(?))".
+std::string kindsJson(const std::vector<std::string>& kinds) {
+    std::string out = "[";
+    for (const auto& kind : kinds) {
+        if (out.size() > 1) out += ',';
+        appendJsonString(out, kind);
+    }
+    return out + "]";
+}
+
 std::string pairsToJson(const FieldList& pairs) {
     std::string out = "[";
     for (const auto& [code, value] : pairs) {
@@ -261,6 +271,7 @@ Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>
 }
 
 Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std::string& target,
+                                                                     const std::vector<std::string>& kinds,
                                                                      std::int64_t afterId,
                                                                      std::size_t limit) {
     return guarded(*_db, "reading records to map", [&]() -> Result<std::vector<StoredRecord>> {
@@ -268,11 +279,12 @@ Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std:
         Statement select(_db->handle(),
                          "SELECT r.id, r.identity, r.version, r.kind, r.fields, r.department,"
                          " r.source_file, r.source_line FROM records r"
-                         " WHERE r.id>? AND r.is_latest=1 AND NOT EXISTS (SELECT 1 FROM deliveries d"
+                         " WHERE r.id>? AND r.is_latest=1 AND r.kind IN (SELECT value FROM json_each(?))"
+                         " AND NOT EXISTS (SELECT 1 FROM deliveries d"
                          "   WHERE d.record_id=r.id AND d.target=?) ORDER BY r.id LIMIT ?");
         Statement problems(_db->handle(),
                            "SELECT field, rule, message FROM problems WHERE record_id=? AND target=''");
-        select.bind(1, afterId).bind(2, target).bind(3, static_cast<std::int64_t>(limit));
+        select.bind(1, afterId).bind(2, kindsJson(kinds)).bind(3, target).bind(4, static_cast<std::int64_t>(limit));
         while (select.step()) {
             StoredRecord stored;
             stored.id = select.integer(0);
@@ -488,7 +500,8 @@ Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const 
     });
 }
 
-Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& target) {
+Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& target,
+                                                             const std::vector<std::string>& kinds) {
     return guarded(*_db, "reading statistics", [&]() -> Result<std::vector<DeliveryFact>> {
         std::vector<DeliveryFact> out;
         // First acceptance of any version: a correction must not make an on-time record late.
@@ -500,8 +513,8 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
                          "   WHERE r3.identity=r.identity AND d3.target=?1 AND d3.state='rejected'),"
                          " COALESCE(d.indicators_defined, 0), COALESCE(d.indicators_filled, 0)"
                          " FROM records r LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?1"
-                         " WHERE r.is_latest=1");
-        select.bind(1, target);
+                         " WHERE r.is_latest=1 AND r.kind IN (SELECT value FROM json_each(?2))");
+        select.bind(1, target).bind(2, kindsJson(kinds));
         while (select.step()) {
             DeliveryFact fact;
             fact.kind = select.text(0);

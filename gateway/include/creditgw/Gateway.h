@@ -109,6 +109,11 @@ public:
     Result<DryRunResult> dryRun(const IngestRequest& request, const std::string& target,
                                 const DryRunOptions& options = {});
 
+    /// The kinds `target` publishes (those with a mapping file in its folder).
+    std::vector<std::string> kindsOf(const std::string& target) const;
+    /// Statistics facts for `target`, over the kinds it publishes.
+    Result<std::vector<DeliveryFact>> deliveryFacts(const std::string& target);
+
     RecordStore& store() { return *_store; }
     const WorkingDayCalendar& calendar() const { return _calendar; }
     const MappingCatalog& mappings() const { return *_mappings; }

@@ -114,8 +114,10 @@ public:
 
     /// Latest versions with id > afterId and no delivery row for `target` yet, by id (at most
     /// `limit`). Page with the last id seen, so each call reads only new rows.
-    Result<std::vector<StoredRecord>> recordsAwaitingMapping(const std::string& target, std::int64_t afterId,
-                                                             std::size_t limit);
+    /// Only records of `kinds` (the kinds the target publishes) are considered.
+    Result<std::vector<StoredRecord>> recordsAwaitingMapping(const std::string& target,
+                                                             const std::vector<std::string>& kinds,
+                                                             std::int64_t afterId, std::size_t limit);
     /// Saves mapping outcomes in one transaction: held with reasons, or ready with fields.
     Status saveDeliveries(const std::string& target, const std::vector<DeliveryDecision>& decisions);
 
@@ -142,7 +144,8 @@ public:
     Result<std::size_t> applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
                                      const std::string& rawReceipt);
 
-    Result<std::vector<DeliveryFact>> deliveryFacts(const std::string& target);
+    /// One fact per latest record of `kinds` (the kinds the target publishes).
+    Result<std::vector<DeliveryFact>> deliveryFacts(const std::string& target, const std::vector<std::string>& kinds);
     Result<std::vector<ProblemRecord>> problemRecords(const std::string& target, std::size_t limit);
     /// Payload and signature of a stored batch (for `creditgw batch export`).
     Result<QueuedBatch> batch(const std::string& batchId);
