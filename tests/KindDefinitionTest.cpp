@@ -115,3 +115,54 @@ TEST(KindDefinitionTest, GivenCanonicalFields_ThenTheIdentityUsesCodeElseIdNumbe
     Record licence = xk().toRecord(row({{"XK_XKJGDM", "11100000000019713D"}, {"XK_WSH", "许1"}}));
     EXPECT_EQ(xk().identityOf(licence), "11100000000019713D|许1||xk");
 }
+
+// ---- the transport credit kinds (ours: docs/kinds.md) -------------------------------------
+
+TEST(KindDefinitionTest, GivenTheNewKinds_ThenDecisionDateAndNamesAreDefined) {
+    struct Case {
+        const char* id;
+        const char* name;
+        const char* decisionDate;
+        const char* uscc;
+    };
+    for (const Case& c : {Case{"pj", "信用评价结果", "PJ_PJRQ", "PJ_XDR_SHXYM"},
+                          Case{"md", "红黑名单", "MD_RDRQ", "MD_XDR_SHXYM"},
+                          Case{"cn", "信用承诺", "CN_CNRQ", "CN_XDR_SHXYM"},
+                          Case{"jc", "联合奖惩成效", "JC_ZXRQ", "JC_XDR_SHXYM"}}) {
+        const KindDefinition* kind = catalog().kind(c.id);
+        ASSERT_NE(kind, nullptr) << c.id;
+        EXPECT_EQ(kind->name(), c.name);
+        EXPECT_EQ(kind->decisionDateField(), c.decisionDate);
+        EXPECT_EQ(kind->fieldName(c.uscc), "统一社会信用代码")
+            << c.id << " has the 相对人 fields parallel to XK";
+    }
+}
+
+TEST(KindDefinitionTest, GivenLocalHeadersOfANewKind_ThenResolvedAndIdentified) {
+    const KindDefinition& md = *catalog().kind("md");
+    Record r = md.toRecord(row({{"序号", "1"},
+                                {"当事人名称", "深圳市某某运输有限公司"},
+                                {"统一社会信用代码", "914403001922038216"},
+                                {"名单类别", "黑名单"},
+                                {"车牌号", "粤B12345"},
+                                {"超限超载次数", "4"},
+                                {"认定文号", "交运认〔2024〕12号"},
+                                {"列入日期", "2024-08-01"},
+                                {"认定部门代码", "11100000000019713d"},
+                                {"数据来源", "交通运输部"}}));
+    EXPECT_EQ(r.kind, "md");
+    EXPECT_EQ(r.field("MD_MDLX"), "黑名单");
+    EXPECT_EQ(r.field("MD_CLHP"), "粤B12345");
+    EXPECT_EQ(r.field("MD_WFCS"), "4");
+    EXPECT_EQ(r.field("MD_RDRQ"), "2024-08-01");
+    EXPECT_EQ(r.department, "交通运输部");  // no ZRBM: 数据来源单位
+    EXPECT_EQ(md.identityOf(r), "11100000000019713D|交运认〔2024〕12号|914403001922038216|md");
+    EXPECT_TRUE(md.unknownColumns({"序号", "当事人名称", "车牌号", "颜色"}) ==
+                std::vector<std::string>{"颜色"});
+
+    const KindDefinition& jc = *catalog().kind("jc");
+    EXPECT_EQ(jc.resolveHeader("被执行主体"), "JC_XDR_MC");
+    EXPECT_EQ(jc.resolveHeader("执行时间"), "JC_ZXRQ");
+    EXPECT_EQ(catalog().kind("cn")->resolveHeader("履约情况"), "CN_LYZT");
+    EXPECT_EQ(catalog().kind("pj")->resolveHeader("信用等级"), "PJ_PJJG");
+}

@@ -56,7 +56,8 @@ private:
 TEST(MappingCatalogTest, GivenTheShippedMappings_ThenEverythingLoads) {
     auto catalog = MappingCatalog::load(kShipped);
     ASSERT_TRUE(catalog.isOk()) << catalog.status().toString();
-    EXPECT_EQ((*catalog)->kindIds(), (std::vector<std::string>{"cf", "xk"}));
+    EXPECT_EQ((*catalog)->kindIds(),
+              (std::vector<std::string>{"cf", "cn", "jc", "md", "pj", "xk"}));
     using Pair = std::pair<std::string, std::string>;
     EXPECT_EQ((*catalog)->targetIds(),
               (std::vector<Pair>{{"creditchina", "cf"}, {"creditchina", "xk"}}));
@@ -66,8 +67,9 @@ TEST(MappingCatalogTest, GivenTheShippedMappings_ThenEverythingLoads) {
     EXPECT_EQ(cf->kind(), "cf");
     EXPECT_EQ(cf->version(), "2.0.1");
     EXPECT_EQ(cf->sourceFile(), kShipped + "/creditchina/cf.xml");
-    EXPECT_EQ((*catalog)->target("creditchina", "pj"), nullptr);
-    EXPECT_EQ((*catalog)->kind("pj"), nullptr);
+    EXPECT_EQ((*catalog)->target("creditchina", "pj"), nullptr);  // 双公示 only
+    EXPECT_NE((*catalog)->kind("pj"), nullptr);
+    EXPECT_EQ((*catalog)->kind("xf"), nullptr);
 }
 
 TEST(MappingCatalogTest, GivenTheShippedTargets_ThenTheirFieldsAreExactlyTheStandardCodes) {
@@ -127,7 +129,7 @@ TEST(MappingCatalogTest, GivenAnUnknownCodeTable_ThenTheFieldAndKnownTablesAreNa
     EXPECT_NE(
         error.find(
             copy.path("creditchina/cf.xml") + ":" + std::to_string(line) +
-            ": field CF_CFLB: unknown code table \"cflb2\"; known: cflb, xdrlb, xklb, xkzt, zjlx"),
+            ": field CF_CFLB: unknown code table \"cflb2\"; known: cflb, cnlx, jclx, lyzt, mdlx, pjlx, xdrlb, xklb, xkzt, zjlx"),
         std::string::npos)
         << error;
 }

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <thread>
 
+#include "TestSupport.h"
 #include "creditgw/Mapping.h"
 
 using namespace creditgw;
@@ -19,6 +21,29 @@ const MappingCatalog& catalog() {
         return *result;
     }();
     return *loaded;
+}
+
+/// The shipped mappings plus the made-up province of tests/fixtures/mapping/targets, added the
+/// way an operator adds one: by copying its folder next to creditchina/.
+const MappingCatalog& provinceCatalog() {
+    static test::ScratchDir dir("mapping-province");
+    static std::shared_ptr<const MappingCatalog> loaded = [] {
+        namespace fs = std::filesystem;
+        fs::copy(CREDITGW_SOURCE_DIR "/mappings", dir.path() + "/mappings",
+                 fs::copy_options::recursive);
+        fs::copy(CREDITGW_SOURCE_DIR "/tests/fixtures/mapping/targets/demo-province",
+                 dir.path() + "/mappings/demo-province", fs::copy_options::recursive);
+        auto result = MappingCatalog::load(dir.path() + "/mappings");
+        if (!result) throw std::runtime_error(result.status().toString());
+        return *result;
+    }();
+    return *loaded;
+}
+
+const TargetMapping& province(const std::string& kind) {
+    const TargetMapping* mapping = provinceCatalog().target("demo-province", kind);
+    if (mapping == nullptr) throw std::runtime_error("no demo-province mapping for " + kind);
+    return *mapping;
 }
 
 const TargetMapping& cfMapping() { return *catalog().target("creditchina", "cf"); }
@@ -84,6 +109,83 @@ Record companyLicence() {
                 {"XK_LYDW", "交通运输部"},
                 {"XK_LYDWDM", "11100000000019713D"}};
     return r;
+}
+
+/// A 信用评价结果 (pj) that is valid as it stands.
+Record creditRating() {
+    Record r;
+    r.kind = "pj";
+    r.fields = {{"PJ_XDR_MC", "深圳市某某运输有限公司"},
+                {"PJ_XDR_SHXYM", "914403001922038216"},
+                {"PJ_PJLX", "03"},
+                {"PJ_PJZQ", "2023年度"},
+                {"PJ_PJJG", "AA"},
+                {"PJ_DF", "91.5"},
+                {"PJ_WSH", "交运评〔2024〕3号"},
+                {"PJ_PJRQ", "2024-03-31"},
+                {"PJ_YXQZI", "2025-03-31"},
+                {"PJ_PJDW", "交通运输部"},
+                {"PJ_PJDWDM", "11100000000019713D"}};
+    return r;
+}
+
+/// A 黑名单 entry (md) that is valid as it stands.
+Record listEntry() {
+    Record r;
+    r.kind = "md";
+    r.fields = {{"MD_XDR_MC", "深圳市某某运输有限公司"},
+                {"MD_XDR_SHXYM", "914403001922038216"},
+                {"MD_MDLX", "2"},
+                {"MD_MDMC", "严重违法失信超限超载运输当事人名单"},
+                {"MD_LRSY", "一年内违法超限运输超过3次"},
+                {"MD_RDYJ", "《超限运输车辆行驶公路管理规定》第五十四条"},
+                {"MD_RDWSH", "交运认〔2024〕12号"},
+                {"MD_RDRQ", "2024-08-01"},
+                {"MD_YXQZI", "长期"},
+                {"MD_RDDW", "交通运输部"},
+                {"MD_RDDWDM", "11100000000019713D"},
+                {"MD_CLHP", "粤B12345"},
+                {"MD_WFCS", "4"}};
+    return r;
+}
+
+/// A 信用承诺 (cn), not yet checked, that is valid as it stands.
+Record creditCommitment() {
+    Record r;
+    r.kind = "cn";
+    r.fields = {{"CN_XDR_MC", "深圳市某某运输有限公司"},
+                {"CN_XDR_SHXYM", "914403001922038216"},
+                {"CN_LXDH", "13812345678"},
+                {"CN_CNLX", "告知承诺"},
+                {"CN_CNNR", "承诺所提交材料真实有效"},
+                {"CN_CNBH", "CN-2024-0001"},
+                {"CN_CNRQ", "2024-05-06"},
+                {"CN_SLDW", "交通运输部"},
+                {"CN_SLDWDM", "11100000000019713D"}};
+    return r;
+}
+
+/// A 联合惩戒 applied (jc) that is valid as it stands.
+Record rewardOrPunishment() {
+    Record r;
+    r.kind = "jc";
+    r.fields = {{"JC_XDR_MC", "深圳市某某运输有限公司"},
+                {"JC_XDR_SHXYM", "914403001922038216"},
+                {"JC_JCLX", "联合惩戒"},
+                {"JC_ZXCS", "限制参与政府采购"},
+                {"JC_JTSX", "2024年道路养护项目招标"},
+                {"JC_YJMD", "交运认〔2024〕12号"},
+                {"JC_ZXWH", "JC-2024-0042"},
+                {"JC_ZXRQ", "2024-09-02"},
+                {"JC_ZXBM", "交通运输部"},
+                {"JC_ZXBMDM", "11100000000019713D"}};
+    return r;
+}
+
+std::size_t emptyFields(const MappingOutcome& outcome) {
+    return static_cast<std::size_t>(
+        std::count_if(outcome.record.fields.begin(), outcome.record.fields.end(),
+                      [](const auto& field) { return field.second.empty(); }));
 }
 
 std::string valueOf(const MappingOutcome& outcome, const std::string& code) {
@@ -524,4 +626,268 @@ TEST(TargetMappingTest, GivenConcurrentCallers_ThenEachGetsTheSingleThreadedOutc
         });
     for (auto& thread : threads) thread.join();
     EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+}
+
+// ---- amounts consistent with 处罚类别 (amountRule) -----------------------------------------------
+
+TEST(TargetMappingTest, GivenAFineOfZero_ThenAmountCategoryViolation) {
+    Record r = companyPenalty();
+    r.fields["CF_NR_FK"] = "0";
+    MappingOutcome outcome = cfMapping().apply(r, kToday);
+    ASSERT_EQ(rules(outcome.violations), Rules{"CF_NR_FK:amount_category"});
+    EXPECT_NE(outcome.violations[0].message.find("is 0 but CF_CFLB contains 罚款"),
+              std::string::npos);
+}
+
+TEST(TargetMappingTest, GivenAnAmountWithoutItsCategory_ThenAmountCategoryViolation) {
+    Record r = companyPenalty();
+    r.fields["CF_CFLB"] = "警告";
+    EXPECT_EQ(rules(cfMapping().apply(r, kToday).violations), Rules{"CF_NR_FK:amount_category"});
+    r.fields["CF_NR_FK"] = "0.000";  // an explicit 0 is as good as empty
+    EXPECT_EQ(rules(cfMapping().apply(r, kToday).violations), Rules{});
+
+    r = companyPenalty();
+    r.fields["CF_NR_WFFF"] = "1.5";  // confiscated, but 没收 is not a category
+    EXPECT_EQ(rules(cfMapping().apply(r, kToday).violations),
+              Rules{"CF_NR_WFFF:amount_category"});
+    r.fields["CF_CFLB"] = "罚款;没收违法所得";
+    EXPECT_EQ(rules(cfMapping().apply(r, kToday).violations), Rules{});
+}
+
+// ---- target-side features, through the made-up province (tests/fixtures/mapping/targets) ---
+
+/// The licence of companyLicence() as the province receives it.
+TEST(TargetMappingTest, GivenARenamingTarget_ThenFieldsCarryOutputNamesAndCodesStayCanonical) {
+    const TargetMapping& xk = province("xk");
+    MappingOutcome outcome = xk.apply(companyLicence(), kToday);
+    EXPECT_EQ(rules(outcome.violations), Rules{});
+    std::vector<std::string> names;
+    for (const auto& [name, value] : outcome.record.fields) names.push_back(name);
+    EXPECT_EQ(names, xk.outputNames());
+    EXPECT_EQ(names.front(), "xdrmc");
+    EXPECT_EQ(xk.fieldCodes().front(), "XK_XDR_MC");
+    EXPECT_EQ(xk.titles().front(), "行政相对人名称");
+    ASSERT_EQ(xk.fieldCodes().size(), xk.outputNames().size());
+    ASSERT_EQ(xk.titles().size(), xk.outputNames().size());
+    auto at = std::find(names.begin(), names.end(), "xkjg") - names.begin();
+    EXPECT_EQ(xk.titles()[static_cast<std::size_t>(at)], "许可机关(含代码)");
+    EXPECT_EQ(valueOf(outcome, "xdrmc"), "深圳市某某运输有限公司");
+    EXPECT_EQ(province("cf").outputNames().front(), "XDRMC");
+}
+
+TEST(TargetMappingTest, GivenATargetTableWithOutputCodes_ThenTheOutputCodeIsSent) {
+    MappingOutcome company = province("xk").apply(companyLicence(), kToday);
+    EXPECT_EQ(valueOf(company, "xdrlb"), "1");
+    Record r = companyLicence();
+    r.fields["XK_XDR_LB"] = "个人";  // alias → 自然人 → 2
+    r.fields.erase("XK_XDR_SHXYM");
+    r.fields["XK_XDR_ZJHM"] = "11010519491231002X";
+    MappingOutcome person = province("xk").apply(r, kToday);
+    EXPECT_EQ(rules(person.violations), Rules{});
+    EXPECT_EQ(valueOf(person, "xdrlb"), "2");
+    // Conditions saw the standard value: 自然人 blanked the USCC and required the ID.
+    EXPECT_EQ(valueOf(person, "tyshxydm"), "");
+    EXPECT_EQ(valueOf(person, "zjlx"), "身份证");
+    // The global table is untouched for the other targets.
+    EXPECT_EQ(valueOf(xkMapping().apply(companyLicence(), kToday), "XK_XDR_LB"), "法人及非法人组织");
+}
+
+TEST(TargetMappingTest, GivenAValueWithoutOutputCode_ThenAViolationNeverABlank) {
+    Record r = companyLicence();
+    r.fields["XK_XDR_LB"] = "个体工商户";
+    MappingOutcome outcome = province("xk").apply(r, kToday);
+    ASSERT_EQ(rules(outcome.violations), Rules{"XK_XDR_LB:output_code"});
+    EXPECT_NE(outcome.violations[0].message.find("\"个体工商户\" has no output code"),
+              std::string::npos);
+    EXPECT_NE(outcome.violations[0].message.find("demo-province/codes/xdrlb.xml"),
+              std::string::npos);
+    EXPECT_EQ(valueOf(outcome, "xdrlb"), "个体工商户");
+}
+
+TEST(TargetMappingTest, GivenAConstant_ThenItIsSentWhateverTheRecordHolds) {
+    MappingOutcome outcome = province("xk").apply(companyLicence(), kToday);
+    EXPECT_EQ(valueOf(outcome, "sjly"), "信用交通·示范省");
+    EXPECT_EQ(valueOf(province("cf").apply(companyPenalty(), kToday), "DFBM"), "370000");
+}
+
+TEST(TargetMappingTest, GivenAnEmptyFieldWithADefault_ThenTheDefaultGoesThroughItsCodeTable) {
+    Record r = companyLicence();
+    r.fields.erase("XK_ZT");
+    MappingOutcome outcome = province("xk").apply(r, kToday);
+    EXPECT_EQ(rules(outcome.violations), Rules{});
+    EXPECT_EQ(valueOf(outcome, "sfyx"), "Y");  // default 有效 → output Y
+    r.fields["XK_ZT"] = "2";
+    EXPECT_EQ(valueOf(province("xk").apply(r, kToday), "sfyx"), "N");
+}
+
+TEST(TargetMappingTest, GivenConcat_ThenNonEmptyPartsJoinedWithTheSeparator) {
+    Record r = companyLicence();
+    EXPECT_EQ(valueOf(province("xk").apply(r, kToday), "xkjg"), "交通运输部/11100000000019713D");
+    r.fields["XK_XKJG"] = "";
+    EXPECT_EQ(valueOf(province("xk").apply(r, kToday), "xkjg"), "11100000000019713D");
+}
+
+TEST(TargetMappingTest, GivenSplit_ThenPartNAndItsPatternIsChecked) {
+    Record r = companyLicence();
+    r.fields["XK_XKBH"] = "SF-2024-000123";
+    MappingOutcome outcome = province("xk").apply(r, kToday);
+    EXPECT_EQ(rules(outcome.violations), Rules{});
+    EXPECT_EQ(valueOf(outcome, "xkbhnd"), "2024");
+    r.fields["XK_XKBH"] = "SF2024";  // no part 2: empty, and the field is optional
+    EXPECT_EQ(valueOf(province("xk").apply(r, kToday), "xkbhnd"), "");
+    r.fields["XK_XKBH"] = "SF-24-000123";
+    outcome = province("xk").apply(r, kToday);
+    ASSERT_EQ(rules(outcome.violations), Rules{"XKBH_ND:pattern"});
+    EXPECT_NE(outcome.violations[0].message.find("\"24\" does not match the pattern"),
+              std::string::npos);
+}
+
+TEST(TargetMappingTest, GivenDateFormats_ThenProfileDefaultAndPerFieldOverride) {
+    Record r = companyLicence();
+    r.fields["XK_YXQZI"] = "长期";
+    MappingOutcome outcome = province("xk").apply(r, kToday);
+    EXPECT_EQ(rules(outcome.violations), Rules{});
+    EXPECT_EQ(valueOf(outcome, "jdrq"), "2024-09-27");  // profile.xml dateFormat
+    EXPECT_EQ(valueOf(outcome, "yxqz"), "20240927");    // the field's own
+    EXPECT_EQ(valueOf(outcome, "yxqzi"), "20991231");
+}
+
+TEST(TargetMappingTest, GivenUnitConversionAndFixedDecimals_ThenExactDecimalStrings) {
+    Record r = companyPenalty();  // CF_NR_FK 0.2 万元
+    r.fields["CF_CFLB"] = "罚款;没收违法所得";
+    r.fields["CF_NR_WFFF"] = "1234.5";  // this fixture's canonical 没收金额 is in 元
+    MappingOutcome outcome = province("cf").apply(r, kToday);
+    EXPECT_EQ(rules(outcome.violations), Rules{});
+    EXPECT_EQ(valueOf(outcome, "FKJE"), "2000.00");
+    EXPECT_EQ(valueOf(outcome, "MSJE_WY"), "0.12345");
+    r.fields["CF_NR_FK"] = "123456.789012";  // 万元 → 1234567890.12 元, exactly
+    EXPECT_EQ(valueOf(province("cf").apply(r, kToday), "FKJE"), "1234567890.12");
+    r.fields["CF_NR_WFFF"] = "0.5";  // 0.00005 万元 rounds half-up at 6 decimals
+    EXPECT_EQ(valueOf(province("cf").apply(r, kToday), "MSJE_WY"), "0.00005");
+    r.fields["CF_NR_WFFF"] = "0.005";
+    EXPECT_EQ(valueOf(province("cf").apply(r, kToday), "MSJE_WY"), "0.000001");
+}
+
+TEST(TargetMappingTest, GivenANumberWithFixedDecimals_ThenRoundedHalfUp) {
+    Record r = creditRating();
+    r.fields["PJ_DF"] = "95";
+    EXPECT_EQ(valueOf(province("pj").apply(r, kToday), "PJ_DF"), "95.0");
+    r.fields["PJ_DF"] = "88.25";
+    EXPECT_EQ(valueOf(province("pj").apply(r, kToday), "PJ_DF"), "88.3");
+    r.fields["PJ_DF"] = "88.255";  // more decimals than scale 2: a violation, not a rounding
+    EXPECT_EQ(rules(province("pj").apply(r, kToday).violations), Rules{"PJ_DF:amount"});
+}
+
+TEST(TargetMappingTest, GivenAnIdNumberToMask_ThenCheckedInFullAndSentMasked) {
+    Record r = companyLicence();
+    r.fields["XK_XDR_LB"] = "自然人";
+    r.fields.erase("XK_XDR_SHXYM");
+    r.fields["XK_XDR_ZJHM"] = "11010519491231002X";
+    MappingOutcome outcome = province("xk").apply(r, kToday);
+    EXPECT_EQ(rules(outcome.violations), Rules{});
+    EXPECT_EQ(valueOf(outcome, "zjhm"), "110105********002X");
+
+    r.fields["XK_XDR_ZJHM"] = "110105194912310021";  // wrong check digit: seen before masking
+    outcome = province("xk").apply(r, kToday);
+    ASSERT_EQ(rules(outcome.violations), Rules{"XK_XDR_ZJHM:idcard"});
+    EXPECT_EQ(outcome.violations[0].message.find("110105194912310021"), std::string::npos);
+}
+
+TEST(TargetMappingTest, GivenPhoneAndAllMasks_ThenOnlyTheKeptCharactersShow) {
+    MappingOutcome commitment = province("cn").apply(creditCommitment(), kToday);
+    EXPECT_EQ(rules(commitment.violations), Rules{});
+    EXPECT_EQ(valueOf(commitment, "CN_LXDH"), "138****5678");
+
+    Record r = listEntry();
+    r.fields["MD_XDR_LB"] = "自然人";
+    r.fields.erase("MD_XDR_SHXYM");
+    r.fields["MD_XDR_ZJHM"] = "11010519491231002X";
+    MappingOutcome person = province("md").apply(r, kToday);
+    EXPECT_EQ(rules(person.violations), Rules{});
+    EXPECT_EQ(valueOf(person, "MD_XDR_ZJHM"), std::string(18, '*'));
+}
+
+TEST(TargetMappingTest, GivenAPatternMismatch_ThenAPatternViolation) {
+    Record r = companyLicence();
+    r.fields["XK_LYDWDM"] = "914403001922038216";  // a valid USCC, but not an authority's (1…)
+    MappingOutcome outcome = province("xk").apply(r, kToday);
+    EXPECT_EQ(rules(outcome.violations), Rules{"XK_LYDWDM:pattern"});
+
+    Record c = creditCommitment();
+    c.fields["CN_LXDH"] = "0531-1234567";
+    outcome = province("cn").apply(c, kToday);
+    ASSERT_EQ(rules(outcome.violations), Rules{"CN_LXDH:pattern"});
+    // The target masks the phone: the message does not show it either.
+    EXPECT_EQ(outcome.violations[0].message.find("1234567"), std::string::npos);
+}
+
+TEST(TargetMappingTest, GivenAValueOutsideTheEnumeration_ThenAnEnumerationViolation) {
+    Record r = creditRating();
+    r.fields["PJ_PJJG"] = "优秀";
+    MappingOutcome outcome = province("pj").apply(r, kToday);
+    ASSERT_EQ(rules(outcome.violations), Rules{"PJ_PJJG:enumeration"});
+    EXPECT_NE(outcome.violations[0].message.find("AAA, AA, A, B, C, D"), std::string::npos);
+}
+
+TEST(TargetMappingTest, GivenAConditionOnAnotherField_ThenRequiredOnlyWhenItHolds) {
+    Record r = listEntry();
+    r.fields["MD_MDMC"] = "严重违法失信超限超载运输当事人名单";
+    r.fields.erase("MD_CLHP");
+    r.fields.erase("MD_WFCS");
+    EXPECT_EQ(rules(province("md").apply(r, kToday).violations),
+              (Rules{"MD_CLHP:required_if", "MD_WFCS:required_if"}));
+    r.fields["MD_MDMC"] = "交通运输领域失信联合惩戒对象名单";
+    EXPECT_EQ(rules(province("md").apply(r, kToday).violations), Rules{});
+}
+
+TEST(TargetMappingTest, GivenTheProvinceAmountRules_ThenTheyHoldOnConvertedAmounts) {
+    Record r = companyPenalty();
+    r.fields["CF_CFLB"] = "警告";
+    EXPECT_EQ(rules(province("cf").apply(r, kToday).violations), Rules{"CF_NR_FK:amount_category"});
+}
+
+// ---- the new kinds, each mapped through the province --------------------------------------
+
+TEST(TargetMappingTest, GivenEachNewKind_ThenASampleRecordMapsWithoutViolation) {
+    struct Case {
+        Record record;
+        std::string field, expected;
+    };
+    std::vector<Case> cases = {{creditRating(), "PJ_PJLX", "道路运输企业质量信誉考核"},
+                               {listEntry(), "MD_MDLX", "黑名单"},
+                               {creditCommitment(), "CN_LYZT", "待核查"},
+                               {rewardOrPunishment(), "JC_JCLX", "惩戒"}};
+    for (const auto& c : cases) {
+        MappingOutcome outcome = province(c.record.kind).apply(c.record, kToday);
+        EXPECT_EQ(rules(outcome.violations), Rules{}) << c.record.kind;
+        EXPECT_EQ(valueOf(outcome, c.field), c.expected) << c.record.kind;
+        EXPECT_EQ(outcome.indicatorsFilled, outcome.record.fields.size() - emptyFields(outcome))
+            << c.record.kind;
+    }
+}
+
+TEST(TargetMappingTest, GivenNewKindsWithDefects_ThenTheSameChecksAsForXk) {
+    Record pj = creditRating();
+    pj.fields["PJ_XDR_SHXYM"] = "914403001922038217";
+    pj.fields["PJ_PJRQ"] = "2024-10-09";  // after kToday
+    EXPECT_EQ(rules(province("pj").apply(pj, kToday).violations),
+              (Rules{"PJ_XDR_SHXYM:uscc", "PJ_PJRQ:future_date"}));
+
+    Record md = listEntry();
+    md.fields["MD_MDLX"] = "灰名单";
+    md.fields["MD_YXQZI"] = "2023-01-01";
+    EXPECT_EQ(rules(province("md").apply(md, kToday).violations),
+              (Rules{"MD_MDLX:code_table", "MD_YXQZI:date_order"}));
+
+    Record cn = creditCommitment();
+    cn.fields["CN_LYZT"] = "履约";  // checked, so the check date is needed
+    EXPECT_EQ(rules(province("cn").apply(cn, kToday).violations), Rules{"CN_HCRQ:required_if"});
+    cn.fields["CN_HCRQ"] = "2024-06-30";
+    EXPECT_EQ(rules(province("cn").apply(cn, kToday).violations), Rules{});
+
+    Record jc = rewardOrPunishment();
+    jc.fields["JC_JCLX"] = "表扬";
+    jc.fields.erase("JC_ZXCS");
+    EXPECT_EQ(rules(province("jc").apply(jc, kToday).violations),
+              (Rules{"JC_JCLX:code_table", "JC_ZXCS:required"}));
 }

@@ -92,6 +92,7 @@ std::unique_ptr<mapping::CodeTable> loadCodeTable(const std::string& file,
     for (xmlNode* value : children(root, "value")) {
         std::string code = attr(value, "code");
         table->values.push_back(code);
+        if (hasAttr(value, "output")) table->outputs[code] = attr(value, "output");
         addKey(*table, code, {code}, lineOf(value), problems);
         for (xmlNode* alias : children(value, "alias"))
             addKey(*table, textOf(alias), {code}, lineOf(alias), problems);
@@ -216,12 +217,46 @@ std::unique_ptr<KindDefinition> loadKind(const std::string& file, const std::str
 
 // ---- targets --------------------------------------------------------------------------------
 
+/// The code tables a target sees: its own codes/ first, then the global ones.
+struct TableScope {
+    const MappingCatalog::Impl& catalog;
+    const std::map<std::string, std::unique_ptr<mapping::CodeTable>>* local = nullptr;
+    const std::map<std::string, std::string>* localBroken = nullptr;
+
+    /// nullptr with `why` set when the table is unknown or did not load.
+    const mapping::CodeTable* find(const std::string& id, std::string& why) const {
+        auto broken = [&](const std::map<std::string, std::string>* files) {
+            if (files == nullptr) return false;
+            auto it = files->find(id);
+            if (it == files->end()) return false;
+            why = "code table \"" + id + "\" did not load; fix the errors in " + it->second;
+            return true;
+        };
+        if (local != nullptr) {
+            auto it = local->find(id);
+            if (it != local->end()) return it->second.get();
+        }
+        if (broken(localBroken) || broken(&catalog.brokenCodeFiles)) return nullptr;
+        auto it = catalog.codeTables.find(id);
+        if (it != catalog.codeTables.end()) return it->second.get();
+        std::set<std::string> known;
+        for (const auto& [key, table] : catalog.codeTables) known.insert(key);
+        if (local != nullptr)
+            for (const auto& [key, table] : *local) known.insert(key);
+        why = "unknown code table \"" + id + "\"; known: " +
+              mapping::joinList({known.begin(), known.end()});
+        return nullptr;
+    }
+};
+
 struct TargetLoader {
     const MappingCatalog::Impl& catalog;
     const std::string& file;
     Problems& problems;
     TargetMapping::Impl& map;
     const KindDefinition* kind = nullptr;
+    const TableScope* tables = nullptr;
+    std::string defaultDateFormat = "yyyy/MM/dd";  ///< the profile's
 
     void error(xmlNode* node, const std::string& field, const std::string& message) {
         problems.add(file, lineOf(node), (field.empty() ? "" : "field " + field + ": ") + message);
@@ -259,8 +294,10 @@ struct TargetLoader {
         f.line = lineOf(node);
         f.name = hasAttr(node, "name") ? attr(node, "name")
                                        : (kind ? kind->fieldName(f.from) : std::string());
+        if (f.name.empty()) f.name = f.code;
         if (indexOf(f.code) >= 0) error(node, f.code, "defined twice");
-        if (kind && kind->fieldName(f.from).empty())
+        bool readsFrom = !hasAttr(node, "constant") && !hasAttr(node, "concat");
+        if (kind && readsFrom && kind->fieldName(f.from).empty())
             error(node, f.code,
                   "from \"" + f.from + "\" is not a field of kind " + kind->id() + " (" +
                       kind->sourceFile() + ")");
@@ -268,23 +305,15 @@ struct TargetLoader {
         using Type = TargetMapping::Impl::Type;
         f.type = type == "date"     ? Type::Date
                  : type == "amount" ? Type::Amount
+                 : type == "number" ? Type::Number
                  : type == "code"   ? Type::Code
                                     : Type::Text;
         if (hasAttr(node, "maxLength")) f.maxLength = std::stoul(attr(node, "maxLength"));
         f.required = attr(node, "required") == "true";
         if (hasAttr(node, "codeTable")) {
-            auto it = catalog.codeTables.find(attr(node, "codeTable"));
-            auto broken = catalog.brokenCodeFiles.find(attr(node, "codeTable"));
-            if (broken != catalog.brokenCodeFiles.end())
-                error(node, f.code,
-                      "code table \"" + broken->first + "\" did not load; fix the errors in " +
-                          broken->second);
-            else if (it == catalog.codeTables.end())
-                error(node, f.code,
-                      "unknown code table \"" + attr(node, "codeTable") +
-                          "\"; known: " + keysOf(catalog.codeTables));
-            else
-                f.codeTable = it->second.get();
+            std::string why;
+            f.codeTable = tables->find(attr(node, "codeTable"), why);
+            if (f.codeTable == nullptr) error(node, f.code, why);
         }
         if (f.type == Type::Code && f.codeTable == nullptr && !hasAttr(node, "codeTable"))
             error(node, f.code, "type=\"code\" needs a codeTable attribute");
@@ -305,7 +334,93 @@ struct TargetLoader {
         if (hasAttr(node, "precision")) f.precision = std::stoi(attr(node, "precision"));
         if (hasAttr(node, "scale")) f.scale = std::stoi(attr(node, "scale"));
         if (f.scale > f.precision) error(node, f.code, "scale is greater than precision");
+        readOutputFeatures(node, f);
         map.fields.push_back(std::move(f));
+    }
+
+    /// rename, constant, default, concat/split, formats, unit, mask, pattern, enumeration.
+    void readOutputFeatures(xmlNode* node, TargetMapping::Impl::Field& f) {
+        using Type = TargetMapping::Impl::Type;
+        using Map = TargetMapping::Impl;
+        f.output = hasAttr(node, "output") ? attr(node, "output") : f.code;
+        for (const auto& other : map.fields)
+            if (other.output == f.output)
+                error(node, f.code,
+                      "output name \"" + f.output + "\" is already used by field " + other.code);
+        if (hasAttr(node, "constant")) f.constant = attr(node, "constant");
+        if (hasAttr(node, "default")) f.defaultValue = attr(node, "default");
+        f.concat = words(attr(node, "concat"));
+        f.separator = attr(node, "separator");
+        if (hasAttr(node, "split")) {
+            f.separator = attr(node, "split");
+            f.splitPart = hasAttr(node, "part") ? std::stoi(attr(node, "part")) : 0;
+            if (f.splitPart <= 0) error(node, f.code, "split needs part=\"N\" (1 = first part)");
+        } else if (hasAttr(node, "part")) {
+            error(node, f.code, "part needs split=\"<separator>\"");
+        }
+        int sources = (f.constant ? 1 : 0) + (f.concat.empty() ? 0 : 1) +
+                      (hasAttr(node, "from") || f.splitPart > 0 ? 1 : 0);
+        if (sources > 1)
+            error(node, f.code, "use only one of constant, concat and from/split");
+        if (f.constant && f.defaultValue)
+            error(node, f.code, "a constant field needs no default");
+        if (f.constant && !children(node, "deriveWhenEmpty").empty())
+            error(node, f.code, "a constant field cannot be derived");
+        for (const auto& code : f.concat)
+            if (kind && kind->fieldName(code).empty())
+                error(node, f.code,
+                      "concat: \"" + code + "\" is not a field of kind " + kind->id() + " (" +
+                          kind->sourceFile() + ")");
+        if (!f.concat.empty() && hasAttr(node, "split"))
+            error(node, f.code, "concat and split cannot be combined");
+        if (f.constant) checkFixedValue(node, f, "constant", *f.constant);
+        if (f.defaultValue) checkFixedValue(node, f, "default", *f.defaultValue);
+        if (hasAttr(node, "dateFormat")) {
+            f.dateFormat = attr(node, "dateFormat");
+            if (f.type != Type::Date) error(node, f.code, "dateFormat needs type=\"date\"");
+            if (!validDatePattern(f.dateFormat))
+                error(node, f.code,
+                      "dateFormat \"" + f.dateFormat + "\" must contain yyyy, MM and dd");
+        }
+        bool numeric = f.type == Type::Amount || f.type == Type::Number;
+        if (hasAttr(node, "decimals")) {
+            f.decimals = std::stoi(attr(node, "decimals"));
+            if (!numeric) error(node, f.code, "decimals needs type=\"amount\" or \"number\"");
+        }
+        std::string convert = attr(node, "convert");
+        if (!convert.empty()) {
+            f.convert = convert == "yuanToWanyuan" ? Map::Convert::YuanToWanyuan
+                                                   : Map::Convert::WanyuanToYuan;
+            if (f.type != Type::Amount) error(node, f.code, "convert needs type=\"amount\"");
+        }
+        std::string mask = attr(node, "mask");
+        f.mask = mask == "idcard"  ? Map::Mask::IdCard
+                 : mask == "phone" ? Map::Mask::Phone
+                 : mask == "all"   ? Map::Mask::All
+                                   : Map::Mask::None;
+        if (hasAttr(node, "pattern")) {
+            f.patternText = attr(node, "pattern");
+            try {
+                f.pattern.emplace(f.patternText, std::regex::ECMAScript);
+            } catch (const std::regex_error& e) {
+                error(node, f.code,
+                      "pattern \"" + f.patternText + "\" is not a valid regular expression (" +
+                          e.what() + "); write it in ECMAScript syntax");
+            }
+        }
+        if (hasAttr(node, "enumeration"))
+            f.enumeration = mapping::splitAny(attr(node, "enumeration"), {"|"});
+    }
+
+    /// A constant or default goes through the field's code table like any value: it must be in it.
+    void checkFixedValue(xmlNode* node, const TargetMapping::Impl::Field& f, const char* what,
+                         const std::string& value) {
+        if (f.codeTable == nullptr) return;
+        std::string unknown;
+        if (!f.codeTable->lookup(value, &unknown))
+            error(node, f.code,
+                  std::string(what) + " \"" + value + "\" is not in code table " +
+                      f.codeTable->id);
     }
 
     /// Second pass: conditions, cross references and derivations.
@@ -386,11 +501,28 @@ struct TargetLoader {
             {static_cast<std::size_t>(earlier), static_cast<std::size_t>(later)});
     }
 
+    void readAmountRule(xmlNode* node) {
+        long amount = indexOf(attr(node, "field"));
+        using Type = TargetMapping::Impl::Type;
+        if (amount < 0 || (map.fields[static_cast<std::size_t>(amount)].type != Type::Amount &&
+                           map.fields[static_cast<std::size_t>(amount)].type != Type::Number)) {
+            error(node, "",
+                  "amountRule: field=\"" + attr(node, "field") +
+                      "\" must be an amount or number field of this target");
+            return;
+        }
+        TargetMapping::Impl::AmountRule rule;
+        rule.amount = static_cast<std::size_t>(amount);
+        condition(node, "", "when", rule.when);
+        map.amountRules.push_back(std::move(rule));
+    }
+
     void read(xmlNode* root) {
         map.target = attr(root, "id");
         map.kind = attr(root, "kind");
         map.version = attr(root, "version");
         map.file = file;
+        map.dateFormat = defaultDateFormat;
         if (hasAttr(root, "dateFormat")) map.dateFormat = attr(root, "dateFormat");
         if (!validDatePattern(map.dateFormat))
             error(root, "", "dateFormat \"" + map.dateFormat + "\" must contain yyyy, MM and dd");
@@ -405,10 +537,11 @@ struct TargetLoader {
         for (std::size_t i = 0; i < fieldNodes.size(); ++i)
             resolveField(fieldNodes[i], map.fields[i]);
         for (xmlNode* node : children(root, "dateOrder")) readDateOrder(node);
+        for (xmlNode* node : children(root, "amountRule")) readAmountRule(node);
     }
 };
 
-std::unique_ptr<TargetMapping> loadTarget(const MappingCatalog::Impl& catalog,
+std::unique_ptr<TargetMapping> loadTarget(const TableScope& tables, const TargetProfile& profile,
                                           const std::string& file, const std::string& schema,
                                           const std::string& dirName, mapping::SchemaCache& schemas,
                                           Problems& problems) {
@@ -416,7 +549,7 @@ std::unique_ptr<TargetMapping> loadTarget(const MappingCatalog::Impl& catalog,
     if (!doc) return nullptr;
     auto impl = std::make_unique<TargetMapping::Impl>();
     std::size_t before = problems.size();
-    TargetLoader loader{catalog, file, problems, *impl};
+    TargetLoader loader{tables.catalog, file, problems, *impl, nullptr, &tables, profile.dateFormat};
     xmlNode* root = xmlDocGetRootElement(doc.get());
     loader.read(root);
     if (impl->target != dirName)
@@ -429,6 +562,136 @@ std::unique_ptr<TargetMapping> loadTarget(const MappingCatalog::Impl& catalog,
 
 std::string schemaPath(const std::string& dir, const char* name) {
     return (fs::path(dir) / "schema" / name).string();
+}
+
+// ---- profiles -------------------------------------------------------------------------------
+
+/// The profile of a folder without profile.xml: its plugin is named like the folder.
+TargetProfile defaultProfile(const fs::path& targetDir) {
+    TargetProfile profile;
+    profile.id = targetDir.filename().string();
+    profile.name = profile.id;
+    profile.plugin = profile.id;
+    profile.directory = fs::absolute(targetDir).lexically_normal().string();
+    return profile;
+}
+
+void readEnvelope(xmlNode* node, const std::string& file, const MappingCatalog::Impl& catalog,
+                  TargetProfile& profile, Problems& problems) {
+    if (hasAttr(node, "format")) profile.envelopeFormat = attr(node, "format");
+    if (hasAttr(node, "encoding")) profile.envelopeEncoding = attr(node, "encoding");
+    if (hasAttr(node, "headerTitles")) profile.headerTitles = attr(node, "headerTitles") == "true";
+    if (hasAttr(node, "schema")) {
+        fs::path schema = fs::path(profile.directory) / attr(node, "schema");
+        std::error_code ec;
+        if (!fs::is_regular_file(schema, ec))
+            problems.add(file, lineOf(node),
+                         "envelope schema \"" + attr(node, "schema") + "\" not found (looked for " +
+                             schema.string() + "); give a path relative to the target folder");
+        profile.envelopeSchema = schema.lexically_normal().string();
+    }
+    if (profile.envelopeFormat == "json" && profile.envelopeEncoding != "UTF-8")
+        problems.add(file, lineOf(node), "a json envelope is always UTF-8; remove encoding");
+    for (xmlNode* type : children(node, "packageType")) {
+        std::string kind = attr(type, "kind");
+        if (!catalog.kinds.count(kind))
+            problems.add(file, lineOf(type),
+                         "packageType: unknown kind \"" + kind + "\"; known: " +
+                             keysOf(catalog.kinds));
+        if (!profile.packageTypes.emplace(kind, attr(type, "value")).second)
+            problems.add(file, lineOf(type), "packageType for kind " + kind + " is given twice");
+    }
+}
+
+/// Parses mappings/<target>/profile.xml; nullopt (problems reported) when it cannot be used.
+std::optional<TargetProfile> loadProfile(const std::string& file, const std::string& schema,
+                                         const fs::path& targetDir,
+                                         const MappingCatalog::Impl& catalog,
+                                         mapping::SchemaCache& schemas, Problems& problems) {
+    auto doc = mapping::parseAndValidate(file, schema, schemas, problems);
+    if (!doc) return std::nullopt;
+    std::size_t before = problems.size();
+    xmlNode* root = xmlDocGetRootElement(doc.get());
+    TargetProfile profile = defaultProfile(targetDir);
+    if (attr(root, "id") != profile.id)
+        problems.add(file, lineOf(root),
+                     "profile id \"" + attr(root, "id") + "\" differs from its directory \"" +
+                         profile.id + "\"; a copied folder needs its id changed too");
+    profile.name = attr(root, "name");
+    profile.plugin = attr(root, "plugin");
+    profile.version = attr(root, "version");
+    profile.isTemplate = attr(root, "template") == "true";
+    if (hasAttr(root, "dateFormat")) profile.dateFormat = attr(root, "dateFormat");
+    if (!validDatePattern(profile.dateFormat))
+        problems.add(file, lineOf(root),
+                     "dateFormat \"" + profile.dateFormat + "\" must contain yyyy, MM and dd");
+    for (xmlNode* node : children(root, "envelope"))
+        readEnvelope(node, file, catalog, profile, problems);
+    for (xmlNode* node : children(root, "endpoint")) {
+        profile.endpointUrl = attr(node, "url");
+        if (hasAttr(node, "batchSize")) profile.batchSize = std::stoul(attr(node, "batchSize"));
+        if (hasAttr(node, "timeoutSeconds"))
+            profile.timeoutSeconds = std::stoi(attr(node, "timeoutSeconds"));
+    }
+    for (xmlNode* node : children(root, "signature")) {
+        if (hasAttr(node, "format")) profile.signatureFormat = attr(node, "format");
+        if (hasAttr(node, "signerId")) profile.signerId = attr(node, "signerId");
+    }
+    for (xmlNode* node : children(root, "setting"))
+        if (!profile.settings.emplace(attr(node, "name"), attr(node, "value")).second)
+            problems.add(file, lineOf(node), "setting \"" + attr(node, "name") + "\" is given twice");
+    if (problems.size() != before) return std::nullopt;
+    return profile;
+}
+
+/// Loads <target>/codes/*.xml into `tables`; broken files are remembered by stem.
+void loadTargetCodes(const fs::path& targetDir, const std::string& mappingsDir,
+                     std::map<std::string, std::unique_ptr<mapping::CodeTable>>& tables,
+                     std::map<std::string, std::string>& broken, mapping::SchemaCache& schemas,
+                     Problems& problems) {
+    for (const auto& file : xmlFilesIn(targetDir / "codes")) {
+        auto table =
+            loadCodeTable(file, schemaPath(mappingsDir, "code-table.xsd"), schemas, problems);
+        if (!table) {
+            broken[fs::path(file).stem().string()] = file;
+            continue;
+        }
+        table->target = targetDir.filename().string();
+        std::string id = table->id;
+        if (!tables.emplace(id, std::move(table)).second)
+            problems.add(file, 0,
+                         "code table id \"" + id + "\" is already used by another file in " +
+                             (targetDir / "codes").string());
+    }
+}
+
+/// One target folder: its codes/, its profile, then its kind mappings.
+void loadTargetDir(MappingCatalog::Impl& impl, const fs::path& targetDir,
+                   mapping::SchemaCache& schemas, Problems& problems) {
+    const std::string name = targetDir.filename().string();
+    std::map<std::string, std::string> broken;
+    auto& tables = impl.targetCodeTables[name];
+    loadTargetCodes(targetDir, impl.dir, tables, broken, schemas, problems);
+    TargetProfile profile = defaultProfile(targetDir);
+    std::error_code ec;
+    fs::path profileFile = targetDir / "profile.xml";
+    if (fs::exists(profileFile, ec))
+        if (auto loaded = loadProfile(profileFile.string(), schemaPath(impl.dir, "profile.xsd"),
+                                      targetDir, impl, schemas, problems))
+            profile = std::move(*loaded);
+    TableScope scope{impl, &tables, &broken};
+    for (const auto& file : xmlFilesIn(targetDir)) {
+        if (fs::path(file).filename() == "profile.xml") continue;
+        auto target = loadTarget(scope, profile, file, schemaPath(impl.dir, "target.xsd"), name,
+                                 schemas, problems);
+        if (!target) continue;
+        auto key = std::make_pair(target->target(), target->kind());
+        if (!impl.targets.emplace(key, std::move(target)).second)
+            problems.add(file, 0,
+                         "a mapping for target " + key.first + " and kind " + key.second +
+                             " already exists");
+    }
+    impl.profiles.emplace(name, std::move(profile));
 }
 
 }  // namespace
@@ -483,18 +746,7 @@ Result<std::shared_ptr<const MappingCatalog>> MappingCatalog::load(const std::st
             if (entry.is_directory() && !kReservedDirs.count(entry.path().filename().string()))
                 targetDirs.push_back(entry.path());
         std::sort(targetDirs.begin(), targetDirs.end());
-        for (const auto& targetDir : targetDirs) {
-            for (const auto& file : xmlFilesIn(targetDir)) {
-                auto target = loadTarget(*impl, file, schemaPath(mappingsDir, "target.xsd"),
-                                         targetDir.filename().string(), schemas, problems);
-                if (!target) continue;
-                auto key = std::make_pair(target->target(), target->kind());
-                if (!impl->targets.emplace(key, std::move(target)).second)
-                    problems.add(file, 0,
-                                 "a mapping for target " + key.first + " and kind " + key.second +
-                                     " already exists");
-            }
-        }
+        for (const auto& targetDir : targetDirs) loadTargetDir(*impl, targetDir, schemas, problems);
         if (!problems.empty()) return Status::invalidArgument(problems.text());
         return std::shared_ptr<const MappingCatalog>(
             std::make_shared<MappingCatalog>(std::move(impl)));
@@ -518,6 +770,17 @@ std::vector<std::string> MappingCatalog::kindIds() const {
     std::vector<std::string> ids;
     for (const auto& [id, kind] : _impl->kinds) ids.push_back(id);
     return ids;
+}
+
+std::vector<std::string> MappingCatalog::targetNames() const {
+    std::vector<std::string> names;
+    for (const auto& [name, profile] : _impl->profiles) names.push_back(name);
+    return names;
+}
+
+const TargetProfile* MappingCatalog::profile(const std::string& targetId) const {
+    auto it = _impl->profiles.find(targetId);
+    return it == _impl->profiles.end() ? nullptr : &it->second;
 }
 
 std::vector<std::pair<std::string, std::string>> MappingCatalog::targetIds() const {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,6 +17,7 @@
 
 #include "creditgw/CivilDate.h"
 #include "creditgw/Mapping.h"
+#include "creditgw/TargetPlugin.h"
 
 namespace creditgw::mapping {
 
@@ -45,6 +47,12 @@ struct Decimal {
 std::optional<Decimal> parseDecimal(std::string_view text, std::string* why);
 /// Divides by 10^4 (元 → 万元) and rounds half-up to `scale` decimals.
 Decimal shiftLeftAndRound(const Decimal& value, int places, int scale);
+/// Multiplies by 10^places (万元 → 元); exact.
+Decimal shiftRight(const Decimal& value, int places);
+/// Rounds half-up to `scale` decimals (no shift).
+inline Decimal roundTo(const Decimal& value, int scale) { return shiftLeftAndRound(value, 0, scale); }
+/// The decimal with exactly `decimals` digits after the point ("0.2", 2 → "0.20"; 0 → "0").
+std::string formatFixed(const Decimal& value, int decimals);
 
 // ---- code tables ----------------------------------------------------------------------------
 
@@ -58,12 +66,21 @@ struct CodeTable {
     std::vector<std::string> values;                                  ///< standard values, in order
     std::unordered_map<std::string, std::vector<std::string>> byKey;  ///< matchKey → values
     std::vector<std::string> freePrefixes;  ///< "其他-": "其他-<name>" is accepted as given
+    /// standard value → what a target sends instead (<value code output>); empty = the
+    /// standard values themselves are sent. Only target-local tables usually have them.
+    std::unordered_map<std::string, std::string> outputs;
+    std::string target;  ///< "" for a global table (codes/), else the target that owns it
 
     /// The standard value(s) for `input` (joined with `joiner` for multi-valued tables), or
     /// nullopt with `unknown` set to the part nobody knows.
     std::optional<std::string> lookup(std::string_view input, std::string* unknown) const;
     /// "警告, 通报批评, ..." for messages (first few values).
     std::string knownValues() const;
+    bool hasOutputs() const { return !outputs.empty(); }
+    /// The output code(s) for a standard value as lookup() returns it (each part of a
+    /// multi-valued one, joined with `joiner`); a "其他-<name>" value takes its base's output.
+    /// nullopt with `unmapped` set to the part without an output code.
+    std::optional<std::string> toOutput(const std::string& standard, std::string* unmapped) const;
 };
 
 // ---- conditions -----------------------------------------------------------------------------
@@ -108,6 +125,8 @@ struct PublicityPeriods {
     /// Last day of publication: decision + the maximum period in force on the decision date
     /// for that severity (the earliest period when the decision predates all of them).
     std::optional<CivilDate> end(const CivilDate& decision, const std::string& severity) const;
+    /// The period end() uses; nullptr when the severity has none.
+    const Period* periodFor(const CivilDate& decision, const std::string& severity) const;
 };
 CivilDate addMonths(const CivilDate& date, int months);
 
@@ -212,7 +231,9 @@ struct SourceLayout::Impl {
 };
 
 struct TargetMapping::Impl {
-    enum class Type { Text, Date, Amount, Code };
+    enum class Type { Text, Date, Amount, Number, Code };
+    enum class Convert { None, YuanToWanyuan, WanyuanToYuan };
+    enum class Mask { None, IdCard, Phone, All };
     enum class Check { None, Uscc, OrgCode, IdCard };
     struct Derivation {
         std::vector<std::pair<mapping::Condition, std::string>> cases;
@@ -224,8 +245,21 @@ struct TargetMapping::Impl {
     struct Field {
         std::string code;
         std::string name;
-        std::string from;  ///< canonical code the value comes from
+        std::string output;  ///< name on the wire (default: code)
+        std::string from;    ///< canonical code the value comes from
         long line = 0;
+        std::optional<std::string> constant;      ///< always this value, the record is not read
+        std::optional<std::string> defaultValue;  ///< when still empty after deriving
+        std::vector<std::string> concat;          ///< canonical codes joined with separator
+        std::string separator;                    ///< for concat and split
+        int splitPart = 0;                        ///< 1-based part of `from` split by separator
+        std::string dateFormat;                   ///< output date format ("" = the mapping's)
+        int decimals = -1;                        ///< fixed output decimals (-1 = as normalised)
+        Convert convert = Convert::None;
+        Mask mask = Mask::None;
+        std::optional<std::regex> pattern;  ///< the whole value must match (ECMAScript)
+        std::string patternText;
+        std::vector<std::string> enumeration;  ///< allowed values (after code tables)
         Type type = Type::Text;
         std::size_t maxLength = 0;  ///< characters; 0 = no limit
         bool required = false;
@@ -250,6 +284,12 @@ struct TargetMapping::Impl {
         std::size_t earlier = 0;
         std::size_t later = 0;
     };
+    /// An amount that must be > 0 when `when` holds and empty or 0 otherwise (罚款 in 处罚类别
+    /// → CF_NR_FK > 0).
+    struct AmountRule {
+        std::size_t amount = 0;
+        mapping::Condition when;
+    };
 
     std::string target;
     std::string kind;
@@ -258,6 +298,7 @@ struct TargetMapping::Impl {
     std::string dateFormat = "yyyy/MM/dd";
     std::vector<Field> fields;
     std::vector<DateOrder> dateOrders;
+    std::vector<AmountRule> amountRules;
     const mapping::PublicityPeriods* publicity = nullptr;
 
     std::string label(std::size_t field) const;  ///< "CF_WSH (行政处罚决定书文号)"
@@ -266,6 +307,10 @@ struct TargetMapping::Impl {
 struct MappingCatalog::Impl {
     std::string dir;
     std::map<std::string, std::unique_ptr<mapping::CodeTable>> codeTables;
+    /// target → its own codes/ tables (same id as a global one overrides it for that target)
+    std::map<std::string, std::map<std::string, std::unique_ptr<mapping::CodeTable>>>
+        targetCodeTables;
+    std::map<std::string, TargetProfile> profiles;  ///< every target folder has one
     std::map<std::string, std::string> brokenCodeFiles;  ///< file stem → path, for clearer errors
     std::unique_ptr<mapping::PublicityPeriods> publicity;
     std::map<std::string, std::unique_ptr<KindDefinition>> kinds;

@@ -186,6 +186,28 @@ Decimal shiftLeftAndRound(const Decimal& value, int places, int scale) {
     return out;
 }
 
+Decimal shiftRight(const Decimal& value, int places) {
+    std::string fraction = value.fraction;
+    fraction.resize(std::max(fraction.size(), static_cast<std::size_t>(places)), '0');
+    std::string whole = value.integer + fraction.substr(0, static_cast<std::size_t>(places));
+    std::string rest = fraction.substr(static_cast<std::size_t>(places));
+    Decimal out;
+    std::size_t nz = whole.find_first_not_of('0');
+    out.integer = nz == std::string::npos ? "" : whole.substr(nz);
+    std::size_t last = rest.find_last_not_of('0');
+    out.fraction = last == std::string::npos ? "" : rest.substr(0, last + 1);
+    return out;
+}
+
+std::string formatFixed(const Decimal& value, int decimals) {
+    Decimal rounded = roundTo(value, decimals);
+    std::string out = rounded.integer.empty() ? "0" : rounded.integer;
+    if (decimals <= 0) return out;
+    std::string fraction = rounded.fraction;
+    fraction.resize(static_cast<std::size_t>(decimals), '0');
+    return out + "." + fraction;
+}
+
 // ---- code tables ----------------------------------------------------------------------------
 
 namespace {
@@ -224,6 +246,31 @@ std::optional<std::string> CodeTable::lookup(std::string_view input, std::string
     if (out.empty()) {
         if (unknown) *unknown = value;
         return std::nullopt;
+    }
+    return joinList(out, joiner);
+}
+
+std::optional<std::string> CodeTable::toOutput(const std::string& standard,
+                                               std::string* unmapped) const {
+    auto one = [&](const std::string& value) -> std::optional<std::string> {
+        auto it = outputs.find(value);
+        if (it != outputs.end()) return it->second;
+        for (const auto& prefix : freePrefixes) {
+            if (value.compare(0, prefix.size(), prefix) != 0) continue;
+            // "其他-" → the output of "其他": the prefix minus its suffix is the base value.
+            for (const auto& [base, output] : outputs)
+                if (prefix.compare(0, base.size(), base) == 0 && prefix.size() > base.size())
+                    return output;
+        }
+        if (unmapped) *unmapped = value;
+        return std::nullopt;
+    };
+    if (!multiple) return one(standard);
+    std::vector<std::string> out;
+    for (const auto& part : splitAny(standard, {joiner})) {
+        auto mapped = one(part);
+        if (!mapped) return std::nullopt;
+        out.push_back(*mapped);
     }
     return joinList(out, joiner);
 }
@@ -357,14 +404,20 @@ std::optional<std::string> PublicityPeriods::severityOf(const std::string& value
     return it->second;
 }
 
-std::optional<CivilDate> PublicityPeriods::end(const CivilDate& decision,
-                                               const std::string& severity) const {
+const PublicityPeriods::Period* PublicityPeriods::periodFor(const CivilDate& decision,
+                                                           const std::string& severity) const {
     const Period* chosen = nullptr;
     for (const auto& p : periods) {
         if (p.severity != severity) continue;
         if (chosen == nullptr || p.effectiveFrom <= decision) chosen = &p;
         if (decision < p.effectiveFrom) break;
     }
+    return chosen;
+}
+
+std::optional<CivilDate> PublicityPeriods::end(const CivilDate& decision,
+                                               const std::string& severity) const {
+    const Period* chosen = periodFor(decision, severity);
     if (chosen == nullptr) return std::nullopt;
     return addMonths(decision, chosen->maxMonths);
 }

@@ -2,6 +2,8 @@
 // the target's mapping file checked. Runs per record: everything is resolved at load, here we
 // only walk vectors.
 
+#include <algorithm>
+
 #include "MappingInternal.h"
 #include "creditgw/CodeChecks.h"
 #include "creditgw/Utf8.h"
@@ -26,6 +28,18 @@ std::vector<std::string> TargetMapping::fieldCodes() const {
     return codes;
 }
 
+std::vector<std::string> TargetMapping::outputNames() const {
+    std::vector<std::string> names;
+    for (const auto& f : _impl->fields) names.push_back(f.output);
+    return names;
+}
+
+std::vector<std::string> TargetMapping::titles() const {
+    std::vector<std::string> titles;
+    for (const auto& f : _impl->fields) titles.push_back(f.name);
+    return titles;
+}
+
 std::string Impl::label(std::size_t field) const {
     return fields[field].code + " (" + fields[field].name + ")";
 }
@@ -42,7 +56,13 @@ struct Run {
     std::vector<std::vector<Violation>> pending;  ///< per field; dropped when the field is blanked
     std::vector<Violation> warnings;
     std::vector<bool> blanked;
+    /// Only sized when tracing: what was read and the steps taken, per field.
+    bool tracing = false;
+    std::vector<std::string> sources;
+    std::vector<std::vector<std::string>> steps;
 
+    /// Callers test `tracing` first so that the step text is never built otherwise.
+    void note(std::size_t i, std::string step) { steps[i].push_back(std::move(step)); }
     void violate(std::size_t i, const std::string& rule, const std::string& what) {
         pending[i].push_back({map.fields[i].code, rule, map.label(i) + ": " + what});
     }
@@ -55,8 +75,95 @@ bool isIdentifier(const Impl::Field& f) {
     return f.check != Impl::Check::None || !f.placeholder.empty();
 }
 
+/// `value` with all but the first `front` and last `back` characters replaced by '*'
+/// (everything when it is that short): 身份证号 6+4 (domain.md §4.3), phone 3+4, all 0+0.
+std::string masked(const std::string& value, Impl::Mask mask) {
+    std::size_t front = mask == Impl::Mask::IdCard ? 6 : mask == Impl::Mask::Phone ? 3 : 0;
+    std::size_t back = mask == Impl::Mask::All ? 0 : 4;
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < value.size(); ++i)
+        if ((static_cast<unsigned char>(value[i]) & 0xC0) != 0x80) starts.push_back(i);
+    std::size_t n = starts.size();
+    if (n <= front + back) return std::string(n, '*');
+    std::string out = value.substr(0, starts[front]);
+    out.append(n - front - back, '*');
+    if (back > 0) out += value.substr(starts[n - back]);
+    return out;
+}
+
+const char* maskName(Impl::Mask mask) {
+    switch (mask) {
+        case Impl::Mask::IdCard:
+            return "idcard";
+        case Impl::Mask::Phone:
+            return "phone";
+        case Impl::Mask::All:
+            return "all";
+        case Impl::Mask::None:
+            break;
+    }
+    return "none";
+}
+
+/// How a value may be quoted in a message: never a 身份证号 or a value the target masks.
 std::string shown(const Impl::Field& f, const std::string& value) {
+    if (f.mask != Impl::Mask::None) return masked(value, f.mask);
     return f.check == Impl::Check::IdCard ? maskIdNumber(value) : value;
+}
+
+const std::string& dateFormatOf(const Run& run, std::size_t i) {
+    const auto& f = run.map.fields[i];
+    return f.dateFormat.empty() ? run.map.dateFormat : f.dateFormat;
+}
+
+/// `text` split on `separator`, keeping empty parts so that part numbers stay stable.
+std::string partOf(const std::string& text, const std::string& separator, int part) {
+    std::size_t start = 0;
+    for (int n = 1;; ++n) {
+        std::size_t end = text.find(separator, start);
+        if (n == part) return trim(text.substr(start, end == std::string::npos ? end : end - start));
+        if (end == std::string::npos) return {};
+        start = end + separator.size();
+    }
+}
+
+/// Reads the field's raw value: a constant, joined canonical fields, a part of one, or one.
+void take(Run& run, std::size_t i) {
+    const auto& f = run.map.fields[i];
+    std::string& v = run.values[i];
+    if (f.constant) {
+        v = *f.constant;
+        if (run.tracing) run.note(i, "constant");
+        return;
+    }
+    if (!f.concat.empty()) {
+        for (const auto& code : f.concat) {
+            std::string part = trim(run.record.field(code));
+            if (part.empty()) continue;
+            if (!v.empty()) v += f.separator;
+            v += part;
+        }
+        if (run.tracing) {
+            run.sources[i] = v;
+            run.note(i, "concat " + mapping::joinList(f.concat, " + ") + " with \"" +
+                            f.separator + "\"");
+        }
+        return;
+    }
+    v = trim(run.record.field(f.from));
+    if (run.tracing) run.sources[i] = v;
+    if (f.splitPart > 0) {
+        v = partOf(v, f.separator, f.splitPart);
+        if (run.tracing)
+            run.note(i, "split part " + std::to_string(f.splitPart) + " of " + f.from + " by \"" +
+                            f.separator + "\"");
+        return;
+    }
+    if (!run.tracing) return;
+    if (f.output != f.code || f.from != f.code)
+        run.note(i, "rename from " + f.from);
+    else
+        run.note(i, "copy");
 }
 
 /// The first `count` characters of UTF-8 `text`, for quoting long values in messages.
@@ -75,32 +182,57 @@ void normalizeDate(Run& run, std::size_t i) {
     auto date = CivilDate::parse(v);
     if (!date) {
         run.violate(i, "date",
-                    "\"" + v + "\" is not a date that exists; write it as " + run.map.dateFormat);
+                    "\"" + v + "\" is not a date that exists; write it as " + dateFormatOf(run, i));
         return;
     }
     run.dates[i] = date;
-    v = date->format(run.map.dateFormat);
+    v = date->format(dateFormatOf(run, i));
+    if (run.tracing && !f.dateFormat.empty()) run.note(i, "date format " + f.dateFormat);
+}
+
+/// 元 ↔ 万元 on the exact decimal digits; false (and a violation) when it is no number.
+bool convertUnit(Run& run, std::size_t i) {
+    const auto& f = run.map.fields[i];
+    if (f.convert == Impl::Convert::None) return true;
+    std::string& v = run.values[i];
+    std::string why;
+    auto decimal = mapping::parseDecimal(v, &why);
+    bool toWanyuan = f.convert == Impl::Convert::YuanToWanyuan;
+    if (!decimal) {
+        run.violate(i, "amount",
+                    "\"" + v + "\" " + why + "; give the amount in " + (toWanyuan ? "元" : "万元"));
+        return false;
+    }
+    v = (toWanyuan ? mapping::shiftLeftAndRound(*decimal, 4, f.scale)
+                   : mapping::shiftRight(*decimal, 4))
+            .toString();
+    if (run.tracing) run.note(i, toWanyuan ? "元 → 万元" : "万元 → 元");
+    return true;
 }
 
 void normalizeAmount(Run& run, std::size_t i) {
     const auto& f = run.map.fields[i];
     std::string& v = run.values[i];
+    bool amount = f.type == Impl::Type::Amount;
+    std::string unit = amount && f.convert != Impl::Convert::WanyuanToYuan ? "万元" : "";
     std::string why;
     auto decimal = mapping::parseDecimal(v, &why);
     if (!decimal) {
-        run.violate(i, "amount", "\"" + v + "\" " + why + "; give the amount in 万元");
+        run.violate(i, "amount",
+                    "\"" + v + "\" " + why + (unit.empty() ? "" : "; give the amount in " + unit));
         return;
     }
     if (decimal->fraction.size() > static_cast<std::size_t>(f.scale)) {
         run.violate(i, "amount",
-                    "\"" + v + "\" has more than " + std::to_string(f.scale) +
-                        " decimals (the amount is in 万元: 2000 元 is 0.2)");
+                    "\"" + v + "\" has more than " + std::to_string(f.scale) + " decimals" +
+                        (unit == "万元" ? " (the amount is in 万元: 2000 元 is 0.2)" : ""));
         return;
     }
     if (decimal->integer.size() > static_cast<std::size_t>(f.precision - f.scale)) {
         run.violate(i, "amount",
                     "\"" + v + "\" is too large for N(" + std::to_string(f.precision) + "," +
-                        std::to_string(f.scale) + "); is it in 元 instead of 万元?");
+                        std::to_string(f.scale) + ")" +
+                        (unit == "万元" ? "; is it in 元 instead of 万元?" : ""));
         return;
     }
     v = decimal->toString();
@@ -116,12 +248,14 @@ void normalizeCode(Run& run, std::size_t i) {
                         f.codeTable->name + "); known: " + f.codeTable->knownValues());
         return;
     }
+    if (run.tracing && *standard != run.values[i])
+        run.note(i, "code table " + f.codeTable->id + ": " + run.values[i] + " → " + *standard);
     run.values[i] = *standard;
 }
 
+/// Brings the taken value to its type's standard form (dates, amounts, code tables).
 void normalize(Run& run, std::size_t i) {
     const auto& f = run.map.fields[i];
-    run.values[i] = trim(run.record.field(f.from));
     if (run.values[i].empty()) return;
     // Normally caught by the source; a record from elsewhere must not reach a package with
     // broken bytes (lengths would be miscounted too). The value is not quoted: it cannot print.
@@ -131,11 +265,13 @@ void normalize(Run& run, std::size_t i) {
         return;
     }
     if (isIdentifier(f)) run.values[i] = upperAscii(run.values[i]);
+    if (!convertUnit(run, i)) return;
     switch (f.type) {
         case Impl::Type::Date:
             normalizeDate(run, i);
             break;
         case Impl::Type::Amount:
+        case Impl::Type::Number:
             normalizeAmount(run, i);
             break;
         case Impl::Type::Code:
@@ -146,37 +282,58 @@ void normalize(Run& run, std::size_t i) {
     }
 }
 
+void derivePublicityEnd(Run& run, std::size_t i) {
+    const auto& d = run.map.fields[i].derive;
+    const auto& decision = run.dates[static_cast<std::size_t>(d.publicityFrom)];
+    if (!decision || run.map.publicity == nullptr) return;  // the date rule reports it
+    const std::string& given = run.record.field(d.severityField);
+    auto severity = run.map.publicity->severityOf(given);
+    if (!severity) {
+        run.violate(i, "code_table",
+                    "cannot compute it: severity \"" + trim(given) + "\" in " + d.severityField +
+                        " is not known in publicity-periods.xml");
+        return;
+    }
+    const auto* period = run.map.publicity->periodFor(*decision, *severity);
+    if (period == nullptr) return;
+    run.dates[i] = mapping::addMonths(*decision, period->maxMonths);
+    run.values[i] = run.dates[i]->format(dateFormatOf(run, i));
+    if (run.tracing)
+        run.note(i, "derived: publicityEnd from " +
+                        run.map.fields[static_cast<std::size_t>(d.publicityFrom)].code + " + " +
+                        std::to_string(period->maxMonths) + " months (" + *severity + ")");
+}
+
 void derive(Run& run, std::size_t i) {
     const auto& f = run.map.fields[i];
-    if (!f.hasDerivation || !run.values[i].empty()) return;
-    const auto& d = f.derive;
-    if (d.copyFrom >= 0) {
-        run.values[i] = run.values[static_cast<std::size_t>(d.copyFrom)];
-        return;
+    if (!run.values[i].empty()) return;
+    if (f.hasDerivation) {
+        const auto& d = f.derive;
+        if (d.copyFrom >= 0) {
+            run.values[i] = run.values[static_cast<std::size_t>(d.copyFrom)];
+            run.dates[i] = run.dates[static_cast<std::size_t>(d.copyFrom)];
+            if (run.tracing && !run.values[i].empty())
+                run.note(i, "derived: copy from " +
+                                run.map.fields[static_cast<std::size_t>(d.copyFrom)].code);
+        } else if (d.publicityFrom >= 0) {
+            derivePublicityEnd(run, i);
+        } else {
+            for (const auto& [condition, value] : d.cases) {
+                if (!condition.eval(run.values)) continue;
+                run.values[i] = value;
+                if (run.tracing) run.note(i, "derived: when " + condition.text);
+                break;
+            }
+            if (run.values[i].empty() && d.otherwise) {
+                run.values[i] = *d.otherwise;
+                if (run.tracing) run.note(i, "derived: otherwise");
+            }
+        }
     }
-    if (d.publicityFrom >= 0) {
-        const auto& decision = run.dates[static_cast<std::size_t>(d.publicityFrom)];
-        if (!decision || run.map.publicity == nullptr) return;  // the date rule reports it
-        const std::string& given = run.record.field(d.severityField);
-        auto severity = run.map.publicity->severityOf(given);
-        if (!severity) {
-            run.violate(i, "code_table",
-                        "cannot compute it: severity \"" + trim(given) + "\" in " +
-                            d.severityField + " is not known in publicity-periods.xml");
-            return;
-        }
-        if (auto end = run.map.publicity->end(*decision, *severity)) {
-            run.dates[i] = end;
-            run.values[i] = end->format(run.map.dateFormat);
-        }
-        return;
-    }
-    for (const auto& [condition, value] : d.cases)
-        if (condition.eval(run.values)) {
-            run.values[i] = value;
-            return;
-        }
-    if (d.otherwise) run.values[i] = *d.otherwise;
+    if (!run.values[i].empty() || !f.defaultValue) return;
+    run.values[i] = *f.defaultValue;
+    if (run.tracing) run.note(i, "default");
+    normalize(run, i);
 }
 
 void checkIdentifier(Run& run, std::size_t i) {
@@ -262,6 +419,71 @@ void check(Run& run, std::size_t i) {
                     "has " + std::to_string(length) + " characters, at most " +
                         std::to_string(f.maxLength) + " are allowed (\"" +
                         prefix(shown(f, run.values[i]), 20) + "...\")");
+    if (f.pattern && !std::regex_match(run.values[i], *f.pattern))
+        run.violate(i, "pattern",
+                    "\"" + prefix(shown(f, run.values[i]), 40) + "\" does not match the pattern " +
+                        f.patternText + "; correct the value in the source");
+    if (!f.enumeration.empty() &&
+        std::find(f.enumeration.begin(), f.enumeration.end(), run.values[i]) ==
+            f.enumeration.end())
+        run.violate(i, "enumeration",
+                    "\"" + prefix(shown(f, run.values[i]), 40) + "\" is not one of " +
+                        mapping::joinList(f.enumeration));
+}
+
+bool isZero(const std::string& value) {
+    auto decimal = mapping::parseDecimal(value, nullptr);
+    return decimal && decimal->integer.empty() && decimal->fraction.empty();
+}
+
+/// 罚款 in 处罚类别 ⇔ CF_NR_FK > 0 (and the like). An empty amount where one is needed is left to
+/// the field's requiredIf, which already says so.
+void checkAmountRules(Run& run) {
+    for (const auto& rule : run.map.amountRules) {
+        std::size_t i = rule.amount;
+        if (run.blanked[i] || !run.pending[i].empty()) continue;
+        const std::string& v = run.values[i];
+        bool needed = rule.when.eval(run.values);
+        if (needed && (v.empty() || isZero(v)))
+            run.violate(i, "amount_category",
+                        (v.empty() ? std::string("is empty") : "is 0") + " but " + rule.when.text +
+                            "; give the amount, or correct the category");
+        else if (!needed && !v.empty() && !isZero(v))
+            run.violate(i, "amount_category",
+                        "is " + v + " but not (" + rule.when.text +
+                            "); remove the amount, or add the category");
+    }
+}
+
+/// What only the wire sees: output codes, fixed decimals, masking. After every check, so the
+/// checks judged the real values.
+void finish(Run& run, std::size_t i) {
+    const auto& f = run.map.fields[i];
+    std::string& v = run.values[i];
+    if (v.empty() || !run.pending[i].empty()) return;
+    if (f.codeTable != nullptr && f.codeTable->hasOutputs()) {
+        std::string unmapped;
+        auto output = f.codeTable->toOutput(v, &unmapped);
+        if (!output) {
+            run.violate(i, "output_code",
+                        "\"" + unmapped + "\" has no output code for target " + run.map.target +
+                            " in code table " + f.codeTable->id + " (" + f.codeTable->file +
+                            "); add output=\"...\" to its value");
+            return;
+        }
+        if (run.tracing) run.note(i, "code table " + f.codeTable->id + " → " + *output);
+        v = *output;
+    }
+    if (f.decimals >= 0) {
+        if (auto decimal = mapping::parseDecimal(v, nullptr)) {
+            v = mapping::formatFixed(*decimal, f.decimals);
+            if (run.tracing) run.note(i, std::to_string(f.decimals) + " decimals");
+        }
+    }
+    if (f.mask != Impl::Mask::None) {
+        v = masked(v, f.mask);
+        if (run.tracing) run.note(i, std::string("masked (") + maskName(f.mask) + ")");
+    }
 }
 
 void checkDateOrders(Run& run) {
@@ -278,7 +500,8 @@ void checkDateOrders(Run& run) {
 
 }  // namespace
 
-MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& context) const {
+MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& context,
+                                    MappingTrace* trace) const {
     const std::size_t n = _impl->fields.size();
     Run run{*_impl,
             record,
@@ -287,8 +510,19 @@ MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& 
             std::vector<std::optional<CivilDate>>(n),
             std::vector<std::vector<Violation>>(n),
             {},
-            std::vector<bool>(n, false)};
-    for (std::size_t i = 0; i < n; ++i) normalize(run, i);
+            std::vector<bool>(n, false),
+            false,
+            {},
+            {}};
+    if (trace != nullptr) {
+        run.tracing = true;
+        run.sources.resize(n);
+        run.steps.resize(n);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        take(run, i);
+        normalize(run, i);
+    }
     for (std::size_t i = 0; i < n; ++i) derive(run, i);
     // Blank after deriving (类别 is derived from fields that may be blanked) and before
     // checking (a blanked field's defects do not matter).
@@ -299,22 +533,35 @@ MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& 
         run.pending[i].clear();
         run.values[i].clear();
         run.dates[i].reset();
+        if (run.tracing) run.note(i, "blanked: " + blankIf.text);
     }
     for (std::size_t i = 0; i < n; ++i)
         if (!run.blanked[i]) check(run, i);
     checkDateOrders(run);
+    checkAmountRules(run);
+    for (std::size_t i = 0; i < n; ++i) finish(run, i);
 
     MappingOutcome outcome;
     outcome.record.kind = record.kind;
     outcome.record.fields.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-        outcome.record.fields.emplace_back(_impl->fields[i].code, run.values[i]);
+        outcome.record.fields.emplace_back(_impl->fields[i].output, run.values[i]);
         for (auto& v : run.pending[i]) outcome.violations.push_back(std::move(v));
         if (run.blanked[i]) continue;
         ++outcome.indicatorsDefined;
         if (!run.values[i].empty()) ++outcome.indicatorsFilled;
     }
     outcome.warnings = std::move(run.warnings);
+    if (trace != nullptr) {
+        trace->fields.clear();
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& f = _impl->fields[i];
+            // An explanation is printed: the source of a 身份证号 or masked field shows masked.
+            std::string source = run.sources[i].empty() ? std::string() : shown(f, run.sources[i]);
+            trace->fields.push_back({f.output, f.code, run.values[i], std::move(source),
+                                     mapping::joinList(run.steps[i], "; ")});
+        }
+    }
     return outcome;
 }
 

@@ -15,6 +15,7 @@
 #include "creditgw/CivilDate.h"
 #include "creditgw/Record.h"
 #include "creditgw/Status.h"
+#include "creditgw/TargetPlugin.h"
 
 namespace creditgw {
 
@@ -32,6 +33,23 @@ struct MappingOutcome {
     std::vector<Violation> warnings;
     std::size_t indicatorsDefined = 0;  ///< fields the target defines for this record's 类别
     std::size_t indicatorsFilled = 0;   ///< of those, non-empty after mapping (for 完整率)
+};
+
+/// How one output field got its value, for `creditgw mapping explain`.
+struct FieldTrace {
+    std::string name;         ///< output name ("XDRMC")
+    std::string code;         ///< the field's code in the target mapping ("XK_XDR_MC")
+    std::string value;        ///< final value as published (masked where the target masks)
+    std::string sourceValue;  ///< what was read from the canonical record ("" for constants)
+    /// The steps that produced it, joined with "; ": "copy", "rename from XK_XDR_MC",
+    /// "code table xdrlb → 1", "derived: publicityEnd from CF_JDRQ + 12 months", "constant",
+    /// "default", "blanked: CF_XDR_LB = 自然人", "masked (idcard)".
+    std::string rule;
+};
+
+/// Every output field of one apply() call, in output order.
+struct MappingTrace {
+    std::vector<FieldTrace> fields;
 };
 
 /// A local export's layout (mappings/sources/<name>.xml): its column names mapped to canonical
@@ -112,12 +130,22 @@ public:
     const std::string& kind() const;
     const std::string& version() const;  ///< the mapping file's version attribute
     const std::string& sourceFile() const;
-    /// Output field codes in target order.
+    /// The fields' codes in output order: the canonical code (or the target's own code for
+    /// constants and joined fields). Conditions and Violation::field use these.
     std::vector<std::string> fieldCodes() const;
+    /// The names the fields carry on the wire, in output order (MappedRecord field names):
+    /// the `output` attribute when a platform renames (XK_XDR_MC → "XDRMC"), else the code.
+    std::vector<std::string> outputNames() const;
+    /// Chinese title per output field, in output order (csv/xlsx headers, messages).
+    std::vector<std::string> titles() const;
 
     /// Validates and maps one record. Pure and thread-safe. Record problems from the source are
-    /// NOT repeated here (the caller holds on those too).
-    MappingOutcome apply(const Record& record, const MappingContext& context) const;
+    /// NOT repeated here (the caller holds on those too). MappedRecord fields carry the output
+    /// names. Checks see the real values; output codes, fixed decimals and masking are applied
+    /// after them. With `trace`, it is filled with one entry per output field (cleared first);
+    /// without, nothing of it is computed.
+    MappingOutcome apply(const Record& record, const MappingContext& context,
+                         MappingTrace* trace = nullptr) const;
 
 private:
     std::unique_ptr<Impl> _impl;
@@ -132,11 +160,12 @@ public:
     MappingCatalog(const MappingCatalog&) = delete;
     MappingCatalog& operator=(const MappingCatalog&) = delete;
 
-    /// Loads and schema-validates everything under `mappingsDir` (kinds/, codes/, targets,
-    /// publicity-periods.xml). On any error: InvalidArgument whose message lists every problem
-    /// as "<file>:<line>: <message>", one per line (XSD errors with libxml2's line numbers;
-    /// semantic errors too: unknown code table, unknown field, bad condition syntax...).
-    /// Targets are the sub-directories other than schema/, kinds/, codes/ and sources/.
+    /// Loads and schema-validates everything under `mappingsDir` (kinds/, codes/, targets with
+    /// their profile.xml and codes/, publicity-periods.xml). On any error: InvalidArgument whose
+    /// message lists every problem as "<file>:<line>: <message>", one per line (XSD errors with
+    /// libxml2's line numbers; semantic errors too: unknown code table, unknown field, bad
+    /// condition syntax...). Targets are the sub-directories other than schema/, kinds/, codes/ and
+    /// sources/.
     static Result<std::shared_ptr<const MappingCatalog>> load(const std::string& mappingsDir);
 
     const KindDefinition* kind(const std::string& id) const;  ///< nullptr if unknown
@@ -145,6 +174,12 @@ public:
     std::vector<std::string> kindIds() const;
     /// (target, kind) pairs of the loaded target mappings, sorted.
     std::vector<std::pair<std::string, std::string>> targetIds() const;
+    /// Names of the target folders, sorted (also those without any kind mapping yet).
+    std::vector<std::string> targetNames() const;
+    /// The target's profile (mappings/<target>/profile.xml; a folder without one gets the
+    /// default: plugin = folder name, json, UTF-8). nullptr for an unknown target. Valid as
+    /// long as the catalog lives.
+    const TargetProfile* profile(const std::string& targetId) const;
     /// Loads and validates a source layout against this catalog's kinds (XSD, then fields and
     /// code tables). The layout copies what it needs and does not depend on the catalog's life.
     Result<std::shared_ptr<const SourceLayout>> loadLayout(const std::string& path) const;
