@@ -224,3 +224,20 @@ TEST_F(EndToEndTest, ACrashAtAnyPointOfTheUploadLosesNothingAndSendsNothingTwice
     EXPECT_EQ(counts->getValue<int>("accepted"), 6);
     EXPECT_EQ(counts->getValue<int>("in_progress"), 0);
 }
+
+TEST_F(EndToEndTest, ExportWritesTheTemplateLayoutForManualUploadWithoutChangingState) {
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw("map --target creditchina --kind cf --input " + dir.file("cf.csv") + " --out " + dir.file("dry")).exitCode, 0);
+    CommandResult upload = gw(uploadArgs() + " --once");
+    ASSERT_EQ(upload.exitCode, 0) << upload.output;
+    CommandResult csv = gw("export --kind cf --format csv --out " + dir.file("cf-export.csv"));
+    ASSERT_EQ(csv.exitCode, 0) << csv.output;
+    EXPECT_NE(csv.output.find("wrote 3 records"), std::string::npos) << csv.output;  // the accepted ones
+    std::string text = creditgw::test::readFile(dir.file("cf-export.csv"));
+    EXPECT_EQ(text.rfind("行政相对人名称,", 0), 0u) << text.substr(0, 200);
+    EXPECT_NE(text.find("示范市顺达物流有限公司"), std::string::npos);
+    CommandResult xlsx = gw("export --kind cf --format xlsx --out " + dir.file("cf-export.xlsx"));
+    ASSERT_EQ(xlsx.exitCode, 0) << xlsx.output;
+    EXPECT_EQ(creditgw::test::readFile(dir.file("cf-export.xlsx")).substr(0, 2), "PK");
+    EXPECT_EQ(stats()->getObject("counts")->getValue<int>("accepted"), 3);
+}

@@ -64,3 +64,22 @@ TEST(MappingCommandTest, GoldenCasesRunFromTheCommandLine) {
     EXPECT_NE(result.output.find("PASS creditchina/cf-basic"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find(" 0 failed"), std::string::npos) << result.output;
 }
+
+TEST(MappingCommandTest, ExplainShowsEachFieldItsRuleAndWhyTheRecordIsHeldWithIdsMasked) {
+    auto result = runCommand(gw("mapping explain --target creditchina --kind cf --input " +
+                                test::sourcePath("samples/cf_2026_codes_utf8.csv") + " --line 3"));
+    EXPECT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_NE(result.output.find("blanked: CF_XDR_LB = 自然人"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("derived: publicityEnd"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("held: this record would not be published"), std::string::npos);
+    EXPECT_NE(result.output.find("[idcard]"), std::string::npos);
+    EXPECT_NE(result.output.find("371321********9230"), std::string::npos);
+    EXPECT_EQ(result.output.find("3713211974"), std::string::npos) << "an unmasked 身份证号 was printed";
+}
+
+TEST(MappingCommandTest, ExplainOfALineWithoutARecordSaysSo) {
+    auto result = runCommand(gw("mapping explain --target creditchina --kind cf --input " +
+                                test::sourcePath("samples/cf_2026_codes_utf8.csv") + " --line 9999"));
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_NE(result.output.find("no record starts at line 9999"), std::string::npos) << result.output;
+}

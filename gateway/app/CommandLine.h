@@ -54,5 +54,6 @@ int batchCommand(int argc, char** argv);
 int pluginsCommand(int argc, char** argv);
 int demoCommand(int argc, char** argv);
 int mappingCommand(int argc, char** argv);
+int exportCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

@@ -181,3 +181,33 @@ int pluginsCommand(int argc, char** argv) {
 }
 
 }  // namespace creditgw::cli
+
+namespace creditgw::cli {
+
+int exportCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw export --kind xk|cf --format xlsx|csv|xml|json --out FILE\n"
+        "                       [--target creditchina] [--unsent]\n"
+        "Writes the valid records of one kind in the target's template layout (Chinese column\n"
+        "titles), for uploading by hand when the interface is down. Changes no state; --unsent\n"
+        "limits it to records not yet queued for upload.\n";
+    Arguments args(argc, argv, 2, {"help", "unsent"});
+    if (wantsHelp(args, usage)) return kOk;
+    auto kind = args.option("kind");
+    auto out = args.option("out");
+    if (!kind || !out) return usageError(usage, "--kind and --out are required");
+    auto gateway = Gateway::open(gatewaySettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    std::string bytes;
+    auto count = (*gateway)->exportRecords(args.option("target", "creditchina"), *kind,
+                                           args.option("format", "xlsx"), args.flag("unsent"), bytes);
+    if (!count) return reportFailure(count.status());
+    std::ofstream file(*out, std::ios::binary | std::ios::trunc);
+    file << bytes;
+    file.close();
+    if (!file) return reportFailure(Status::permanent(*out + ": cannot write"));
+    std::cout << "wrote " << *count << " records to " << *out << "\n";
+    return kOk;
+}
+
+}  // namespace creditgw::cli

@@ -23,6 +23,7 @@ const Command kCommands[] = {
     {"stats", creditgw::cli::statsCommand, "上报率 / 合规率 / 及时率 / 完整率 with their counts"},
     {"mapping", creditgw::cli::mappingCommand, "check, test and explain mapping files (for IT staff)"},
     {"report", creditgw::cli::reportCommand, "held, rejected and dead records with their reasons"},
+    {"export", creditgw::cli::exportCommand, "write valid records as XLSX/CSV in the template layout, for manual upload"},
     {"batch", creditgw::cli::batchCommand, "export a queued batch's payload and signature for checking"},
     {"plugins", creditgw::cli::pluginsCommand, "list the plugins found and why any failed to load"},
     {"mock-platform", creditgw::cli::mockPlatformCommand, "run the local mock platform (HTTPS on 127.0.0.1)"},

@@ -21,10 +21,12 @@ constexpr std::size_t kChunkSize = 1000;
 std::string nowTimestamp() { return shanghaiTimestamp(std::chrono::system_clock::now()); }
 
 // The target's output columns in order, with the Chinese titles csv/xlsx headers show.
-std::vector<EnvelopeColumn> columnsOf(const TargetMapping& mapping, const KindDefinition* kind) {
+std::vector<EnvelopeColumn> columnsOf(const TargetMapping& mapping) {
+    std::vector<std::string> names = mapping.outputNames();
+    std::vector<std::string> titles = mapping.titles();
     std::vector<EnvelopeColumn> columns;
-    for (const auto& code : mapping.fieldCodes())
-        columns.push_back({code, kind ? kind->fieldName(code) : std::string()});
+    for (std::size_t i = 0; i < names.size(); ++i)
+        columns.push_back({names[i], i < titles.size() ? titles[i] : std::string()});
     return columns;
 }
 
@@ -93,16 +95,47 @@ Status Gateway::readRecords(const IngestRequest& request, IngestReport& report,
     return Status::ok();
 }
 
+Result<TargetProfile> Gateway::profileOf(const std::string& target) const {
+    const TargetProfile* profile = _mappings->profile(target);
+    if (!profile)
+        return Status::invalidArgument("unknown target \"" + target + "\": no folder " + _settings.dataDir +
+                                       "/mappings/" + target);
+    return *profile;
+}
+
+Result<std::size_t> Gateway::exportRecords(const std::string& target, const std::string& kind,
+                                           const std::string& format, bool onlyUnsent, std::string& bytes) {
+    const TargetMapping* mapping = _mappings->target(target, kind);
+    if (!mapping) return Status::invalidArgument("no mapping for target " + target + " and kind " + kind);
+    auto profile = profileOf(target);
+    if (!profile) return profile.status();
+    profile->envelopeFormat = format;
+    auto settings = envelopeSettingsFor(*profile, kind);
+    if (!settings) return settings.status();
+    std::vector<MappedRecord> records;
+    for (std::int64_t lastId = 0;;) {
+        auto chunk = _store->publishableRecords(target, kind, onlyUnsent, lastId, kChunkSize);
+        if (!chunk) return chunk.status();
+        if (chunk->empty()) break;
+        lastId = chunk->back().recordId;
+        for (auto& r : *chunk) records.push_back(std::move(r.mapped));
+    }
+    BatchHeader header{"export-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString(), target,
+                       kind, _settings.unitCode, _settings.unitName, nowTimestamp(), mapping->version()};
+    auto written = writeEnvelope(*settings, header, columnsOf(*mapping), records);
+    if (!written) return written.status();
+    bytes = std::move(*written);
+    return records.size();
+}
+
 Result<std::unique_ptr<TargetPlugin>> Gateway::targetPlugin(const std::string& target) const {
-    TargetProfile profile;
-    profile.id = target;
-    profile.plugin = target;
-    profile.directory = _settings.dataDir + "/mappings/" + target;
-    auto plugin = _plugins->createTarget(profile.plugin);
+    auto profile = profileOf(target);
+    if (!profile) return profile.status();
+    auto plugin = _plugins->createTarget(profile->plugin);
     if (!plugin)
-        return Status::invalidArgument("no target plugin \"" + profile.plugin + "\" loaded from " +
+        return Status::invalidArgument("no target plugin \"" + profile->plugin + "\" loaded from " +
                                        _settings.pluginDir + " (needed by target " + target + ")");
-    Status configured = plugin->configure(profile);
+    Status configured = plugin->configure(*profile);
     if (!configured) return configured;
     return plugin;
 }
@@ -217,7 +250,7 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
             batch.contentType = (*plugin)->contentType();
             const TargetMapping* mapping = _mappings->target(target.name, kind);
             if (!mapping) return Status::invalidArgument("no mapping for target " + target.name + " and kind " + kind);
-            auto payload = (*plugin)->encodeBatch(header, columnsOf(*mapping, _mappings->kind(kind)), records);
+            auto payload = (*plugin)->encodeBatch(header, columnsOf(*mapping), records);
             if (!payload) return payload.status();
             batch.payload = std::move(*payload);
             auto signature = signer->sign(batch.payload);  // one signature per batch, not per record
@@ -313,6 +346,26 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
     return report;
 }
 
+Result<ExplainResult> Gateway::explain(const IngestRequest& request, const std::string& target,
+                                       std::size_t line) {
+    const TargetMapping* mapping = _mappings->target(target, request.kind);
+    if (!mapping)
+        return Status::invalidArgument("no mapping for target " + target + " and kind " + request.kind);
+    std::optional<ExplainResult> found;
+    IngestReport ignored;
+    Status read = readRecords(request, ignored, [&](IncomingRecord&& incoming) {
+        if (found || incoming.record.sourceLine != line) return Status::ok();
+        ExplainResult result;
+        result.record = std::move(incoming.record);
+        result.outcome = mapping->apply(result.record, MappingContext{CivilDate::todayInShanghai()}, &result.trace);
+        found = std::move(result);
+        return Status::ok();
+    });
+    if (!read) return read;
+    if (!found) return Status::notFound(request.path + ": no record starts at line " + std::to_string(line));
+    return std::move(*found);
+}
+
 Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::string& target,
                                      const DryRunOptions& options) {
     const TargetMapping* mapping = _mappings->target(target, request.kind);
@@ -346,7 +399,7 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
     if (!read) return read;
     BatchHeader header{options.batchId, target, request.kind, _settings.unitCode, _settings.unitName,
                        options.createdAt.value_or(nowTimestamp()), mapping->version()};
-    auto payload = (*plugin)->encodeBatch(header, columnsOf(*mapping, _mappings->kind(request.kind)), valid);
+    auto payload = (*plugin)->encodeBatch(header, columnsOf(*mapping), valid);
     if (!payload) return payload.status();
     result.payload = std::move(*payload);
     return result;

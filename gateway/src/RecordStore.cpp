@@ -353,6 +353,32 @@ Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& ta
     });
 }
 
+Result<std::vector<ReadyRecord>> RecordStore::publishableRecords(const std::string& target,
+                                                                const std::string& kind, bool onlyUnsent,
+                                                                std::int64_t afterId, std::size_t limit) {
+    return guarded(*_db, "reading publishable records", [&]() -> Result<std::vector<ReadyRecord>> {
+        std::vector<ReadyRecord> out;
+        std::string sql = std::string(
+                              "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version"
+                              " FROM deliveries d JOIN records r ON r.id=d.record_id"
+                              " WHERE d.target=? AND r.kind=? AND r.is_latest=1 AND d.record_id>? AND d.state IN ") +
+                          (onlyUnsent ? "('ready')" : "('ready','queued','accepted')") +
+                          " ORDER BY d.record_id LIMIT ?";
+        Statement select(_db->handle(), sql.c_str());
+        select.bind(1, target).bind(2, kind).bind(3, afterId).bind(4, static_cast<std::int64_t>(limit));
+        while (select.step()) {
+            ReadyRecord ready;
+            ready.recordId = select.integer(0);
+            ready.mapped.key = select.text(1);
+            ready.mapped.kind = kind;
+            ready.mapped.fields = pairsFromJson(select.text(2));
+            ready.mappingVersion = select.text(3);
+            out.push_back(std::move(ready));
+        }
+        return out;
+    });
+}
+
 Status RecordStore::enqueueBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& recordIds) {
     auto result = guarded(*_db, "queueing a batch", [&]() -> Result<bool> {
         Transaction tx(*_db);

@@ -93,6 +93,13 @@ struct DryRunResult {
     std::size_t held = 0;
 };
 
+/// One record explained field by field (`creditgw mapping explain`).
+struct ExplainResult {
+    Record record;
+    MappingOutcome outcome;
+    MappingTrace trace;
+};
+
 class Gateway {
 public:
     /// Loads plugins, mappings (schema-checked), the holiday calendar and opens the store.
@@ -105,6 +112,16 @@ public:
     /// Sends every due batch once. With `untilSettled`, keeps going (sleeping for backoff)
     /// until no batch is waiting any more: all are done or dead.
     Result<UploadReport> uploadDue(const TargetSettings& target, bool untilSettled);
+    /// Maps the record that starts at `line` of the request's file, with a trace of every field.
+    /// NotFound when no record starts at that line.
+    Result<ExplainResult> explain(const IngestRequest& request, const std::string& target, std::size_t line);
+    /// Writes the valid records of one kind as one file in `format` (csv, xlsx, xml, json) with
+    /// the target's columns and titles: the national template layout officers upload by hand
+    /// when the interface is down. Changes no state. `onlyUnsent`: just the ready ones.
+    Result<std::size_t> exportRecords(const std::string& target, const std::string& kind,
+                                      const std::string& format, bool onlyUnsent, std::string& bytes);
+    /// The profile of `target` (mappings/<target>/profile.xml).
+    Result<TargetProfile> profileOf(const std::string& target) const;
     /// Maps a file for one target without storing, signing or sending anything.
     Result<DryRunResult> dryRun(const IngestRequest& request, const std::string& target,
                                 const DryRunOptions& options = {});

@@ -124,6 +124,11 @@ public:
     /// Ready deliveries of one kind for a target, oldest first.
     Result<std::vector<ReadyRecord>> readyRecords(const std::string& target, const std::string& kind,
                                                   std::size_t limit);
+    /// Valid records of one kind for a target (ready, queued or accepted; latest versions), by
+    /// record id after `afterId`: what an officer may still upload by hand.
+    Result<std::vector<ReadyRecord>> publishableRecords(const std::string& target, const std::string& kind,
+                                                        bool onlyUnsent, std::int64_t afterId,
+                                                        std::size_t limit);
     /// Commits a signed batch and marks its records queued, atomically, before any send.
     Status enqueueBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& recordIds);
 
