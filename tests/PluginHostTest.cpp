@@ -13,7 +13,7 @@ TEST(PluginHostTest, LoadsTheShippedPluginsFromDisk) {
     PluginHost host;
     auto loaded = host.loadDirectory(CREDITGW_TEST_PLUGIN_DIR);
     ASSERT_TRUE(loaded) << loaded.status().toString();
-    EXPECT_EQ(*loaded, 2u);
+    EXPECT_EQ(*loaded, 4u);
     EXPECT_TRUE(host.errors().empty());
     auto csv = host.createSource("csv");
     ASSERT_NE(csv, nullptr);
