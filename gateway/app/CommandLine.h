@@ -55,5 +55,6 @@ int pluginsCommand(int argc, char** argv);
 int demoCommand(int argc, char** argv);
 int mappingCommand(int argc, char** argv);
 int exportCommand(int argc, char** argv);
+int runCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

@@ -134,6 +134,8 @@ public:
     RecordStore& store() { return *_store; }
     const WorkingDayCalendar& calendar() const { return _calendar; }
     const MappingCatalog& mappings() const { return *_mappings; }
+    /// Puts a newer catalog in force (MappingReloader); used between units of work only.
+    void setMappings(std::shared_ptr<const MappingCatalog> mappings) { _mappings = std::move(mappings); }
     PluginHost& plugins() { return *_plugins; }
     const GatewaySettings& settings() const { return _settings; }
 

@@ -1,0 +1,120 @@
+// `creditgw run`, the daemon: the real binary, a real inbox, the real mock platform over mTLS.
+
+#include <gtest/gtest.h>
+
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+
+#include <csignal>
+#include <filesystem>
+#include <atomic>
+#include <thread>
+
+#include "TestSupport.h"
+#include "creditgw/MockPlatform.h"
+
+using namespace creditgw;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kTwoPenalties =
+    "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,"
+    "CF_YXQ,CF_CFJG,CF_CFJGDM,CF_SJLY,CF_SJLYDM\n"
+    "示范市顺达物流有限公司,法人及非法人组织,914403001922038216,李明,示交罚〔2026〕11号,超限运输,车货总重超限,"
+    "《公路法》第七十六条,罚款,罚款2000元,0.2,2026-11-20,2027-11-20,示范市交通运输局,11100000000019713D,"
+    "示范市交通运输局,11100000000019713D\n"
+    "示范市远达运输有限公司,法人及非法人组织,91350100M000100Y43,赵强,示交罚〔2026〕12号,超限运输,车货总重超限,"
+    "《公路法》第七十六条,罚款,罚款3000元,0.3,2026-11-19,2027-11-19,示范市交通运输局,11100000000019713D,"
+    "示范市交通运输局,11100000000019713D\n";
+
+class RunCommandTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        certs = test::devCertsDir();
+        MockPlatformConfig config;
+        config.certFile = certs + "/server.pem";
+        config.keyFile = certs + "/server.key";
+        config.caFile = certs + "/ca.pem";
+        config.signerCertFile = certs + "/signing.pem";
+        platform = std::make_unique<MockPlatform>(config);
+        ASSERT_TRUE(platform->start());
+        fs::create_directories(dir.file("inbox/cf"));
+    }
+
+    std::vector<std::string> runArgs(const std::string& dataDir, const std::string& extra) {
+        std::vector<std::string> args = {"run", "--inbox", dir.file("inbox"), "--endpoint", platform->endpoint(),
+                                         "--ca", certs + "/ca.pem", "--cert", certs + "/client.pem",
+                                         "--key", certs + "/client.key", "--signing-key", certs + "/signing.key",
+                                         "--store", dir.file("store.db"), "--data-dir", dataDir};
+        args.push_back(extra);
+        return args;
+    }
+
+    std::string joined(const std::vector<std::string>& args) {
+        std::string line = CREDITGW_BINARY;
+        for (const auto& a : args) line += " '" + a + "'";
+        return line;
+    }
+
+    test::ScratchDir dir{"run"};
+    std::string certs;
+    std::unique_ptr<MockPlatform> platform;
+};
+
+}  // namespace
+
+TEST_F(RunCommandTest, OneCycleIngestsTheInboxUploadsAndFilesTheInput) {
+    test::writeFile(dir.file("inbox/cf/penalties.csv"), kTwoPenalties);
+    test::writeFile(dir.file("inbox/cf/broken.gbk.csv"), "\xEF\xBB\xBF" "CF_WSH\n1\n");  // UTF-8 BOM in a GBK file
+    auto result = test::runCommand(joined(runArgs(CREDITGW_SOURCE_DIR, "--once")));
+    ASSERT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_EQ(platform->counters().accepted, 2u) << result.output;
+    EXPECT_TRUE(fs::exists(dir.file("inbox/processed/cf/penalties.csv")));
+    EXPECT_FALSE(fs::exists(dir.file("inbox/cf/penalties.csv")));
+    EXPECT_TRUE(fs::exists(dir.file("inbox/failed/cf/broken.gbk.csv")));
+    EXPECT_NE(test::readFile(dir.file("inbox/failed/cf/broken.gbk.csv.error.txt")).find("utf-8"), std::string::npos);
+    EXPECT_NE(result.output.find("accepted 2"), std::string::npos) << result.output;
+}
+
+TEST_F(RunCommandTest, ABadMappingEditWhileRunningKeepsTheLastGoodMappingsAndUploadsGoOn) {
+    fs::create_directories(dir.file("data"));
+    fs::copy(test::sourcePath("mappings"), dir.file("data/mappings"), fs::copy_options::recursive);
+    fs::copy(test::sourcePath("data"), dir.file("data/data"), fs::copy_options::recursive);
+    Poco::Pipe errors;
+    std::vector<std::string> args = runArgs(dir.file("data"), "--interval");
+    args.push_back("1");
+    Poco::ProcessHandle daemon = Poco::Process::launch(CREDITGW_BINARY, args, nullptr, nullptr, &errors);
+    Poco::PipeInputStream log(errors);
+    // A watchdog: if an expected line never comes, stop the daemon so the test fails, not hangs.
+    std::atomic<bool> finished{false};
+    std::thread watchdog([&] {
+        for (int i = 0; i < 300 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!finished) Poco::Process::kill(daemon);
+    });
+    // Reads the daemon's log until `text` appears (or the log ends).
+    auto waitFor = [&](const std::string& text) {
+        std::string line;
+        while (std::getline(log, line))
+            if (line.find(text) != std::string::npos) return true;
+        return false;
+    };
+    ASSERT_TRUE(waitFor("started"));
+    ASSERT_TRUE(waitFor("creditchina: ready 0"));  // first cycle done, inbox empty
+
+    std::string cf = dir.file("data/mappings/creditchina/cf.xml");
+    std::string text = test::readFile(cf);
+    text.replace(text.find("codeTable=\"cflb\""), 16, "codeTable=\"nosuchtable\"");
+    test::writeFile(cf, text);
+    EXPECT_TRUE(waitFor("mapping change refused"));
+    test::writeFile(dir.file("inbox/cf/penalties.csv"), kTwoPenalties);
+    EXPECT_TRUE(waitFor("accepted 2"));  // still uploading, with the last good mappings
+
+    Poco::Process::requestTermination(daemon.id());
+    EXPECT_TRUE(waitFor("stopped"));
+    EXPECT_EQ(daemon.wait(), 0);
+    finished = true;
+    watchdog.join();
+    EXPECT_EQ(platform->counters().accepted, 2u);
+}
