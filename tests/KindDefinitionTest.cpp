@@ -3,20 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include "TestSupport.h"
+
 #include "creditgw/Mapping.h"
 
 using namespace creditgw;
 
 namespace {
 
-const MappingCatalog& catalog() {
-    static std::shared_ptr<const MappingCatalog> loaded = [] {
-        auto result = MappingCatalog::load(CREDITGW_SOURCE_DIR "/mappings");
-        if (!result) throw std::runtime_error(result.status().toString());
-        return *result;
-    }();
-    return *loaded;
-}
+const MappingCatalog& catalog() { return test::shippedMappings(); }
 
 const KindDefinition& cf() { return *catalog().kind("cf"); }
 const KindDefinition& xk() { return *catalog().kind("xk"); }

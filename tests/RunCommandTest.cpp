@@ -33,11 +33,7 @@ class RunCommandTest : public ::testing::Test {
 protected:
     void SetUp() override {
         certs = test::devCertsDir();
-        MockPlatformConfig config;
-        config.certFile = certs + "/server.pem";
-        config.keyFile = certs + "/server.key";
-        config.caFile = certs + "/ca.pem";
-        config.signerCertFile = certs + "/signing.pem";
+        MockPlatformConfig config = test::devMockPlatformConfig();
         platform = std::make_unique<MockPlatform>(config);
         ASSERT_TRUE(platform->start());
         fs::create_directories(dir.file("inbox/cf"));

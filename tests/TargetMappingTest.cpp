@@ -14,14 +14,7 @@ using namespace creditgw;
 
 namespace {
 
-const MappingCatalog& catalog() {
-    static std::shared_ptr<const MappingCatalog> loaded = [] {
-        auto result = MappingCatalog::load(CREDITGW_SOURCE_DIR "/mappings");
-        if (!result) throw std::runtime_error(result.status().toString());
-        return *result;
-    }();
-    return *loaded;
-}
+const MappingCatalog& catalog() { return test::shippedMappings(); }
 
 /// The shipped mappings plus the made-up province of tests/fixtures/mapping/targets, added the
 /// way an operator adds one: by copying its folder next to creditchina/.

@@ -148,6 +148,17 @@ FieldList pairsFromJson(const std::string& json) {
     return pairs;
 }
 
+// Reads "record_id, record_key, mapped_fields, mapping_version" from the current row.
+ReadyRecord readReadyRecord(const Statement& row, const std::string& kind) {
+    ReadyRecord ready;
+    ready.recordId = row.integer(0);
+    ready.mapped.key = row.text(1);
+    ready.mapped.kind = kind;
+    ready.mapped.fields = pairsFromJson(row.text(2));
+    ready.mappingVersion = row.text(3);
+    return ready;
+}
+
 BatchState parseBatchState(const std::string& name) {
     if (name == "inflight") return BatchState::Inflight;
     if (name == "unknown") return BatchState::Unknown;
@@ -340,15 +351,7 @@ Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& ta
                          " FROM deliveries d JOIN records r ON r.id=d.record_id"
                          " WHERE d.target=? AND d.state='ready' AND r.kind=? ORDER BY d.record_id LIMIT ?");
         select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
-        while (select.step()) {
-            ReadyRecord ready;
-            ready.recordId = select.integer(0);
-            ready.mapped.key = select.text(1);
-            ready.mapped.kind = kind;
-            ready.mapped.fields = pairsFromJson(select.text(2));
-            ready.mappingVersion = select.text(3);
-            out.push_back(std::move(ready));
-        }
+        while (select.step()) out.push_back(readReadyRecord(select, kind));
         return out;
     });
 }
@@ -366,15 +369,7 @@ Result<std::vector<ReadyRecord>> RecordStore::publishableRecords(const std::stri
                           " ORDER BY d.record_id LIMIT ?";
         Statement select(_db->handle(), sql.c_str());
         select.bind(1, target).bind(2, kind).bind(3, afterId).bind(4, static_cast<std::int64_t>(limit));
-        while (select.step()) {
-            ReadyRecord ready;
-            ready.recordId = select.integer(0);
-            ready.mapped.key = select.text(1);
-            ready.mapped.kind = kind;
-            ready.mapped.fields = pairsFromJson(select.text(2));
-            ready.mappingVersion = select.text(3);
-            out.push_back(std::move(ready));
-        }
+        while (select.step()) out.push_back(readReadyRecord(select, kind));
         return out;
     });
 }

@@ -78,4 +78,23 @@ const std::string& devCertsDir() {
     return dir;
 }
 
+const MappingCatalog& shippedMappings() {
+    static std::shared_ptr<const MappingCatalog> loaded = [] {
+        auto result = MappingCatalog::load(sourcePath("mappings"));
+        if (!result) throw std::runtime_error(result.status().toString());
+        return *result;
+    }();
+    return *loaded;
+}
+
+MockPlatformConfig devMockPlatformConfig() {
+    const std::string& certs = devCertsDir();
+    MockPlatformConfig config;
+    config.certFile = certs + "/server.pem";
+    config.keyFile = certs + "/server.key";
+    config.caFile = certs + "/ca.pem";
+    config.signerCertFile = certs + "/signing.pem";
+    return config;
+}
+
 }  // namespace creditgw::test

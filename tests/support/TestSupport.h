@@ -3,6 +3,9 @@
 
 #include <string>
 
+#include "creditgw/Mapping.h"
+#include "creditgw/MockPlatform.h"
+
 namespace creditgw::test {
 
 /// Path of a file in the source tree ("mappings/creditchina/cf.xml").
@@ -36,5 +39,12 @@ CommandResult runCommand(const std::string& command);
 /// Makes a development PKI (certs/make-dev-certs.sh) once per test process and returns its
 /// directory: ca.pem, server.pem/.key, client.pem/.key, signing.pem/.key.
 const std::string& devCertsDir();
+
+/// The shipped mappings (CREDITGW_SOURCE_DIR/mappings), loaded once per test process.
+const MappingCatalog& shippedMappings();
+
+/// A mock platform on 127.0.0.1 (free port) with the development PKI of devCertsDir():
+/// server certificate, client certificates required, the gateway's signing certificate.
+MockPlatformConfig devMockPlatformConfig();
 
 }  // namespace creditgw::test
