@@ -191,7 +191,8 @@ TEST(CommandLineTest, CheckAndCalendarFollowTheContract) {
     CommandResult unknown = runCommand(gw + " calendar deadline 2027-03-01");
     EXPECT_EQ(unknown.exitCode, 3);
     EXPECT_NE(unknown.output.find("2027"), std::string::npos);
-    for (const char* command : {"", "check", "calendar", "map", "ingest", "upload", "stats", "report",
+    for (const char* command : {"", "check", "calendar", "map", "ingest", "upload", "stats", "report", "run",
+                                "export", "mapping",
                                 "batch", "plugins", "mock-platform", "demo"})
         EXPECT_EQ(runCommand(gw + " " + command + " --help").exitCode, 0) << command;
 }

@@ -114,3 +114,25 @@ TEST(StatisticsTest, EmptyPeriodHasUndefinedRatesNotZero) {
     EXPECT_NE(statisticsToJson(report).find("\"reporting_rate\":null"), std::string::npos);
     EXPECT_NE(statisticsToChineseText(report).find("无数据"), std::string::npos);
 }
+
+TEST(StatisticsTest, DeadlineWatchListsOverdueAcceptedLateAndAtRiskRecords) {
+    std::vector<DeliveryFact> facts = {
+        fact("2026-11-02", "held"),                                           // deadline 11-11: overdue
+        fact("2026-11-02", "accepted", "2026-11-12T09:00:00+08:00"),          // accepted a day late
+        fact("2026-11-02", "accepted", "2026-11-11T09:00:00+08:00"),          // on time: not listed
+        fact("2026-11-13", "queued"),                                         // deadline 11-24: 2 days left
+        fact("2026-11-20", "ready"),                                          // deadline 12-01: 6 days left
+    };
+    facts[0].documentNumber = "示交罚〔2026〕1号";
+    auto items = deadlineWatch(facts, calendar(), asOf("2026-11-22"), 2);
+    ASSERT_EQ(items.size(), 3u);
+    EXPECT_EQ(items[0].status, DeadlineItem::Status::Overdue);
+    EXPECT_EQ(items[0].deadline.toIso(), "2026-11-11");
+    EXPECT_EQ(items[1].status, DeadlineItem::Status::AcceptedLate);
+    EXPECT_EQ(items[2].status, DeadlineItem::Status::AtRisk);
+    EXPECT_EQ(items[2].workingDaysLeft, 2);
+    std::string text = deadlineWatchToChineseText(items);
+    EXPECT_NE(text.find("逾期未报送"), std::string::npos);
+    EXPECT_NE(text.find("示交罚〔2026〕1号"), std::string::npos);
+    EXPECT_NE(text.find("还剩 2 个工作日"), std::string::npos);
+}

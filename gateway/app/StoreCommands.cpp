@@ -23,6 +23,26 @@ int usageError(const char* usage, const std::string& why) {
     return kUsage;
 }
 
+// --from, --to, --as-of, --kind, --department, --days, --completeness-threshold.
+Result<StatisticsQuery> statisticsQuery(const Arguments& args) {
+    StatisticsQuery query;
+    query.today = CivilDate::todayInShanghai();
+    for (const char* name : {"from", "to", "as-of"}) {
+        auto text = args.option(name);
+        if (!text) continue;
+        auto date = CivilDate::parse(*text);
+        if (!date) return Status::invalidArgument(std::string("--") + name + " \"" + *text + "\" is not a date");
+        if (std::string(name) == "from") query.from = date;
+        else if (std::string(name) == "to") query.to = date;
+        else query.today = *date;
+    }
+    query.kind = args.option("kind", "");
+    query.department = args.option("department", "");
+    query.deadlineDays = std::stoi(args.option("days", "7"));
+    query.completenessThreshold = std::stod(args.option("completeness-threshold", "0.6"));
+    return query;
+}
+
 }  // namespace
 
 TargetSettings targetSettings(const Arguments& args) {
@@ -100,27 +120,14 @@ int statsCommand(int argc, char** argv) {
         "date, each with its numerator and denominator; also per 责任部门 and per kind.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    StatisticsQuery query;
-    query.today = CivilDate::todayInShanghai();
-    for (const char* name : {"from", "to", "as-of"}) {
-        auto text = args.option(name);
-        if (!text) continue;
-        auto date = CivilDate::parse(*text);
-        if (!date) return usageError(usage, std::string("--") + name + " \"" + *text + "\" is not a date");
-        if (std::string(name) == "from") query.from = date;
-        else if (std::string(name) == "to") query.to = date;
-        else query.today = *date;
-    }
-    query.kind = args.option("kind", "");
-    query.department = args.option("department", "");
-    query.deadlineDays = std::stoi(args.option("days", "7"));
-    query.completenessThreshold = std::stod(args.option("completeness-threshold", "0.6"));
+    auto query = statisticsQuery(args);
+    if (!query) return usageError(usage, query.status().message());
     auto gateway = Gateway::open(gatewaySettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto facts = (*gateway)->deliveryFacts(target);
     if (!facts) return reportFailure(facts.status());
-    StatisticsReport report = computeStatistics(target, *facts, (*gateway)->calendar(), query);
+    StatisticsReport report = computeStatistics(target, *facts, (*gateway)->calendar(), *query);
     std::string format = args.option("format", "text");
     if (format == "json") std::cout << statisticsToJson(report);
     else if (format == "text") std::cout << statisticsToChineseText(report);
@@ -130,17 +137,25 @@ int statsCommand(int argc, char** argv) {
 
 int reportCommand(int argc, char** argv) {
     static const char* usage =
-        "Usage: creditgw report [--target creditchina] [--limit N]\n"
-        "Lists held records (failed validation, never sent), records the platform rejected and\n"
-        "records whose batch was given up, each with file, line and reason (in Chinese).\n";
+        "Usage: creditgw report [--target creditchina] [--limit N] [--at-risk-days 2]\n"
+        "                       [--from DATE --to DATE] [--department NAME] [--kind K] [--as-of DATE]\n"
+        "Lists, in Chinese: held records (failed validation, never sent), records the platform\n"
+        "rejected and records whose batch was given up, each with file, line and reason; then the\n"
+        "records overdue, accepted late, or at risk of missing the 7-working-day deadline.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
     auto gateway = Gateway::open(gatewaySettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
+    auto query = statisticsQuery(args);
+    if (!query) return usageError(usage, query.status().message());
     auto problems = (*gateway)->store().problemRecords(target, std::stoul(args.option("limit", "1000")));
     if (!problems) return reportFailure(problems.status());
-    std::cout << problemReportText(*problems, (*gateway)->mappings());
+    auto facts = (*gateway)->deliveryFacts(target);
+    if (!facts) return reportFailure(facts.status());
+    std::cout << problemReportText(*problems, (*gateway)->mappings()) << "\n"
+              << deadlineWatchToChineseText(deadlineWatch(*facts, (*gateway)->calendar(), *query,
+                                                          std::stoi(args.option("at-risk-days", "2"))));
     return kOk;
 }
 

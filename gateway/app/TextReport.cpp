@@ -3,16 +3,13 @@
 #include <filesystem>
 #include <map>
 
+#include "creditgw/Statistics.h"
+
 namespace creditgw::cli {
 
 namespace {
 
-std::string stateName(const std::string& state) {
-    if (state == "held") return "暂存（校验未通过，未报送）";
-    if (state == "rejected") return "平台退回";
-    if (state == "dead") return "发送失败（已停止重试）";
-    return state;
-}
+std::string stateName(const std::string& state) { return deliveryStateInChinese(state); }
 
 // The field's code and Chinese name, unless the message already starts with them.
 std::string fieldLabel(const ProblemRecord& p, const MappingCatalog& mappings) {

@@ -159,6 +159,16 @@ ReadyRecord readReadyRecord(const Statement& row, const std::string& kind) {
     return ready;
 }
 
+// The 文书号 part of an identity "<机关>|<文书号>|<相对人>|<kind>"; never the 相对人 part,
+// which may be a 身份证号.
+std::string documentNumberOf(const std::string& identity) {
+    if (identity.rfind("unidentified|", 0) == 0) return {};
+    auto first = identity.find('|');
+    if (first == std::string::npos) return {};
+    auto second = identity.find('|', first + 1);
+    return identity.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+}
+
 BatchState parseBatchState(const std::string& name) {
     if (name == "inflight") return BatchState::Inflight;
     if (name == "unknown") return BatchState::Unknown;
@@ -532,7 +542,8 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
                          "   WHERE r2.identity=r.identity AND d2.target=?1 AND d2.accepted_at<>''),"
                          " EXISTS (SELECT 1 FROM records r3 JOIN deliveries d3 ON d3.record_id=r3.id"
                          "   WHERE r3.identity=r.identity AND d3.target=?1 AND d3.state='rejected'),"
-                         " COALESCE(d.indicators_defined, 0), COALESCE(d.indicators_filled, 0)"
+                         " COALESCE(d.indicators_defined, 0), COALESCE(d.indicators_filled, 0),"
+                         " r.identity, r.source_file, r.source_line"
                          " FROM records r LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?1"
                          " WHERE r.is_latest=1 AND r.kind IN (SELECT value FROM json_each(?2))");
         select.bind(1, target).bind(2, kindsJson(kinds));
@@ -546,6 +557,9 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
             fact.everRejected = select.integer(5) != 0;
             fact.indicatorsDefined = static_cast<std::size_t>(select.integer(6));
             fact.indicatorsFilled = static_cast<std::size_t>(select.integer(7));
+            fact.documentNumber = documentNumberOf(select.text(8));
+            fact.sourceFile = select.text(9);
+            fact.sourceLine = static_cast<std::size_t>(select.integer(10));
             out.push_back(std::move(fact));
         }
         return out;

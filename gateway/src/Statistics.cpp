@@ -1,5 +1,6 @@
 #include "creditgw/Statistics.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -153,6 +154,72 @@ StatisticsReport computeStatistics(const std::string& target, const std::vector<
     }
     report.missingYears.assign(missingYears.begin(), missingYears.end());
     return report;
+}
+
+std::string deliveryStateInChinese(const std::string& state) {
+    if (state == "held") return "暂存（校验未通过，未报送）";
+    if (state == "ready") return "待打包";
+    if (state == "queued") return "待上传";
+    if (state == "accepted") return "已接收";
+    if (state == "rejected") return "平台退回";
+    if (state == "dead") return "发送失败（已停止重试）";
+    if (state.empty()) return "未映射";
+    return state;
+}
+
+std::vector<DeadlineItem> deadlineWatch(const std::vector<DeliveryFact>& facts, const WorkingDayCalendar& calendar,
+                                        const StatisticsQuery& query, int atRiskWorkingDays) {
+    std::vector<DeadlineItem> items;
+    for (const auto& fact : facts) {
+        if (!query.kind.empty() && fact.kind != query.kind) continue;
+        if (!query.department.empty() && fact.department != query.department) continue;
+        auto decided = CivilDate::parse(fact.decisionDate);
+        if (!decided || !inPeriod(*decided, query)) continue;
+        auto deadline = calendar.deadline(*decided, query.deadlineDays);
+        if (!deadline) continue;  // counted as deadline_unknown by the statistics
+        if (!fact.firstAcceptedAt.empty()) {
+            auto acceptedAt = parseTimestamp(fact.firstAcceptedAt);
+            if (acceptedAt && CivilDate::inShanghai(*acceptedAt) > *deadline)
+                items.push_back({DeadlineItem::Status::AcceptedLate, fact, *deadline, 0});
+            continue;
+        }
+        if (query.today > *deadline) {
+            items.push_back({DeadlineItem::Status::Overdue, fact, *deadline, 0});
+            continue;
+        }
+        auto left = calendar.workingDaysBetween(query.today, *deadline);
+        if (left && *left <= atRiskWorkingDays)
+            items.push_back({DeadlineItem::Status::AtRisk, fact, *deadline, *left});
+    }
+    std::stable_sort(items.begin(), items.end(), [](const DeadlineItem& a, const DeadlineItem& b) {
+        return a.status != b.status ? a.status < b.status : a.deadline < b.deadline;
+    });
+    return items;
+}
+
+std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items) {
+    static const char* kTitles[] = {"逾期未报送（已过7个工作日期限，平台尚未接收）",
+                                    "逾期报送（平台接收时已过期限）", "临期（即将到期，尚未被平台接收）"};
+    std::string out;
+    int current = -1;
+    for (const auto& item : items) {
+        int status = static_cast<int>(item.status);
+        if (status != current) {
+            current = status;
+            std::size_t count = std::count_if(items.begin(), items.end(), [&](const DeadlineItem& i) {
+                return static_cast<int>(i.status) == status;
+            });
+            out += std::string(kTitles[status]) + "：" + std::to_string(count) + " 条\n";
+        }
+        const DeliveryFact& f = item.fact;
+        out += "  " + (f.documentNumber.empty() ? std::string("（无文书号）") : f.documentNumber) + "  决定 " +
+               f.decisionDate + "  期限 " + item.deadline.toIso();
+        if (item.status == DeadlineItem::Status::AtRisk)
+            out += "（还剩 " + std::to_string(item.workingDaysLeft) + " 个工作日）";
+        out += "  " + (f.department.empty() ? std::string("（未填责任部门）") : f.department) + "  " +
+               deliveryStateInChinese(f.state) + "\n";
+    }
+    return out.empty() ? "没有逾期或临期的记录。\n" : out;
 }
 
 std::string statisticsToJson(const StatisticsReport& report) {

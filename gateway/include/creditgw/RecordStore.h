@@ -100,6 +100,9 @@ struct DeliveryFact {
     bool everRejected = false;
     std::size_t indicatorsDefined = 0;
     std::size_t indicatorsFilled = 0;
+    std::string documentNumber;  ///< 文书号 from the identity ("" when unidentified)
+    std::string sourceFile;
+    std::size_t sourceLine = 0;
 };
 
 class RecordStore {

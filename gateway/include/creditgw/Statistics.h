@@ -58,6 +58,25 @@ struct StatisticsReport {
     std::vector<std::string> missingYears;  ///< calendar years that made deadlines unknown
 };
 
+/// A delivery state as compliance officers read it: held → 暂存（校验未通过，未报送）, …
+std::string deliveryStateInChinese(const std::string& state);
+
+/// A record the compliance officer should look at for the 7-working-day rule.
+struct DeadlineItem {
+    enum class Status { Overdue, AcceptedLate, AtRisk };
+    Status status;
+    DeliveryFact fact;
+    CivilDate deadline;
+    int workingDaysLeft = 0;  ///< AtRisk: working days after today up to the deadline
+};
+
+/// Overdue (not accepted, deadline passed), accepted late, and at risk (not accepted, due within
+/// `atRiskWorkingDays` working days of query.today), in the query's period; by deadline.
+std::vector<DeadlineItem> deadlineWatch(const std::vector<DeliveryFact>& facts, const WorkingDayCalendar& calendar,
+                                        const StatisticsQuery& query, int atRiskWorkingDays = 2);
+/// The list in Chinese, for `creditgw report`.
+std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items);
+
 StatisticsReport computeStatistics(const std::string& target, const std::vector<DeliveryFact>& facts,
                                    const WorkingDayCalendar& calendar, const StatisticsQuery& query);
 
