@@ -138,6 +138,14 @@ TEST_F(EndToEndTest, PlatformDownThenUpDeliversEachBatchOnce) {
     platform.reset();
     CommandResult down = gw(arguments + " --once");
     EXPECT_NE(down.output.find("Transient"), std::string::npos) << down.output;
+    CommandResult status = gw("status --format json");
+    EXPECT_EQ(status.exitCode, 0) << status.output;
+    auto health = Poco::JSON::Parser().parse(status.output).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(health->getValue<int>("records"), 5);
+    EXPECT_EQ(health->getObject("by_state")->getValue<int>("queued"), 4);
+    EXPECT_EQ(health->getObject("batches")->getValue<int>("pending"), 1);
+    EXPECT_GE(health->getValue<int>("oldest_waiting_batch_seconds"), 0);
+    EXPECT_NE(health->getValue<std::string>("last_error").find("Transient"), std::string::npos);
     platform = std::make_unique<MockPlatform>(config);
     ASSERT_TRUE(platform->start());
     // The batch waits for its backoff; a plain upload waits it out and delivers it once.
@@ -191,7 +199,7 @@ TEST(CommandLineTest, CheckAndCalendarFollowTheContract) {
     CommandResult unknown = runCommand(gw + " calendar deadline 2027-03-01");
     EXPECT_EQ(unknown.exitCode, 3);
     EXPECT_NE(unknown.output.find("2027"), std::string::npos);
-    for (const char* command : {"", "check", "calendar", "map", "ingest", "upload", "stats", "report", "run",
+    for (const char* command : {"", "check", "calendar", "map", "ingest", "upload", "stats", "report", "run", "status",
                                 "export", "mapping",
                                 "batch", "plugins", "mock-platform", "demo"})
         EXPECT_EQ(runCommand(gw + " " + command + " --help").exitCode, 0) << command;

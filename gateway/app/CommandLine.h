@@ -56,5 +56,6 @@ int demoCommand(int argc, char** argv);
 int mappingCommand(int argc, char** argv);
 int exportCommand(int argc, char** argv);
 int runCommand(int argc, char** argv);
+int statusCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

@@ -6,6 +6,7 @@
 
 #include "CommandLine.h"
 #include "TextReport.h"
+#include "creditgw/Json.h"
 #include "creditgw/Statistics.h"
 
 namespace creditgw::cli {
@@ -223,6 +224,59 @@ int exportCommand(int argc, char** argv) {
     if (!file) return reportFailure(Status::permanent(*out + ": cannot write"));
     std::cout << "wrote " << *count << " records to " << *out << "\n";
     return kOk;
+}
+
+}  // namespace creditgw::cli
+
+namespace creditgw::cli {
+
+int statusCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw status [--target creditchina] [--format text|json]\n"
+        "Health of the store for one target: records per state (they always add up to the\n"
+        "records ingested), batches per state, and how long the oldest waiting batch has waited.\n"
+        "Exits 1 when any record or batch is dead, so monitoring can alert on it.\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (wantsHelp(args, usage)) return kOk;
+    auto gateway = Gateway::open(gatewaySettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    std::string target = args.option("target", "creditchina");
+    auto states = (*gateway)->store().stateCounts(target);
+    if (!states) return reportFailure(states.status());
+    auto batches = (*gateway)->store().batchSummary(target);
+    if (!batches) return reportFailure(batches.status());
+    std::size_t total = 0, dead = 0;
+    for (const auto& [state, count] : *states) {
+        total += count;
+        if (state == "dead") dead += count;
+    }
+    for (const auto& [state, count] : batches->byState)
+        if (state == "dead") dead += count;
+    long long waitedSeconds = -1;
+    if (auto since = parseTimestamp(batches->oldestWaitingSince))
+        waitedSeconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - *since).count();
+    if (args.option("format", "text") == "json") {
+        std::string out = "{\"target\":" + jsonString(target) + ",\"records\":" + std::to_string(total) + ",\"by_state\":{";
+        for (std::size_t i = 0; i < states->size(); ++i)
+            out += (i ? "," : "") + jsonString((*states)[i].first) + ":" + std::to_string((*states)[i].second);
+        out += "},\"batches\":{";
+        for (std::size_t i = 0; i < batches->byState.size(); ++i)
+            out += (i ? "," : "") + jsonString(batches->byState[i].first) + ":" + std::to_string(batches->byState[i].second);
+        out += "},\"oldest_waiting_batch_seconds\":" + (waitedSeconds < 0 ? std::string("null") : std::to_string(waitedSeconds)) +
+               ",\"last_error\":" + jsonString(batches->lastError) + "}\n";
+        std::cout << out;
+    } else {
+        std::cout << target << ": " << total << " records";
+        for (const auto& [state, count] : *states) std::cout << ", " << state << " " << count;
+        std::cout << "\nbatches:";
+        for (const auto& [state, count] : batches->byState) std::cout << " " << state << " " << count;
+        if (batches->byState.empty()) std::cout << " none";
+        std::cout << "\n";
+        if (waitedSeconds >= 0)
+            std::cout << "oldest waiting batch queued " << batches->oldestWaitingSince << " (" << waitedSeconds
+                      << " s ago)" << (batches->lastError.empty() ? "" : "; last error: " + batches->lastError) << "\n";
+    }
+    return dead > 0 ? kInvalid : kOk;
 }
 
 }  // namespace creditgw::cli

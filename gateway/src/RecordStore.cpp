@@ -589,6 +589,25 @@ Result<std::vector<ProblemRecord>> RecordStore::problemRecords(const std::string
     });
 }
 
+Result<RecordStore::BatchSummary> RecordStore::batchSummary(const std::string& target) {
+    return guarded(*_db, "summarising batches", [&]() -> Result<BatchSummary> {
+        BatchSummary summary;
+        Statement byState(_db->handle(), "SELECT state, COUNT(*) FROM batches WHERE target=? GROUP BY 1 ORDER BY 1");
+        byState.bind(1, target);
+        while (byState.step())
+            summary.byState.emplace_back(byState.text(0), static_cast<std::size_t>(byState.integer(1)));
+        Statement oldest(_db->handle(),
+                         "SELECT created_at, last_error FROM batches WHERE target=?"
+                         " AND state IN ('pending','inflight','unknown') ORDER BY rowid LIMIT 1");
+        oldest.bind(1, target);
+        if (oldest.step()) {
+            summary.oldestWaitingSince = oldest.text(0);
+            summary.lastError = oldest.text(1);
+        }
+        return summary;
+    });
+}
+
 Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::stateCounts(const std::string& target) {
     return guarded(*_db, "counting states",
                    [&]() -> Result<std::vector<std::pair<std::string, std::size_t>>> {

@@ -160,6 +160,14 @@ public:
     /// Count of records per delivery state for a target (ingested = sum).
     Result<std::vector<std::pair<std::string, std::size_t>>> stateCounts(const std::string& target);
 
+    /// Batches per state, and when the oldest still-waiting one was queued ("" when none).
+    struct BatchSummary {
+        std::vector<std::pair<std::string, std::size_t>> byState;
+        std::string oldestWaitingSince;
+        std::string lastError;
+    };
+    Result<BatchSummary> batchSummary(const std::string& target);
+
     Database& database() { return *_db; }
 
 private:
