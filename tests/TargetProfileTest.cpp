@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 
 #include "TestSupport.h"
@@ -85,7 +87,8 @@ std::string valueOf(const MappingOutcome& outcome, const std::string& name) {
 TEST(TargetProfileTest, GivenTheShippedCreditChinaProfile_ThenJsonUtf8ForItsPlugin) {
     auto catalog = MappingCatalog::load(CREDITGW_SOURCE_DIR "/mappings");
     ASSERT_TRUE(catalog.isOk()) << catalog.status().toString();
-    EXPECT_EQ((*catalog)->targetNames(), std::vector<std::string>{"creditchina"});
+    auto names = (*catalog)->targetNames();
+    EXPECT_NE(std::find(names.begin(), names.end(), "creditchina"), names.end());
     const TargetProfile* p = (*catalog)->profile("creditchina");
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(p->id, "creditchina");
@@ -107,7 +110,9 @@ TEST(TargetProfileTest, GivenTheShippedCreditChinaProfile_ThenJsonUtf8ForItsPlug
 TEST(TargetProfileTest, GivenAProvinceProfile_ThenEverySettingIsParsed) {
     Mappings m("profile-province");
     auto catalog = m.load();
-    EXPECT_EQ(catalog->targetNames(), (std::vector<std::string>{"creditchina", "demo-province"}));
+    auto names = catalog->targetNames();
+    EXPECT_NE(std::find(names.begin(), names.end(), "creditchina"), names.end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "demo-province"), names.end());
     const TargetProfile* p = catalog->profile("demo-province");
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(p->name, "信用交通·示范省");
