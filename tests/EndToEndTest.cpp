@@ -59,7 +59,7 @@ protected:
     }
 
     std::string uploadArgs() {
-        return "upload --endpoint " + platform->endpoint() + " --ca " + certs + "/ca.pem --cert " + certs +
+        return "upload --unit-code 11371300MB20260018 --unit-name 示范市交通运输局 --endpoint " + platform->endpoint() + " --ca " + certs + "/ca.pem --cert " + certs +
                "/client.pem --key " + certs + "/client.key --signing-key " + certs + "/signing.key";
     }
 

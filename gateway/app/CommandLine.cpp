@@ -47,8 +47,9 @@ const char* const kCommonOptionsHelp =
     "  --data-dir DIR     mappings/ and data/holidays/ (env CREDITGW_DATA_DIR; default: the source tree)\n"
     "  --plugin-dir DIR   plugin .so files (env CREDITGW_PLUGIN_DIR; default: the build tree)\n"
     "  --store FILE       the SQLite store (env CREDITGW_STORE; default: ./creditgw.db)\n"
-    "  --unit-code USCC   统一社会信用代码 of the reporting authority (package head)\n"
-    "  --unit-name NAME   name of the reporting authority (package head)\n";
+    "  --unit-code USCC   统一社会信用代码 of the reporting authority, for package heads\n"
+    "                     (env CREDITGW_UNIT_CODE; required to upload)\n"
+    "  --unit-name NAME   name of the reporting authority (env CREDITGW_UNIT_NAME)\n";
 
 GatewaySettings gatewaySettings(const Arguments& args) {
     GatewaySettings settings;
@@ -56,8 +57,8 @@ GatewaySettings gatewaySettings(const Arguments& args) {
     settings.pluginDir =
         args.option("plugin-dir", fromEnvironment("CREDITGW_PLUGIN_DIR", CREDITGW_DEFAULT_PLUGIN_DIR));
     settings.storePath = args.option("store", fromEnvironment("CREDITGW_STORE", "creditgw.db"));
-    settings.unitCode = args.option("unit-code", "");
-    settings.unitName = args.option("unit-name", "");
+    settings.unitCode = args.option("unit-code", fromEnvironment("CREDITGW_UNIT_CODE", ""));
+    settings.unitName = args.option("unit-name", fromEnvironment("CREDITGW_UNIT_NAME", ""));
     return settings;
 }
 

@@ -222,7 +222,15 @@ Result<MapReport> Gateway::mapPending(const std::string& target) {
     return report;
 }
 
+namespace {
+constexpr const char* kUnitHint =
+    "pass --unit-code and --unit-name (or set CREDITGW_UNIT_CODE / CREDITGW_UNIT_NAME): every package "
+    "head names the reporting authority";
+}  // namespace
+
 Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
+    if (_settings.unitCode.empty() || _settings.unitName.empty())
+        return Status::invalidArgument(std::string("no reporting unit: ") + kUnitHint);
     auto plugin = targetPlugin(target.name);
     if (!plugin) return plugin.status();
     auto signer = Sm2Signer::fromPrivateKeyFile(target.signingKeyFile, target.signerId);
@@ -400,6 +408,8 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
     BatchHeader header{options.batchId, target, request.kind, _settings.unitCode, _settings.unitName,
                        options.createdAt.value_or(nowTimestamp()), mapping->version()};
     auto payload = (*plugin)->encodeBatch(header, columnsOf(*mapping), valid);
+    if (!payload && _settings.unitCode.empty())
+        return Status::invalidArgument(payload.status().message() + "\n(" + kUnitHint + ")");
     if (!payload) return payload.status();
     result.payload = std::move(*payload);
     return result;
