@@ -1395,9 +1395,21 @@ def loadDivisions():
         return [line.split(" ", 1)[0] for line in f if line.strip()]
 
 
+def loadKindSamples():
+    import importlib.util
+    path = os.path.join(REPO, "tools", "make-kind-samples.py")
+    spec = importlib.util.spec_from_file_location("make_kind_samples", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(REPO, "samples"), help="output directory")
+    parser.add_argument("--kinds", default="pj,md,cn,jc",
+                        help="transport credit kinds to generate too, by tools/make-kind-samples.py "
+                             "(comma-separated subset of pj,md,cn,jc; \"none\" for xk/cf only)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -1410,6 +1422,9 @@ def main():
     writeReadme(args.out, authorityCode, samples)
 
     problems = verify(args.out, authorityCode, samples, divisions)
+    if args.kinds != "none":  # after writeReadme: it appends its own section to README.md
+        kindSamples = loadKindSamples()
+        problems += kindSamples.generate(args.out, kindSamples.parseKinds(args.kinds))
     for p in problems:
         print("make-samples: " + p, file=sys.stderr)
     if problems:

@@ -60,6 +60,7 @@ struct IncomingRecord {
 
 struct IncomingBatch {
     std::string batchId;
+    std::string target;  ///< creditchina or xyjt (mockTargets())
     std::string kind;
     std::vector<IncomingRecord> records;
 };
@@ -194,11 +195,9 @@ Result<IncomingBatch> parseBatch(const std::string& body, const std::string& hea
     if (batch.batchId.empty() || batch.batchId != headerBatchId)
         return Status::invalidArgument("package.batchId \"" + batch.batchId + "\" differs from X-Batch-Id \"" +
                                        headerBatchId + "\"");
-    if (package->optValue<std::string>("target", "") != "creditchina")
-        return Status::invalidArgument("package.target must be \"creditchina\"");
+    batch.target = package->optValue<std::string>("target", "");
     batch.kind = package->optValue<std::string>("kind", "");
-    if (batch.kind != "xk" && batch.kind != "cf")
-        return Status::invalidArgument("package.kind \"" + batch.kind + "\" is not accepted here; accepted: xk, cf");
+    if (auto problem = mockPackageProblem(batch.target, batch.kind)) return Status::invalidArgument(*problem);
     auto count = package->get("count");
     if (!count.isInteger()) return Status::invalidArgument("package.count is missing or not an integer");
     if (count.convert<Poco::Int64>() != static_cast<Poco::Int64>(records->size()))
@@ -244,7 +243,8 @@ struct MockPlatform::Impl {
     Status verifySignature(const HTTPServerRequest& request, const std::string& body);
     /// Judges the records and stores the outcome; returns the receipt. Call with `mutex` held.
     std::string process(const IncomingBatch& batch);
-    void appendVerdict(std::string& receipt, const std::string& kind, const IncomingRecord& record,
+    void appendVerdict(std::string& receipt, const std::string& target, const std::string& kind,
+                       const IncomingRecord& record,
                        const std::string& acceptedAt, std::size_t& accepted);
 };
 
@@ -511,7 +511,7 @@ std::string MockPlatform::Impl::process(const IncomingBatch& batch) {
     std::size_t accepted = 0;
     for (std::size_t i = 0; i < batch.records.size(); ++i) {
         if (i > 0) receipt += ',';
-        appendVerdict(receipt, batch.kind, batch.records[i], acceptedAt, accepted);
+        appendVerdict(receipt, batch.target, batch.kind, batch.records[i], acceptedAt, accepted);
     }
     receipt += "]}";
     const std::size_t rejected = batch.records.size() - accepted;
@@ -523,10 +523,11 @@ std::string MockPlatform::Impl::process(const IncomingBatch& batch) {
     return receipt;
 }
 
-void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& kind, const IncomingRecord& record,
+void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& target, const std::string& kind,
+                                       const IncomingRecord& record,
                                        const std::string& acceptedAt, std::size_t& accepted) {
     receipt += "{\"key\":" + jsonString(record.key);
-    auto rejection = checkMockRecord(kind, record.fields);
+    auto rejection = checkMockRecord(target, kind, record.fields);
     const auto wshField = record.fields.find(documentNumberField(kind));
     const std::string documentNumber = wshField == record.fields.end() ? "" : wshField->second;
     const std::string documentKey = kind + '\x1f' + documentNumber;

@@ -1,6 +1,7 @@
 #include "creditgw/MockPlatformRules.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "creditgw/CivilDate.h"
 #include "creditgw/CodeChecks.h"
@@ -18,23 +19,58 @@ struct KindRules {
     std::vector<std::string> dates;      ///< checked when non-empty
 };
 
-// A stand-in's short list, after domain.md §2.1 / §2.2 (field suffixes shared by both kinds
-// are spelled out rather than derived, so the table reads like the standard).
-const KindRules& rulesFor(std::string_view kind) {
-    static const KindRules xk{
-        {"XK_XDR_MC", "XK_XDR_LB", "XK_XKWS", "XK_WSH", "XK_XKLB", "XK_NR", "XK_JDRQ", "XK_YXQZ",
-         "XK_YXQZI", "XK_XKJG", "XK_XKJGDM", "XK_ZT", "XK_LYDW", "XK_LYDWDM"},
-        {"XK_XKJGDM", "XK_LYDWDM"},
-        {"XK_JDRQ", "XK_YXQZ", "XK_YXQZI"}};
-    static const KindRules cf{
-        {"CF_XDR_MC", "CF_XDR_LB", "CF_WSH", "CF_WFXW", "CF_SY", "CF_YJ", "CF_CFLB", "CF_NR",
-         "CF_JDRQ", "CF_YXQ", "CF_CFJG", "CF_CFJGDM", "CF_SJLY", "CF_SJLYDM"},
-        {"CF_CFJGDM", "CF_SJLYDM"},
-        {"CF_JDRQ", "CF_YXQ", "CF_GSJZQ"}};
-    return kind == "xk" ? xk : cf;
+// A stand-in's short list, after domain.md §2.1 / §2.2 for 双公示 and docs/kinds.md for the
+// transport credit kinds: 名称, the kind's document number and decision date, the issuing unit's
+// and the source unit's USCC (field suffixes are spelled out so the table reads like the spec).
+const KindRules* findRules(std::string_view kind) {
+    static const std::map<std::string, KindRules, std::less<>> table = {
+        {"xk",
+         {{"XK_XDR_MC", "XK_XDR_LB", "XK_XKWS", "XK_WSH", "XK_XKLB", "XK_NR", "XK_JDRQ", "XK_YXQZ",
+           "XK_YXQZI", "XK_XKJG", "XK_XKJGDM", "XK_ZT", "XK_LYDW", "XK_LYDWDM"},
+          {"XK_XKJGDM", "XK_LYDWDM"},
+          {"XK_JDRQ", "XK_YXQZ", "XK_YXQZI"}}},
+        {"cf",
+         {{"CF_XDR_MC", "CF_XDR_LB", "CF_WSH", "CF_WFXW", "CF_SY", "CF_YJ", "CF_CFLB", "CF_NR",
+           "CF_JDRQ", "CF_YXQ", "CF_CFJG", "CF_CFJGDM", "CF_SJLY", "CF_SJLYDM"},
+          {"CF_CFJGDM", "CF_SJLYDM"},
+          {"CF_JDRQ", "CF_YXQ", "CF_GSJZQ"}}},
+        {"pj",
+         {{"PJ_XDR_MC", "PJ_XDR_LB", "PJ_WSH", "PJ_PJRQ", "PJ_PJDWDM", "PJ_LYDWDM"},
+          {"PJ_PJDWDM", "PJ_LYDWDM"},
+          {"PJ_PJRQ", "PJ_YXQZ", "PJ_YXQZI"}}},
+        {"md",
+         {{"MD_XDR_MC", "MD_XDR_LB", "MD_RDWSH", "MD_RDRQ", "MD_RDDWDM", "MD_LYDWDM"},
+          {"MD_RDDWDM", "MD_LYDWDM"},
+          {"MD_RDRQ", "MD_YXQZ", "MD_YXQZI"}}},
+        {"cn",
+         {{"CN_XDR_MC", "CN_XDR_LB", "CN_CNBH", "CN_CNRQ", "CN_SLDWDM", "CN_LYDWDM"},
+          {"CN_SLDWDM", "CN_LYDWDM"},
+          {"CN_CNRQ", "CN_HCRQ"}}},
+        {"jc",
+         {{"JC_XDR_MC", "JC_XDR_LB", "JC_ZXWH", "JC_ZXRQ", "JC_ZXBMDM", "JC_LYDWDM"},
+          {"JC_ZXBMDM", "JC_LYDWDM"},
+          {"JC_ZXRQ"}}},
+    };
+    auto it = table.find(kind);
+    return it == table.end() ? nullptr : &it->second;
 }
 
-std::string prefixOf(std::string_view kind) { return kind == "xk" ? "XK_" : "CF_"; }
+const KindRules& rulesFor(std::string_view kind) {
+    const KindRules* rules = findRules(kind);
+    return rules != nullptr ? *rules : *findRules("cf");
+}
+
+/// The route columns plugins/xyjt adds to every record (mappings/xyjt/README.md).
+const std::vector<std::string>& xyjtRouteFields() {
+    static const std::vector<std::string> fields = {"BSDWDM", "BSLJ", "ZFBZ"};
+    return fields;
+}
+
+std::string prefixOf(std::string_view kind) {
+    std::string prefix;
+    for (char c : kind) prefix += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    return prefix + "_";
+}
 
 bool isBlank(const std::string& value) {
     return std::all_of(value.begin(), value.end(),
@@ -49,15 +85,21 @@ const std::string& valueOf(const std::map<std::string, std::string>& fields, con
 
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
-/// Required fields beyond the fixed list: by 行政相对人类别 (§2.1) and, for cf, by 处罚类别.
+/// Required fields beyond the fixed list: by 行政相对人类别 (§2.1), for cf by 处罚类别, for md by
+/// a 超限超载 list (车辆号牌).
 std::vector<std::string> conditionalRequired(std::string_view kind, const std::map<std::string, std::string>& fields) {
     const std::string p = prefixOf(kind);
     std::vector<std::string> required;
     if (valueOf(fields, p + "XDR_LB") == kNaturalPerson) {
         required = {p + "XDR_ZJLX", p + "XDR_ZJHM"};
     } else {
-        required = {p + "XDR_SHXYM", p + "FRDB"};
+        required = {p + "XDR_SHXYM"};
+        // 法定代表人 is required by the 双公示 standard only (docs/kinds.md: optional elsewhere).
+        if (kind == "xk" || kind == "cf") required.push_back(p + "FRDB");
         if (valueOf(fields, p + "XDR_SHXYM") == kUsccPlaceholder) required.push_back(p + "XDR_GSZC");
+    }
+    if (kind == "md" && contains(valueOf(fields, "MD_MDMC"), "超限超载")) {
+        required.push_back("MD_CLHP");
     }
     if (kind == "cf") {
         const std::string& categories = valueOf(fields, "CF_CFLB");
@@ -118,7 +160,47 @@ MockRejection mockRejection(std::string_view code, std::string_view field) {
     return rejection;
 }
 
-std::string documentNumberField(std::string_view kind) { return prefixOf(kind) + "WSH"; }
+std::string documentNumberField(std::string_view kind) {
+    if (kind == "md") return "MD_RDWSH";
+    if (kind == "cn") return "CN_CNBH";
+    if (kind == "jc") return "JC_ZXWH";
+    return prefixOf(kind) + "WSH";
+}
+
+const std::vector<std::string>& mockTargets() {
+    static const std::vector<std::string> targets = {"creditchina", "xyjt"};
+    return targets;
+}
+
+std::vector<std::string> mockKindsOf(std::string_view target) {
+    if (target == "creditchina") return {"xk", "cf"};
+    if (target == "xyjt") return {"xk", "cf", "pj", "md", "cn", "jc"};
+    return {};
+}
+
+std::optional<std::string> mockPackageProblem(std::string_view target, std::string_view kind) {
+    auto kinds = mockKindsOf(target);
+    if (kinds.empty())
+        return "package.target \"" + std::string(target) + "\" is not served here; served: creditchina, xyjt";
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) return std::nullopt;
+    std::string accepted;
+    for (const auto& k : kinds) accepted += (accepted.empty() ? "" : ", ") + k;
+    return "package.kind \"" + std::string(kind) + "\" is not accepted for target " + std::string(target) +
+           "; accepted: " + accepted;
+}
+
+std::optional<MockRejection> checkMockRecord(std::string_view target, std::string_view kind,
+                                             const std::map<std::string, std::string>& fields) {
+    if (target == "xyjt") {
+        if (auto missing = firstMissing(xyjtRouteFields(), fields)) return missing;
+        // The national key must come with a forwarded record, and only with one.
+        const bool forwarded = valueOf(fields, "ZFBZ") == "1";
+        if (valueOf(fields, "ZFBZ") != "0" && !forwarded) return mockRejection("E101", "ZFBZ");
+        if (forwarded && isBlank(valueOf(fields, "GJJLBS"))) return mockRejection("E101", "GJJLBS");
+        if (!checkUscc(valueOf(fields, "BSDWDM")).valid) return mockRejection("E201", "BSDWDM");
+    }
+    return checkMockRecord(kind, fields);
+}
 
 std::optional<MockRejection> checkMockRecord(std::string_view kind,
                                              const std::map<std::string, std::string>& fields) {

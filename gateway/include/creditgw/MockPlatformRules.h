@@ -32,12 +32,30 @@ struct MockRejection {
 MockRejection mockRejection(std::string_view code, std::string_view field = {});
 
 /// The checks that need no platform state, in order: 类别, required fields (also those
-/// required by 类别 and by 处罚类别), USCC check characters, dates (yyyy/MM/dd, existing),
-/// then the 测试 rule. nullopt when the record passes. `kind` is "xk" or "cf".
+/// required by 类别, by 处罚类别 and, for md, by a 超限超载 名单名称), USCC check characters,
+/// dates (yyyy/MM/dd, existing), then the 测试 rule. nullopt when the record passes. `kind` is
+/// one of mockKindsOf("xyjt"): xk, cf (domain.md §2) or pj, md, cn, jc (docs/kinds.md, where
+/// the required fields are 名称, 类别, the document number, the decision date and the codes
+/// of the issuing and the source unit).
 std::optional<MockRejection> checkMockRecord(std::string_view kind,
                                              const std::map<std::string, std::string>& fields);
 
-/// The field holding the 文书号 for `kind` ("XK_WSH" / "CF_WSH").
+/// As above, for a record sent to `target`. For xyjt first the route columns the xyjt plugin
+/// adds: BSDWDM, BSLJ and ZFBZ present (E101), ZFBZ 0 or 1 (E101), GJJLBS present when
+/// ZFBZ is 1 (E101), BSDWDM a valid USCC (E201).
+std::optional<MockRejection> checkMockRecord(std::string_view target, std::string_view kind,
+                                             const std::map<std::string, std::string>& fields);
+
+/// The field holding the 文书号 for `kind`: XK_WSH, CF_WSH, PJ_WSH, MD_RDWSH, CN_CNBH, JC_ZXWH.
 std::string documentNumberField(std::string_view kind);
+
+/// The package targets the mock serves: creditchina and xyjt.
+const std::vector<std::string>& mockTargets();
+
+/// The kinds the mock accepts for `target`: creditchina xk, cf; xyjt all six; others none.
+std::vector<std::string> mockKindsOf(std::string_view target);
+
+/// Why a package with this target and kind is refused (a 400), or nullopt when it is served.
+std::optional<std::string> mockPackageProblem(std::string_view target, std::string_view kind);
 
 }  // namespace creditgw
