@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "TestSupport.h"
@@ -32,6 +33,17 @@ TEST(GoldenCasesTest, EveryShippedCasePasses) {
     for (const auto& goldenCase : cases) {
         GoldenResult result = runGoldenCase(*gateway, goldenCase, false);
         EXPECT_TRUE(result.passed) << goldenCase.target << "/" << goldenCase.name << ": " << result.message;
+    }
+}
+
+TEST(GoldenCasesTest, EveryShippedTargetAndKindHasAGoldenCase) {
+    auto cases = findGoldenCases(test::sourcePath("mappings"));
+    for (const auto& [target, kind] : test::shippedMappings().targetIds()) {
+        bool covered = std::any_of(cases.begin(), cases.end(), [&, &t = target, &k = kind](const GoldenCase& c) {
+            return c.target == t && c.kind == k;
+        });
+        EXPECT_TRUE(covered) << "no golden case for " << target << "/" << kind << " in mappings/" << target
+                             << "/golden/";
     }
 }
 
