@@ -884,3 +884,22 @@ TEST(TargetMappingTest, GivenNewKindsWithDefects_ThenTheSameChecksAsForXk) {
     EXPECT_EQ(rules(province("jc").apply(jc, kToday).violations),
               (Rules{"JC_JCLX:code_table", "JC_ZXCS:required"}));
 }
+
+TEST(TargetMappingTest, SplitWithRestKeepsEveryPartFromTheNthOn) {
+    const TargetMapping* v1 = nullptr;
+    auto catalog = MappingCatalog::load(CREDITGW_SOURCE_DIR "/mappings");
+    ASSERT_TRUE(catalog) << catalog.status().toString();
+    v1 = (*catalog)->target("creditchina-v1", "cf");
+    ASSERT_NE(v1, nullptr);
+    Record record;
+    record.kind = "cf";
+    record.fields["CF_CFLB"] = "警告;罚款;没收违法所得";
+    MappingTrace trace;
+    MappingOutcome outcome = v1->apply(record, MappingContext{*CivilDate::parse("2026-11-22")}, &trace);
+    std::map<std::string, std::string> out(outcome.record.fields.begin(), outcome.record.fields.end());
+    EXPECT_EQ(out["CF_CFLB1"], "警告");
+    EXPECT_EQ(out["CF_CFLB2"], "罚款;没收违法所得");
+    bool noted = false;
+    for (const auto& f : trace.fields) noted |= f.name == "CF_CFLB2" && f.rule.find("and after") != std::string::npos;
+    EXPECT_TRUE(noted);
+}

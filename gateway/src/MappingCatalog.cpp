@@ -355,8 +355,9 @@ struct TargetLoader {
             f.separator = attr(node, "split");
             f.splitPart = hasAttr(node, "part") ? std::stoi(attr(node, "part")) : 0;
             if (f.splitPart <= 0) error(node, f.code, "split needs part=\"N\" (1 = first part)");
-        } else if (hasAttr(node, "part")) {
-            error(node, f.code, "part needs split=\"<separator>\"");
+            f.splitRest = attr(node, "rest") == "true" || attr(node, "rest") == "1";
+        } else if (hasAttr(node, "part") || hasAttr(node, "rest")) {
+            error(node, f.code, "part and rest need split=\"<separator>\"");
         }
         int sources = (f.constant ? 1 : 0) + (f.concat.empty() ? 0 : 1) +
                       (hasAttr(node, "from") || f.splitPart > 0 ? 1 : 0);

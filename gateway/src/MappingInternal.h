@@ -253,6 +253,7 @@ struct TargetMapping::Impl {
         std::vector<std::string> concat;          ///< canonical codes joined with separator
         std::string separator;                    ///< for concat and split
         int splitPart = 0;                        ///< 1-based part of `from` split by separator
+        bool splitRest = false;                   ///< that part and all after it
         std::string dateFormat;                   ///< output date format ("" = the mapping's)
         int decimals = -1;                        ///< fixed output decimals (-1 = as normalised)
         Convert convert = Convert::None;

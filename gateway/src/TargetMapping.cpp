@@ -116,11 +116,13 @@ const std::string& dateFormatOf(const Run& run, std::size_t i) {
     return f.dateFormat.empty() ? run.map.dateFormat : f.dateFormat;
 }
 
-/// `text` split on `separator`, keeping empty parts so that part numbers stay stable.
-std::string partOf(const std::string& text, const std::string& separator, int part) {
+/// `text` split on `separator`, keeping empty parts so that part numbers stay stable. With
+/// `rest`, part `part` and everything after it.
+std::string partOf(const std::string& text, const std::string& separator, int part, bool rest) {
     std::size_t start = 0;
     for (int n = 1;; ++n) {
         std::size_t end = text.find(separator, start);
+        if (n == part && rest) return trim(text.substr(start));
         if (n == part) return trim(text.substr(start, end == std::string::npos ? end : end - start));
         if (end == std::string::npos) return {};
         start = end + separator.size();
@@ -153,10 +155,10 @@ void take(Run& run, std::size_t i) {
     v = trim(run.record.field(f.from));
     if (run.tracing) run.sources[i] = v;
     if (f.splitPart > 0) {
-        v = partOf(v, f.separator, f.splitPart);
+        v = partOf(v, f.separator, f.splitPart, f.splitRest);
         if (run.tracing)
-            run.note(i, "split part " + std::to_string(f.splitPart) + " of " + f.from + " by \"" +
-                            f.separator + "\"");
+            run.note(i, "split part " + std::to_string(f.splitPart) + (f.splitRest ? " and after" : "") + " of " +
+                            f.from + " by \"" + f.separator + "\"");
         return;
     }
     if (!run.tracing) return;
