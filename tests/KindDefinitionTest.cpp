@@ -161,3 +161,18 @@ TEST(KindDefinitionTest, GivenLocalHeadersOfANewKind_ThenResolvedAndIdentified) 
     EXPECT_EQ(catalog().kind("cn")->resolveHeader("履约情况"), "CN_LYZT");
     EXPECT_EQ(catalog().kind("pj")->resolveHeader("信用等级"), "PJ_PJJG");
 }
+
+TEST(KindDefinitionTest, LicenceNumberStandsInForAMissingDocumentNumberInTheIdentity) {
+    const KindDefinition* xk = catalog().kind("xk");
+    ASSERT_NE(xk, nullptr);
+    Record record;
+    record.kind = "xk";
+    record.fields = {{"XK_XKJGDM", "11100000000019713d"}, {"XK_WSH", ""}, {"XK_XKBH", "鲁交运管许可示字0001"},
+                     {"XK_XDR_SHXYM", "914403001922038216"}};
+    EXPECT_EQ(xk->identityOf(record), "11100000000019713D|鲁交运管许可示字0001|914403001922038216|xk");
+    record.fields["XK_WSH"] = "示交许〔2026〕1号";
+    EXPECT_EQ(xk->identityOf(record), "11100000000019713D|示交许〔2026〕1号|914403001922038216|xk");
+    record.fields["XK_WSH"] = "";
+    record.fields["XK_XKBH"] = "";
+    EXPECT_EQ(xk->identityOf(record), "");
+}

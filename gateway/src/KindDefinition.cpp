@@ -140,6 +140,8 @@ std::vector<std::string> KindDefinition::unknownColumns(const std::vector<std::s
 std::string KindDefinition::identityOf(const Record& record) const {
     std::string authority = upperAscii(trim(record.field(_impl->identityAuthority)));
     std::string document = trim(record.field(_impl->identityDocument));
+    if (document.empty() && !_impl->identityDocumentFallback.empty())
+        document = trim(record.field(_impl->identityDocumentFallback));
     if (authority.empty() || document.empty()) return {};
     std::string subject;
     for (const auto& code : _impl->identitySubjects) {

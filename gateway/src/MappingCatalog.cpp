@@ -205,6 +205,9 @@ std::unique_ptr<KindDefinition> loadKind(const std::string& file, const std::str
     for (xmlNode* node : children(root, "identity")) {
         impl->identityAuthority = attr(node, "authority");
         impl->identityDocument = attr(node, "document");
+        impl->identityDocumentFallback = attr(node, "documentFallback");
+        if (!impl->identityDocumentFallback.empty())
+            requireField(node, "identity documentFallback", impl->identityDocumentFallback);
         requireField(node, "identity authority", impl->identityAuthority);
         requireField(node, "identity document", impl->identityDocument);
         for (xmlNode* subject : children(node, "subject")) {

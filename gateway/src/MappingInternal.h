@@ -201,6 +201,7 @@ struct KindDefinition::Impl {
     std::string departmentFallback;
     std::string identityAuthority;
     std::string identityDocument;
+    std::string identityDocumentFallback;  ///< used when identityDocument is empty
     std::vector<std::string> identitySubjects;
     std::vector<mapping::KindField> fields;
     std::unordered_map<std::string, std::size_t> fieldIndex;    ///< code → index in fields
