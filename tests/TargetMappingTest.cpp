@@ -903,3 +903,20 @@ TEST(TargetMappingTest, SplitWithRestKeepsEveryPartFromTheNthOn) {
     for (const auto& f : trace.fields) noted |= f.name == "CF_CFLB2" && f.rule.find("and after") != std::string::npos;
     EXPECT_TRUE(noted);
 }
+
+TEST(TargetMappingTest, AnUnpublishedFieldFeedsOthersButIsNeitherSentNorCounted) {
+    auto catalog = MappingCatalog::load(CREDITGW_SOURCE_DIR "/mappings");
+    ASSERT_TRUE(catalog) << catalog.status().toString();
+    const TargetMapping* v1 = (*catalog)->target("creditchina-v1", "xk");
+    ASSERT_NE(v1, nullptr);
+    auto names = v1->outputNames();
+    EXPECT_EQ(std::find(names.begin(), names.end(), "XK_XKBH"), names.end());
+    Record record;
+    record.kind = "xk";
+    record.fields = {{"XK_WSH", ""}, {"XK_XKBH", "鲁交运管许可示字0001"}};
+    MappingOutcome outcome = v1->apply(record, MappingContext{*CivilDate::parse("2026-11-22")});
+    std::map<std::string, std::string> out(outcome.record.fields.begin(), outcome.record.fields.end());
+    EXPECT_EQ(out.count("XK_XKBH"), 0u);
+    EXPECT_EQ(out["XK_WSH"], "鲁交运管许可示字0001");
+    EXPECT_LE(outcome.indicatorsDefined, outcome.record.fields.size());  // only sent fields are indicators
+}

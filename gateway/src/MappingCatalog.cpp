@@ -346,6 +346,7 @@ struct TargetLoader {
         using Type = TargetMapping::Impl::Type;
         using Map = TargetMapping::Impl;
         f.output = hasAttr(node, "output") ? attr(node, "output") : f.code;
+        f.published = !(attr(node, "publish") == "false" || attr(node, "publish") == "0");
         for (const auto& other : map.fields)
             if (other.output == f.output)
                 error(node, f.code,

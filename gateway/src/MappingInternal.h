@@ -247,6 +247,7 @@ struct TargetMapping::Impl {
         std::string code;
         std::string name;
         std::string output;  ///< name on the wire (default: code)
+        bool published = true;  ///< false: computed and checked, never sent
         std::string from;    ///< canonical code the value comes from
         long line = 0;
         std::optional<std::string> constant;      ///< always this value, the record is not read

@@ -24,19 +24,22 @@ const std::string& TargetMapping::sourceFile() const { return _impl->file; }
 
 std::vector<std::string> TargetMapping::fieldCodes() const {
     std::vector<std::string> codes;
-    for (const auto& f : _impl->fields) codes.push_back(f.code);
+    for (const auto& f : _impl->fields)
+        if (f.published) codes.push_back(f.code);
     return codes;
 }
 
 std::vector<std::string> TargetMapping::outputNames() const {
     std::vector<std::string> names;
-    for (const auto& f : _impl->fields) names.push_back(f.output);
+    for (const auto& f : _impl->fields)
+        if (f.published) names.push_back(f.output);
     return names;
 }
 
 std::vector<std::string> TargetMapping::titles() const {
     std::vector<std::string> titles;
-    for (const auto& f : _impl->fields) titles.push_back(f.name);
+    for (const auto& f : _impl->fields)
+        if (f.published) titles.push_back(f.name);
     return titles;
 }
 
@@ -547,8 +550,11 @@ MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& 
     outcome.record.kind = record.kind;
     outcome.record.fields.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-        outcome.record.fields.emplace_back(_impl->fields[i].output, run.values[i]);
         for (auto& v : run.pending[i]) outcome.violations.push_back(std::move(v));
+        // An unpublished field still holds the record when it fails, but is neither sent nor
+        // counted as an indicator of the target format.
+        if (!_impl->fields[i].published) continue;
+        outcome.record.fields.emplace_back(_impl->fields[i].output, run.values[i]);
         if (run.blanked[i]) continue;
         ++outcome.indicatorsDefined;
         if (!run.values[i].empty()) ++outcome.indicatorsFilled;
@@ -560,8 +566,9 @@ MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& 
             const auto& f = _impl->fields[i];
             // An explanation is printed: the source of a 身份证号 or masked field shows masked.
             std::string source = run.sources[i].empty() ? std::string() : shown(f, run.sources[i]);
-            trace->fields.push_back({f.output, f.code, run.values[i], std::move(source),
-                                     mapping::joinList(run.steps[i], "; ")});
+            std::string rule = mapping::joinList(run.steps[i], "; ");
+            if (!f.published) rule += rule.empty() ? "not published" : "; not published";
+            trace->fields.push_back({f.output, f.code, run.values[i], std::move(source), std::move(rule)});
         }
     }
     return outcome;
