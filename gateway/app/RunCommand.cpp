@@ -22,6 +22,7 @@
 #include <iostream>
 
 #include "CommandLine.h"
+#include "creditgw/AdminServer.h"
 #include "creditgw/MappingReloader.h"
 
 namespace creditgw::cli {
@@ -38,7 +39,10 @@ const char* kRunUsage =
     "The scheduled uploader. Each cycle: reload changed mapping files (a bad edit keeps the last\n"
     "good mappings and is logged), ingest INBOX/<kind>/*.csv (*.gb18030.csv / *.gbk.csv for\n"
     "GB18030), then map, sign, queue and upload for each target. --endpoint overrides the\n"
-    "target profile's endpoint (one target only). Stops on SIGTERM/SIGINT; --once runs one cycle.\n";
+    "target profile's endpoint (one target only). Stops on SIGTERM/SIGINT; --once runs one cycle.\n"
+    "--admin-port N --admin-token-file F: health, statistics and a Chinese dashboard on\n"
+    "http://127.0.0.1:N/ (/health, /stats, /dashboard), each request with\n"
+    "\"Authorization: Bearer <token>\"; the token file must be 0600.\n";
 
 Poco::Logger& logger() {
     static Poco::Logger& log = [] () -> Poco::Logger& {
@@ -148,11 +152,25 @@ int runCommand(int argc, char** argv) {
     if (!reloader) return reportFailure(reloader.status());
 
     // The stop signals are taken synchronously between cycles, never in the middle of one.
+    // Blocked before any thread starts, so every thread inherits the mask.
     sigset_t stopSignals;
     sigemptyset(&stopSignals);
     sigaddset(&stopSignals, SIGINT);
     sigaddset(&stopSignals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    std::unique_ptr<AdminServer> admin;
+    if (auto adminPort = args.option("admin-port")) {
+        AdminServerConfig config;
+        config.port = static_cast<unsigned short>(std::stoi(*adminPort));
+        config.tokenFile = args.option("admin-token-file", "");
+        config.storePath = settings.storePath;
+        config.dataDir = settings.dataDir;
+        config.targets.assign(targets.begin(), targets.end());
+        admin = std::make_unique<AdminServer>(config);
+        Status started = admin->start();
+        if (!started) return reportFailure(started);
+        logger().information("admin interface on http://127.0.0.1:%hu/ (token required)", admin->port());
+    }
     logger().information("started: inbox %s, targets %s, every %ds", *inbox, args.option("targets", common.name),
                          interval);
     for (;;) {

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "creditgw/CivilDate.h"
 #include "creditgw/Json.h"
@@ -229,6 +230,14 @@ Result<std::unique_ptr<RecordStore>> RecordStore::open(const std::string& path) 
         return Status::corrupt(path + ": " + e.what());
     }
     return store;
+}
+
+Result<std::unique_ptr<RecordStore>> RecordStore::openForReading(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return Status::notFound(path + ": no store yet");
+    auto db = Database::open(path);
+    if (!db) return db.status();
+    return std::unique_ptr<RecordStore>(new RecordStore(std::move(*db)));
 }
 
 void RecordStore::createSchema() { _db->exec(kSchema); }

@@ -110,6 +110,9 @@ public:
     /// Opens or creates the store; runs PRAGMA quick_check and creates the schema.
     /// Corrupt when the check fails (the message says to restore from backup).
     static Result<std::unique_ptr<RecordStore>> open(const std::string& path);
+    /// Opens an existing store for reports, without the integrity check and schema set-up
+    /// (those are the writer's job at its start); NotFound when there is no store yet.
+    static Result<std::unique_ptr<RecordStore>> openForReading(const std::string& path);
 
     /// Stores a chunk of records in one transaction. An identity whose latest version has the
     /// same content is left alone; changed content becomes version n+1.

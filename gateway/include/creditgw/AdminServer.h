@@ -1,0 +1,47 @@
+#pragma once
+// The daemon's admin interface: plain HTTP on 127.0.0.1 only, every request with
+// "Authorization: Bearer <token>" (the token is read from a 0600 file and compared in constant
+// time). For monitoring and for compliance officers:
+//   GET /health                → JSON: per target, records and batches per state, backlog age
+//   GET /stats?target=&from=&to=&department=&kind=  → the statistics JSON of `creditgw stats`
+//   GET /dashboard?target=…    → 报送情况 page in Chinese: the four rates with their counts, per
+//                                 责任部门, and the overdue / at-risk records
+// Each request reads the store through its own connection (WAL readers never block the
+// uploader). Threading: Poco's server threads; the object itself is immutable after start().
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "creditgw/Status.h"
+
+namespace creditgw {
+
+struct AdminServerConfig {
+    unsigned short port = 0;        ///< 0 = a free port
+    std::string tokenFile;          ///< must be 0600; its trimmed content is the token
+    std::string storePath;
+    std::string dataDir;            ///< mappings/ and data/holidays/
+    std::vector<std::string> targets;
+};
+
+class AdminServer {
+public:
+    explicit AdminServer(AdminServerConfig config);
+    ~AdminServer();
+    AdminServer(const AdminServer&) = delete;
+    AdminServer& operator=(const AdminServer&) = delete;
+
+    /// Reads the token (Permanent with a chmod hint when the file is too open; InvalidArgument
+    /// when shorter than 16 characters), loads the calendar and mappings, binds 127.0.0.1.
+    Status start();
+    void stop();
+    unsigned short port() const;
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> _impl;
+};
+
+}  // namespace creditgw

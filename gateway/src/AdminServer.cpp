@@ -1,0 +1,262 @@
+#include "creditgw/AdminServer.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/URI.h>
+
+#include <openssl/crypto.h>
+
+#include "creditgw/Json.h"
+#include "creditgw/Mapping.h"
+#include "creditgw/RecordStore.h"
+#include "creditgw/SecretFile.h"
+#include "creditgw/Statistics.h"
+
+namespace creditgw {
+
+using Poco::Net::HTTPRequestHandler;
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+struct AdminServer::Impl {
+    AdminServerConfig config;
+    std::string token;
+    WorkingDayCalendar calendar;
+    std::shared_ptr<const MappingCatalog> mappings;
+    std::unique_ptr<Poco::Net::HTTPServer> server;
+
+    bool authorised(const HTTPServerRequest& request) const;
+    std::vector<std::string> kindsOf(const std::string& target) const;
+    std::string health() const;
+    Result<std::string> stats(const Poco::URI::QueryParameters& query, bool html) const;
+};
+
+namespace {
+
+std::string parameter(const Poco::URI::QueryParameters& query, const std::string& name, const std::string& fallback = "") {
+    for (const auto& [key, value] : query)
+        if (key == name) return value;
+    return fallback;
+}
+
+std::string html(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '&': out += "&amp;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string percent(std::optional<double> rate) {
+    if (!rate) return "—";
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%.1f%%", *rate * 100.0);
+    return buffer;
+}
+
+std::string rateRow(const char* name, std::optional<double> rate, std::size_t numerator, std::size_t denominator,
+                    const char* explanation) {
+    return std::string("<tr><th>") + name + "</th><td class=rate>" + percent(rate) + "</td><td>" +
+           std::to_string(numerator) + " / " + std::to_string(denominator) + "</td><td>" + explanation + "</td></tr>";
+}
+
+std::string dashboardPage(const StatisticsReport& report, const std::vector<DeadlineItem>& watch) {
+    const RateCounts& c = report.total;
+    std::string page =
+        "<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>信用信息报送情况</title><style>"
+        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
+        "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.rate{font-size:1.4em;font-weight:bold}"
+        "</style></head><body><h1>信用信息报送情况</h1><p>平台：" + html(report.target) + "　统计日：" +
+        report.query.today.toIso() + "　决定日期：" +
+        (report.query.from ? report.query.from->toIso() : std::string("最早")) + " 至 " +
+        (report.query.to ? report.query.to->toIso() : std::string("今")) + "</p><table>" +
+        "<tr><th>指标</th><th>比率</th><th>分子 / 分母</th><th>口径</th></tr>" +
+        rateRow("上报率", c.reportingRate(), c.accepted, c.mustReport, "平台已接收 / 应报送") +
+        rateRow("合规率", c.complianceRate(), c.compliant, c.submitted, "无平台校验退回 / 已报送") +
+        rateRow("及时率", c.timelinessRate(), c.onTime, c.timelinessDenominator(), "7个工作日内接收 / 已到期应报送") +
+        rateRow("完整率", c.completenessRate(), c.complete, c.submitted, "指标非空率≥60% / 已报送") +
+        "</table><h2>按责任部门</h2><table><tr><th>责任部门</th><th>应报送</th><th>上报率</th><th>及时率</th>"
+        "<th>暂存</th><th>退回</th></tr>";
+    for (const auto& [department, d] : report.byDepartment)
+        page += "<tr><td>" + html(department.empty() ? "（未填）" : department) + "</td><td>" +
+                std::to_string(d.mustReport) + "</td><td>" + percent(d.reportingRate()) + "</td><td>" +
+                percent(d.timelinessRate()) + "</td><td>" + std::to_string(d.held) + "</td><td>" +
+                std::to_string(d.rejected) + "</td></tr>";
+    page += "</table><h2>逾期与临期</h2><pre>" + html(deadlineWatchToChineseText(watch)) + "</pre></body></html>\n";
+    return page;
+}
+
+class AdminHandler : public HTTPRequestHandler {
+public:
+    explicit AdminHandler(const AdminServer::Impl& impl) : _impl(impl) {}
+
+    void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+        if (!_impl.authorised(request)) {
+            response.set("WWW-Authenticate", "Bearer");
+            send(response, HTTPResponse::HTTP_UNAUTHORIZED, "application/json", "{\"error\":\"token required\"}\n");
+            return;
+        }
+        Poco::URI uri(request.getURI());
+        auto query = uri.getQueryParameters();
+        if (request.getMethod() != "GET") {
+            send(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "application/json", "{\"error\":\"GET only\"}\n");
+        } else if (uri.getPath() == "/health") {
+            send(response, HTTPResponse::HTTP_OK, "application/json", _impl.health());
+        } else if (uri.getPath() == "/stats" || uri.getPath() == "/dashboard") {
+            bool page = uri.getPath() == "/dashboard";
+            auto body = _impl.stats(query, page);
+            if (!body)
+                send(response, HTTPResponse::HTTP_BAD_REQUEST, "application/json",
+                     "{\"error\":" + jsonString(body.status().message()) + "}\n");
+            else
+                send(response, HTTPResponse::HTTP_OK, page ? "text/html; charset=utf-8" : "application/json", *body);
+        } else {
+            send(response, HTTPResponse::HTTP_NOT_FOUND, "application/json",
+                 "{\"error\":\"unknown path; known: /health, /stats, /dashboard\"}\n");
+        }
+    }
+
+private:
+    static void send(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& type,
+                     const std::string& body) {
+        response.setStatus(status);
+        response.setContentType(type);
+        response.setContentLength(static_cast<std::streamsize>(body.size()));
+        response.send() << body;
+    }
+
+    const AdminServer::Impl& _impl;
+};
+
+class AdminHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+    explicit AdminHandlerFactory(const AdminServer::Impl& impl) : _impl(impl) {}
+    HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override { return new AdminHandler(_impl); }
+
+private:
+    const AdminServer::Impl& _impl;
+};
+
+}  // namespace
+
+bool AdminServer::Impl::authorised(const HTTPServerRequest& request) const {
+    std::string header = request.get("Authorization", "");
+    const std::string prefix = "Bearer ";
+    if (header.rfind(prefix, 0) != 0) return false;
+    std::string presented = header.substr(prefix.size());
+    // Constant time: the comparison must not tell an attacker how much of the token was right.
+    return presented.size() == token.size() && CRYPTO_memcmp(presented.data(), token.data(), token.size()) == 0;
+}
+
+std::vector<std::string> AdminServer::Impl::kindsOf(const std::string& target) const {
+    std::vector<std::string> kinds;
+    for (const auto& [name, kind] : mappings->targetIds())
+        if (name == target) kinds.push_back(kind);
+    return kinds;
+}
+
+std::string AdminServer::Impl::health() const {
+    auto store = RecordStore::openForReading(config.storePath);
+    if (!store) return "{\"status\":\"error\",\"error\":" + jsonString(store.status().message()) + "}\n";
+    std::string out = "{\"status\":\"ok\",\"as_of\":" + jsonString(shanghaiTimestamp(std::chrono::system_clock::now())) +
+                      ",\"targets\":{";
+    for (std::size_t t = 0; t < config.targets.size(); ++t) {
+        const std::string& target = config.targets[t];
+        auto states = (*store)->stateCounts(target);
+        auto batches = (*store)->batchSummary(target);
+        if (!states || !batches) continue;
+        out += (t ? "," : "") + jsonString(target) + ":{\"records\":{";
+        for (std::size_t i = 0; i < states->size(); ++i)
+            out += (i ? "," : "") + jsonString((*states)[i].first) + ":" + std::to_string((*states)[i].second);
+        out += "},\"batches\":{";
+        for (std::size_t i = 0; i < batches->byState.size(); ++i)
+            out += (i ? "," : "") + jsonString(batches->byState[i].first) + ":" +
+                   std::to_string(batches->byState[i].second);
+        out += "},\"oldest_waiting_since\":" +
+               (batches->oldestWaitingSince.empty() ? std::string("null") : jsonString(batches->oldestWaitingSince)) +
+               "}";
+    }
+    return out + "}}\n";
+}
+
+Result<std::string> AdminServer::Impl::stats(const Poco::URI::QueryParameters& query, bool page) const {
+    StatisticsQuery q;
+    q.today = CivilDate::todayInShanghai();
+    for (const char* name : {"from", "to"}) {
+        std::string text = parameter(query, name);
+        if (text.empty()) continue;
+        auto date = CivilDate::parse(text);
+        if (!date) return Status::invalidArgument(std::string(name) + " \"" + text + "\" is not a date");
+        (std::string(name) == "from" ? q.from : q.to) = date;
+    }
+    q.kind = parameter(query, "kind");
+    q.department = parameter(query, "department");
+    std::string target = parameter(query, "target", config.targets.empty() ? "creditchina" : config.targets.front());
+    if (std::find(config.targets.begin(), config.targets.end(), target) == config.targets.end())
+        return Status::invalidArgument("unknown target \"" + target + "\"");
+    auto store = RecordStore::openForReading(config.storePath);
+    if (!store) return store.status();
+    auto facts = (*store)->deliveryFacts(target, kindsOf(target));
+    if (!facts) return facts.status();
+    StatisticsReport report = computeStatistics(target, *facts, calendar, q);
+    if (!page) return statisticsToJson(report);
+    return dashboardPage(report, deadlineWatch(*facts, calendar, q));
+}
+
+AdminServer::AdminServer(AdminServerConfig config) : _impl(std::make_unique<Impl>()) {
+    _impl->config = std::move(config);
+}
+
+AdminServer::~AdminServer() { stop(); }
+
+Status AdminServer::start() {
+    auto token = readSecretFile(_impl->config.tokenFile);
+    if (!token) return token.status();
+    std::string trimmed = *token;
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
+    if (trimmed.size() < 16)
+        return Status::invalidArgument(_impl->config.tokenFile + ": the admin token must have at least 16 characters");
+    _impl->token = trimmed;
+    auto calendar = WorkingDayCalendar::loadDirectory(_impl->config.dataDir + "/data/holidays");
+    if (!calendar) return calendar.status();
+    _impl->calendar = std::move(*calendar);
+    auto mappings = MappingCatalog::load(_impl->config.dataDir + "/mappings");
+    if (!mappings) return mappings.status();
+    _impl->mappings = *mappings;
+    try {
+        // Loopback only: the admin interface is never reachable from the network.
+        Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", _impl->config.port));
+        auto params = new Poco::Net::HTTPServerParams;
+        params->setMaxThreads(4);
+        _impl->server = std::make_unique<Poco::Net::HTTPServer>(new AdminHandlerFactory(*_impl), socket, params);
+        _impl->server->start();
+    } catch (const Poco::Exception& e) {
+        return Status::permanent("admin interface on 127.0.0.1:" + std::to_string(_impl->config.port) + ": " +
+                                 e.displayText());
+    }
+    return Status::ok();
+}
+
+void AdminServer::stop() {
+    if (_impl && _impl->server) {
+        _impl->server->stopAll(true);
+        _impl->server.reset();
+    }
+}
+
+unsigned short AdminServer::port() const {
+    return _impl->server ? _impl->server->socket().address().port() : 0;
+}
+
+}  // namespace creditgw
