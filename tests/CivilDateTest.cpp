@@ -40,3 +40,13 @@ TEST(CivilDateTest, ShanghaiDateIgnoresTheServerTimeZone) {
     ASSERT_TRUE(roundTrip);
     EXPECT_EQ(*roundTrip, *instant);
 }
+
+TEST(CivilDateTest, ATimestampWithoutOffsetIsShanghaiTime) {
+    auto plain = creditgw::parseTimestamp("2024-10-12 23:30:00");
+    auto explicitOffset = creditgw::parseTimestamp("2024-10-12T23:30:00+08:00");
+    ASSERT_TRUE(plain);
+    ASSERT_TRUE(explicitOffset);
+    EXPECT_EQ(*plain, *explicitOffset);
+    EXPECT_FALSE(creditgw::parseTimestamp("2024-10-12"));
+    EXPECT_FALSE(creditgw::parseTimestamp("2024-10-12 25:00:00"));
+}

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <Poco/JSON/Parser.h>
 
 #include "TestSupport.h"
@@ -146,8 +148,14 @@ TEST_F(EndToEndTest, PlatformDownThenUpDeliversEachBatchOnce) {
     EXPECT_EQ(health->getObject("batches")->getValue<int>("pending"), 1);
     EXPECT_GE(health->getValue<int>("oldest_waiting_batch_seconds"), 0);
     EXPECT_NE(health->getValue<std::string>("last_error").find("Transient"), std::string::npos);
+    // A batch whose answer was lost is in doubt; while the platform cannot be asked, it stays in
+    // doubt (it is never re-sent without asking first).
+    ASSERT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " \"UPDATE batches SET state='unknown', next_attempt_at=0\"").exitCode, 0);
+    gw(arguments + " --once");
+    EXPECT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'SELECT state FROM batches'").output, "unknown\n");
     platform = std::make_unique<MockPlatform>(config);
     ASSERT_TRUE(platform->start());
+    ASSERT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'UPDATE batches SET next_attempt_at=0'").exitCode, 0);
     // The batch waits for its backoff; a plain upload waits it out and delivers it once.
     CommandResult up = gw(arguments);
     ASSERT_EQ(up.exitCode, 0) << up.output;
@@ -246,4 +254,39 @@ TEST_F(EndToEndTest, ExportWritesTheTemplateLayoutForManualUploadWithoutChanging
     ASSERT_EQ(xlsx.exitCode, 0) << xlsx.output;
     EXPECT_EQ(creditgw::test::readFile(dir.file("cf-export.xlsx")).substr(0, 2), "PK");
     EXPECT_EQ(stats()->getObject("counts")->getValue<int>("accepted"), 3);
+}
+
+TEST_F(EndToEndTest, ARefusedBatchIsDeadVisibleExportableAndCanBeSentAgainOnceFixed) {
+    // A signing key the platform does not know: every batch is refused for good (401).
+    ASSERT_EQ(runCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + dir.file("other.key") +
+                         " && chmod 600 " + dir.file("other.key")).exitCode, 0);
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    std::string wrongKey = uploadArgs();
+    wrongKey.replace(wrongKey.find(certs + "/signing.key"), (certs + "/signing.key").size(), dir.file("other.key"));
+    CommandResult refused = gw(wrongKey);
+    EXPECT_EQ(refused.exitCode, 4) << refused.output;
+    EXPECT_NE(refused.output.find("dead 1"), std::string::npos) << refused.output;
+    CommandResult status = gw("status");
+    EXPECT_EQ(status.exitCode, 1) << status.output;
+    EXPECT_NE(status.output.find("dead 4"), std::string::npos) << status.output;
+    CommandResult exported = gw("export --kind cf --format csv --unsent --out " + dir.file("manual.csv"));
+    EXPECT_NE(exported.output.find("wrote 4 records"), std::string::npos) << exported.output;
+
+    CommandResult requeued = gw("requeue");
+    EXPECT_NE(requeued.output.find("4 dead records"), std::string::npos) << requeued.output;
+    CommandResult fixed = gw(uploadArgs());
+    EXPECT_EQ(fixed.exitCode, 0) << fixed.output;
+    EXPECT_EQ(stats()->getObject("counts")->getValue<int>("accepted"), 3);
+}
+
+TEST(CommandLineTest, BadNumbersAndAMistypedStoreAreUsageErrorsNotCrashes) {
+    std::string gw = CREDITGW_BINARY;
+    CommandResult days = runCommand(gw + " stats --days abc --store /tmp/none.db");
+    EXPECT_EQ(days.exitCode, 2) << days.output;
+    EXPECT_NE(days.output.find("--days needs a whole number"), std::string::npos) << days.output;
+    EXPECT_EQ(runCommand(gw + " upload --batch-size -1 --endpoint https://127.0.0.1:1 --ca x --signing-key y").exitCode, 2);
+    CommandResult missing = runCommand(gw + " stats --store /tmp/creditgw-no-such-store.db");
+    EXPECT_EQ(missing.exitCode, 1) << missing.output;
+    EXPECT_NE(missing.output.find("no such store"), std::string::npos) << missing.output;
+    EXPECT_FALSE(std::filesystem::exists("/tmp/creditgw-no-such-store.db"));
 }

@@ -108,13 +108,13 @@ TEST_F(RecordStoreTest, ABatchMarkedInflightIsFoundAgainAsInflightAfterACrash) {
     {
         auto store = open();
         queueTwo(*store);
-        ASSERT_TRUE(store->markInflight("b1"));
+        auto taken = store->markInflight("b1", std::chrono::system_clock::now(), std::chrono::seconds(0));
+        ASSERT_TRUE(taken && *taken);
     }
     auto store = open();
     auto due = store->dueBatches("creditchina", std::chrono::system_clock::now());
     ASSERT_EQ(due->size(), 1u);
     EXPECT_EQ((*due)[0].state, BatchState::Inflight);  // the uploader asks for a receipt first
-    EXPECT_EQ((*due)[0].attempts, 1);
 }
 
 TEST_F(RecordStoreTest, ReceiptMarksRecordsAndRecordsMissingFromItBecomeDead) {
@@ -130,7 +130,7 @@ TEST_F(RecordStoreTest, ReceiptMarksRecordsAndRecordsMissingFromItBecomeDead) {
     auto unknownKeys = store->applyReceipt("b1", receipt, "{}");
     ASSERT_TRUE(unknownKeys);
     EXPECT_EQ(*unknownKeys, 1u);
-    auto counts = store->stateCounts("creditchina");
+    auto counts = store->stateCounts("creditchina", {"cf"});
     std::map<std::string, std::size_t> byState(counts->begin(), counts->end());
     EXPECT_EQ(byState["accepted"], 1u);
     EXPECT_EQ(byState["dead"], 1u);  // 罚2 was not in the receipt: visible, not silently done
@@ -171,4 +171,27 @@ TEST_F(RecordStoreTest, ATargetSeesOnlyTheKindsItPublishes) {
     EXPECT_EQ((*forCreditChina)[0].record.kind, "cf");
     EXPECT_EQ(store->recordsAwaitingMapping("xyjt", {"cf", "pj"}, 0, 10)->size(), 2u);
     EXPECT_EQ(store->deliveryFacts("creditchina", {"xk", "cf"})->size(), 1u);
+}
+
+TEST_F(RecordStoreTest, ACorrectionWaitsUntilTheBatchWithTheOlderVersionIsSettled) {
+    auto store = open();
+    queueTwo(*store);  // 罚1 and 罚2 (version 1) are queued in batch b1
+    ASSERT_TRUE(store->storeRecords({incoming("罚1", "甲公司（更正）")}));
+    auto pending = store->recordsAwaitingMapping("creditchina", {"cf"}, 0, 10);
+    ASSERT_EQ(pending->size(), 1u);
+    ASSERT_TRUE(store->saveDeliveries("creditchina", {ready((*pending)[0])}));
+    EXPECT_TRUE(store->readyRecords("creditchina", "cf", 10)->empty()) << "v2 must not overtake v1 in flight";
+
+    BatchReceipt receipt;
+    receipt.batchId = "b1";
+    receipt.acceptedAt = "2026-11-23T10:00:00+08:00";
+    for (const char* doc : {"罚1", "罚2"})
+        receipt.records.push_back(
+            {recordKeyFor("cf", std::string("11100000000019713D|") + doc + "|914403001922038216|cf"), true, "", ""});
+    ASSERT_TRUE(store->applyReceipt("b1", receipt, "{}"));
+    auto readyNow = store->readyRecords("creditchina", "cf", 10);
+    ASSERT_EQ(readyNow->size(), 1u);
+    std::map<std::string, std::string> fields(readyNow->front().mapped.fields.begin(),
+                                              readyNow->front().mapped.fields.end());
+    EXPECT_EQ(fields["CF_XDR_MC"], "甲公司（更正）");
 }

@@ -65,7 +65,8 @@ protected:
 TEST_F(RunCommandTest, OneCycleIngestsTheInboxUploadsAndFilesTheInput) {
     test::writeFile(dir.file("inbox/cf/penalties.csv"), kTwoPenalties);
     test::writeFile(dir.file("inbox/cf/broken.gbk.csv"), "\xEF\xBB\xBF" "CF_WSH\n1\n");  // UTF-8 BOM in a GBK file
-    auto result = test::runCommand(joined(runArgs(CREDITGW_SOURCE_DIR, "--once")));
+    test::writeFile(dir.file("inbox/cf/still-copying.csv.part"), kTwoPenalties);
+    auto result = test::runCommand(joined(runArgs(CREDITGW_SOURCE_DIR, "--once")) + " --settle-seconds 0");
     ASSERT_EQ(result.exitCode, 0) << result.output;
     EXPECT_EQ(platform->counters().accepted, 2u) << result.output;
     EXPECT_TRUE(fs::exists(dir.file("inbox/processed/cf/penalties.csv")));
@@ -73,6 +74,15 @@ TEST_F(RunCommandTest, OneCycleIngestsTheInboxUploadsAndFilesTheInput) {
     EXPECT_TRUE(fs::exists(dir.file("inbox/failed/cf/broken.gbk.csv")));
     EXPECT_NE(test::readFile(dir.file("inbox/failed/cf/broken.gbk.csv.error.txt")).find("utf-8"), std::string::npos);
     EXPECT_NE(result.output.find("accepted 2"), std::string::npos) << result.output;
+    EXPECT_TRUE(fs::exists(dir.file("inbox/cf/still-copying.csv.part"))) << "a .part file is never taken";
+}
+
+TEST_F(RunCommandTest, AFileStillBeingWrittenIsLeftForALaterCycle) {
+    test::writeFile(dir.file("inbox/cf/penalties.csv"), kTwoPenalties);  // modified just now
+    auto result = test::runCommand(joined(runArgs(CREDITGW_SOURCE_DIR, "--once")) + " --settle-seconds 60");
+    ASSERT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_TRUE(fs::exists(dir.file("inbox/cf/penalties.csv")));
+    EXPECT_EQ(platform->counters().accepted, 0u);
 }
 
 TEST_F(RunCommandTest, ABadMappingEditWhileRunningKeepsTheLastGoodMappingsAndUploadsGoOn) {
@@ -82,6 +92,8 @@ TEST_F(RunCommandTest, ABadMappingEditWhileRunningKeepsTheLastGoodMappingsAndUpl
     Poco::Pipe errors;
     std::vector<std::string> args = runArgs(dir.file("data"), "--interval");
     args.push_back("1");
+    args.push_back("--settle-seconds");
+    args.push_back("0");
     Poco::ProcessHandle daemon = Poco::Process::launch(CREDITGW_BINARY, args, nullptr, nullptr, &errors);
     Poco::PipeInputStream log(errors);
     // A watchdog: if an expected line never comes, stop the daemon so the test fails, not hangs.

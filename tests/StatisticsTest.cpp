@@ -136,3 +136,13 @@ TEST(StatisticsTest, DeadlineWatchListsOverdueAcceptedLateAndAtRiskRecords) {
     EXPECT_NE(text.find("示交罚〔2026〕1号"), std::string::npos);
     EXPECT_NE(text.find("还剩 2 个工作日"), std::string::npos);
 }
+
+TEST(StatisticsTest, ARecordPublishedOnceStaysReportedWhileItsCorrectionIsOnItsWay) {
+    // Version 1 was accepted; version 2 (a correction) is held by validation.
+    DeliveryFact corrected = fact("2026-11-20", "held", "2026-11-23T09:00:00+08:00");
+    auto report = computeStatistics("creditchina", {corrected}, calendar(), asOf("2026-11-23"));
+    EXPECT_EQ(report.total.accepted, 1u);
+    EXPECT_EQ(report.total.held, 0u);
+    EXPECT_EQ(report.total.onTime, 1u);
+    EXPECT_DOUBLE_EQ(*report.total.reportingRate(), 1.0);
+}

@@ -36,6 +36,39 @@ std::string Arguments::option(const std::string& name, const std::string& fallba
     return option(name).value_or(fallback);
 }
 
+Result<long long> integerOption(const Arguments& args, const std::string& name, long long fallback, long long min,
+                                long long max) {
+    auto text = args.option(name);
+    if (!text) return fallback;
+    std::size_t used = 0;
+    long long value = 0;
+    try {
+        value = std::stoll(*text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text->size() || value < min || value > max)
+        return Status::invalidArgument("--" + name + " needs a whole number from " + std::to_string(min) + " to " +
+                                       std::to_string(max) + ", not \"" + *text + "\"");
+    return value;
+}
+
+Result<double> numberOption(const Arguments& args, const std::string& name, double fallback, double min, double max) {
+    auto text = args.option(name);
+    if (!text) return fallback;
+    std::size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(*text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text->size() || !(value >= min && value <= max))
+        return Status::invalidArgument("--" + name + " needs a number from " + std::to_string(min) + " to " +
+                                       std::to_string(max) + ", not \"" + *text + "\"");
+    return value;
+}
+
 namespace {
 std::string fromEnvironment(const char* variable, const std::string& fallback) {
     const char* value = std::getenv(variable);

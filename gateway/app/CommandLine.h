@@ -33,11 +33,21 @@ private:
     std::string _error;
 };
 
+/// The option as a whole number within [min, max] (or `fallback` when absent); InvalidArgument
+/// naming the option otherwise, for a usage error rather than a crash.
+Result<long long> integerOption(const Arguments& args, const std::string& name, long long fallback, long long min,
+                                long long max);
+Result<double> numberOption(const Arguments& args, const std::string& name, double fallback, double min, double max);
+
 /// --data-dir, --plugin-dir, --store, --unit-code, --unit-name with environment fallbacks
 /// (CREDITGW_DATA_DIR, CREDITGW_PLUGIN_DIR, CREDITGW_STORE) and built-in defaults.
 GatewaySettings gatewaySettings(const Arguments& args);
 /// The help text lines for the shared options.
 extern const char* const kCommonOptionsHelp;
+
+/// --target, --endpoint, --ca, --cert, --key, --signing-key, --signer-id, --batch-size,
+/// --max-attempts, --retry-hours, --wait.
+Result<TargetSettings> targetSettings(const Arguments& args);
 
 /// Prints a failed Status to stderr as "creditgw: <message>" and returns the exit code for it.
 int reportFailure(const Status& status);
@@ -57,5 +67,6 @@ int mappingCommand(int argc, char** argv);
 int exportCommand(int argc, char** argv);
 int runCommand(int argc, char** argv);
 int statusCommand(int argc, char** argv);
+int requeueCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

@@ -18,7 +18,6 @@
 
 namespace creditgw::cli {
 
-TargetSettings targetSettings(const Arguments& args);
 
 namespace fs = std::filesystem;
 
@@ -181,7 +180,12 @@ int mockPlatformCommand(int argc, char** argv) {
         return args.flag("help") ? kOk : kUsage;
     }
     MockPlatformConfig config;
-    config.port = static_cast<unsigned short>(std::stoi(args.option("port", "8443")));
+    auto port = integerOption(args, "port", 8443, 1, 65535);
+    if (!port) {
+        std::cerr << "creditgw mock-platform: " << port.status().message() << "\n";
+        return kUsage;
+    }
+    config.port = static_cast<unsigned short>(*port);
     config.certFile = *cert;
     config.keyFile = *key;
     config.caFile = *ca;

@@ -49,11 +49,16 @@ int explainCommand(const Arguments& args, const GatewaySettings& settings) {
         std::cerr << "creditgw mapping explain: --target, --kind, --input and --line are required\n";
         return kUsage;
     }
+    auto lineNumber = integerOption(args, "line", 1, 1, 1LL << 40);
+    if (!lineNumber) {
+        std::cerr << "creditgw mapping explain: " << lineNumber.status().message() << "\n";
+        return kUsage;
+    }
     auto gateway = Gateway::open(settings);
     if (!gateway) return reportFailure(gateway.status());
     IngestRequest request{*input, *kind, args.option("encoding", "utf-8"), args.option("source", "csv"),
                           args.option("layout", "")};
-    auto explained = (*gateway)->explain(request, *target, std::stoul(*line));
+    auto explained = (*gateway)->explain(request, *target, static_cast<std::size_t>(*lineNumber));
     if (!explained) return reportFailure(explained.status());
     std::cout << *input << ":" << *line << " → " << *target << " " << *kind << "\n\n"
               << padded("output", 16) << padded("value", 40) << padded("source value", 40) << "rule\n";

@@ -27,8 +27,6 @@
 
 namespace creditgw::cli {
 
-TargetSettings targetSettings(const Arguments& args);
-
 namespace fs = std::filesystem;
 
 namespace {
@@ -36,9 +34,11 @@ namespace {
 const char* kRunUsage =
     "Usage: creditgw run --inbox DIR --ca FILE --cert FILE --key FILE --signing-key FILE\n"
     "                    [--targets creditchina,xyjt] [--endpoint URL] [--interval 60] [--once]\n"
+    "                    [--settle-seconds 10] [--admin-port N --admin-token-file F]\n"
     "The scheduled uploader. Each cycle: reload changed mapping files (a bad edit keeps the last\n"
     "good mappings and is logged), ingest INBOX/<kind>/*.csv (*.gb18030.csv / *.gbk.csv for\n"
-    "GB18030), then map, sign, queue and upload for each target. --endpoint overrides the\n"
+    "GB18030) once a file has not changed for --settle-seconds (or was renamed from *.part),\n"
+    "then map, sign, queue and upload for each target. --endpoint overrides the\n"
     "target profile's endpoint (one target only). Stops on SIGTERM/SIGINT; --once runs one cycle.\n"
     "--admin-port N --admin-token-file F: health, statistics and a Chinese dashboard on\n"
     "http://127.0.0.1:N/ (/health, /stats, /dashboard), each request with\n"
@@ -75,29 +75,56 @@ fs::path moveTo(const fs::path& inbox, const char* bucket, const std::string& ki
     return target;
 }
 
-void ingestInbox(Gateway& gateway, const fs::path& inbox) {
+// A file is taken only once it has not changed for `settle`: a file still being copied into
+// the inbox must not be read half and filed as done. Writers may also copy to NAME.part and
+// rename when complete; .part and hidden files are never taken.
+bool readyToTake(const fs::path& file, std::chrono::seconds settle) {
+    std::string name = file.filename().string();
+    if (name.empty() || name[0] == '.' || file.extension() != ".csv") return false;
+    std::error_code ec;
+    auto modified = fs::last_write_time(file, ec);
+    if (ec) return false;
+    return fs::file_time_type::clock::now() - modified >= settle;
+}
+
+void ingestFile(Gateway& gateway, const fs::path& inbox, const std::string& kind, const fs::path& file) {
+    auto report = gateway.ingest({file.string(), kind, encodingOf(file), "csv", ""});
+    if (!report && report.status().code() == StatusCode::Transient) {
+        // The store was busy or the disk hiccuped: the file stays for the next cycle (re-reading
+        // it stores nothing twice).
+        logger().warning("%s: not ingested this cycle, will retry: %s", file.string(), report.status().message());
+        return;
+    }
+    if (!report) {
+        fs::path moved = moveTo(inbox, "failed", kind, file);
+        std::ofstream(moved.string() + ".error.txt") << report.status().message() << "\n";
+        logger().error("%s: not ingested, moved to %s: %s", file.string(), moved.string(), report.status().message());
+        return;
+    }
+    for (const auto& warning : report->warnings) logger().warning(warning);
+    const auto& c = report->counts;
+    logger().information("%s (%s): rows %z, new %z, new versions %z, unchanged %z, with problems %z",
+                         file.filename().string(), kind, c.rows, c.inserted, c.newVersions, c.unchanged,
+                         c.withProblems);
+    moveTo(inbox, "processed", kind, file);
+}
+
+void ingestInbox(Gateway& gateway, const fs::path& inbox, std::chrono::seconds settle) {
     for (const auto& kind : gateway.mappings().kindIds()) {
         fs::path dir = inbox / kind;
-        if (!fs::is_directory(dir)) continue;
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec)) continue;
         std::vector<fs::path> files;
-        for (const auto& entry : fs::directory_iterator(dir))
-            if (entry.is_regular_file() && entry.path().extension() == ".csv") files.push_back(entry.path());
+        for (const auto& entry : fs::directory_iterator(dir, ec))
+            if (entry.is_regular_file(ec) && readyToTake(entry.path(), settle)) files.push_back(entry.path());
         std::sort(files.begin(), files.end());
         for (const auto& file : files) {
-            auto report = gateway.ingest({file.string(), kind, encodingOf(file), "csv", ""});
-            if (!report) {
-                fs::path moved = moveTo(inbox, "failed", kind, file);
-                std::ofstream(moved.string() + ".error.txt") << report.status().message() << "\n";
-                logger().error("%s: not ingested, moved to %s: %s", file.string(), moved.string(),
-                               report.status().message());
-                continue;
+            try {
+                ingestFile(gateway, inbox, kind, file);
+            } catch (const std::exception& e) {
+                // A file that cannot be moved stays where it is; the daemon goes on.
+                logger().error("%s: %s", file.string(), std::string(e.what()));
             }
-            for (const auto& warning : report->warnings) logger().warning(warning);
-            const auto& c = report->counts;
-            logger().information("%s (%s): rows %z, new %z, new versions %z, unchanged %z, with problems %z",
-                                 file.filename().string(), kind, c.rows, c.inserted, c.newVersions, c.unchanged,
-                                 c.withProblems);
-            moveTo(inbox, "processed", kind, file);
         }
     }
 }
@@ -133,7 +160,16 @@ int runCommand(int argc, char** argv) {
         return kOk;
     }
     auto inbox = args.option("inbox");
-    TargetSettings common = targetSettings(args);
+    auto parsed = targetSettings(args);
+    auto interval = integerOption(args, "interval", 60, 1, 24 * 3600);
+    auto adminPort = integerOption(args, "admin-port", 0, 1, 65535);
+    auto settle = integerOption(args, "settle-seconds", 10, 0, 3600);
+    for (const Status* problem : {&parsed.status(), &interval.status(), &adminPort.status(), &settle.status()})
+        if (!problem->isOk()) {
+            std::cerr << "creditgw run: " << problem->message() << "\n";
+            return kUsage;
+        }
+    TargetSettings common = *parsed;
     if (!inbox || common.signingKeyFile.empty() || common.tls.caFile.empty()) {
         std::cerr << "creditgw run: --inbox, --ca and --signing-key are required\n" << kRunUsage;
         return kUsage;
@@ -144,7 +180,6 @@ int runCommand(int argc, char** argv) {
         std::cerr << "creditgw run: --endpoint applies to one target; set the others' in their profile.xml\n";
         return kUsage;
     }
-    int interval = std::stoi(args.option("interval", "60"));
     GatewaySettings settings = gatewaySettings(args);
     auto gateway = Gateway::open(settings);
     if (!gateway) return reportFailure(gateway.status());
@@ -159,9 +194,9 @@ int runCommand(int argc, char** argv) {
     sigaddset(&stopSignals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     std::unique_ptr<AdminServer> admin;
-    if (auto adminPort = args.option("admin-port")) {
+    if (args.option("admin-port")) {
         AdminServerConfig config;
-        config.port = static_cast<unsigned short>(std::stoi(*adminPort));
+        config.port = static_cast<unsigned short>(*adminPort);
         config.tokenFile = args.option("admin-token-file", "");
         config.storePath = settings.storePath;
         config.dataDir = settings.dataDir;
@@ -171,14 +206,14 @@ int runCommand(int argc, char** argv) {
         if (!started) return reportFailure(started);
         logger().information("admin interface on http://127.0.0.1:%hu/ (token required)", admin->port());
     }
-    logger().information("started: inbox %s, targets %s, every %ds", *inbox, args.option("targets", common.name),
-                         interval);
+    logger().information("started: inbox %s, targets %s, every %Lds", *inbox, args.option("targets", common.name),
+                         *interval);
     for (;;) {
         auto reload = (*reloader)->reloadIfChanged();
         if (reload.reloaded) logger().information("mapping files changed: reloaded");
         if (reload.changed && !reload.reloaded) logger().error(reload.status.message());
         (*gateway)->setMappings((*reloader)->current());
-        ingestInbox(**gateway, *inbox);
+        ingestInbox(**gateway, *inbox, std::chrono::seconds(*settle));
         for (const auto& name : targets) {
             TargetSettings target = common;
             target.name = name;
@@ -195,7 +230,7 @@ int runCommand(int argc, char** argv) {
             uploadTarget(**gateway, target);
         }
         if (args.flag("once")) break;
-        timespec wait{interval, 0};
+        timespec wait{static_cast<time_t>(*interval), 0};
         if (sigtimedwait(&stopSignals, nullptr, &wait) > 0) break;
     }
     logger().information("stopped");

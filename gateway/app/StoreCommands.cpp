@@ -24,6 +24,12 @@ int usageError(const char* usage, const std::string& why) {
     return kUsage;
 }
 
+GatewaySettings readingSettings(const Arguments& args) {
+    GatewaySettings settings = gatewaySettings(args);
+    settings.storeMustExist = true;
+    return settings;
+}
+
 // --from, --to, --as-of, --kind, --department, --days, --completeness-threshold.
 Result<StatisticsQuery> statisticsQuery(const Arguments& args) {
     StatisticsQuery query;
@@ -39,14 +45,18 @@ Result<StatisticsQuery> statisticsQuery(const Arguments& args) {
     }
     query.kind = args.option("kind", "");
     query.department = args.option("department", "");
-    query.deadlineDays = std::stoi(args.option("days", "7"));
-    query.completenessThreshold = std::stod(args.option("completeness-threshold", "0.6"));
+    auto days = integerOption(args, "days", 7, 1, 60);
+    if (!days) return days.status();
+    query.deadlineDays = static_cast<int>(*days);
+    auto threshold = numberOption(args, "completeness-threshold", 0.6, 0.0, 1.0);
+    if (!threshold) return threshold.status();
+    query.completenessThreshold = *threshold;
     return query;
 }
 
 }  // namespace
 
-TargetSettings targetSettings(const Arguments& args) {
+Result<TargetSettings> targetSettings(const Arguments& args) {
     TargetSettings target;
     target.name = args.option("target", "creditchina");
     target.endpoint = args.option("endpoint", "");
@@ -55,8 +65,16 @@ TargetSettings targetSettings(const Arguments& args) {
     target.tls.keyFile = args.option("key", "");
     target.signingKeyFile = args.option("signing-key", "");
     target.signerId = args.option("signer-id", "1234567812345678");
-    target.batchSize = static_cast<std::size_t>(std::stoul(args.option("batch-size", "500")));
-    target.maxAttempts = std::stoi(args.option("max-attempts", "8"));
+    auto batchSize = integerOption(args, "batch-size", 500, 1, 100000);
+    auto maxAttempts = integerOption(args, "max-attempts", 0, 0, 1000000);
+    auto retryHours = integerOption(args, "retry-hours", 72, 1, 24 * 365);
+    auto wait = integerOption(args, "wait", 600, 0, 7 * 24 * 3600);
+    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait})
+        if (!*checked) return checked->status();
+    target.batchSize = static_cast<std::size_t>(*batchSize);
+    target.maxAttempts = static_cast<int>(*maxAttempts);
+    target.retryFor = std::chrono::hours(*retryHours);
+    target.settleWithin = std::chrono::seconds(*wait);
     return target;
 }
 
@@ -87,14 +105,19 @@ int ingestCommand(int argc, char** argv) {
 int uploadCommand(int argc, char** argv) {
     static const char* usage =
         "Usage: creditgw upload --endpoint URL --ca FILE --cert FILE --key FILE --signing-key FILE\n"
-        "                       [--target creditchina] [--batch-size N] [--max-attempts N] [--once]\n"
+        "                       [--target creditchina] [--batch-size 500] [--once] [--wait 600]\n"
+        "                       [--retry-hours 72] [--max-attempts 0 (no limit)]\n"
         "Maps and validates new records, packs valid ones into batches, signs each batch once\n"
         "(SM2-with-SM3), commits it to the queue, then sends due batches over mutual TLS and\n"
-        "stores the per-record receipts. Without --once it waits out retries until every batch\n"
-        "is done or dead.\n";
+        "stores the per-record receipts. Without --once it waits out retries for up to --wait\n"
+        "seconds; batches still failing stay queued for the next run. A batch is given up (its\n"
+        "records shown as dead, and re-queueable with `creditgw requeue`) only when the platform\n"
+        "refuses it for good, or it has failed for --retry-hours. Exits 4 when anything failed.\n";
     Arguments args(argc, argv, 2, {"help", "once"});
     if (wantsHelp(args, usage)) return kOk;
-    TargetSettings target = targetSettings(args);
+    auto parsed = targetSettings(args);
+    if (!parsed) return usageError(usage, parsed.status().message());
+    TargetSettings target = *parsed;
     if (target.endpoint.empty() || target.signingKeyFile.empty() || target.tls.caFile.empty())
         return usageError(usage, "--endpoint, --ca and --signing-key are required");
     auto gateway = Gateway::open(gatewaySettings(args));
@@ -107,10 +130,11 @@ int uploadCommand(int argc, char** argv) {
     if (!sent) return reportFailure(sent.status());
     for (const auto& error : sent->errors) std::cerr << "warning: " << error << "\n";
     std::cout << "mapped: ready " << mapped->ready << ", held " << mapped->held << "; queued "
-              << packed->records << " records in " << packed->batches << " batches; batches done "
-              << sent->batchesDone << ", dead " << sent->batchesDead << "; accepted " << sent->accepted
-              << ", rejected " << sent->rejected << "\n";
-    return sent->batchesDead > 0 ? kFailure : kOk;
+              << packed->records << " records in " << packed->batches << " batches"
+              << (packed->held ? "; held by the envelope " + std::to_string(packed->held) : std::string())
+              << "; batches done " << sent->batchesDone << ", dead " << sent->batchesDead << ", still waiting "
+              << sent->batchesWaiting << "; accepted " << sent->accepted << ", rejected " << sent->rejected << "\n";
+    return sent->batchesDead > 0 || sent->batchesWaiting > 0 ? kFailure : kOk;
 }
 
 int statsCommand(int argc, char** argv) {
@@ -123,7 +147,7 @@ int statsCommand(int argc, char** argv) {
     if (wantsHelp(args, usage)) return kOk;
     auto query = statisticsQuery(args);
     if (!query) return usageError(usage, query.status().message());
-    auto gateway = Gateway::open(gatewaySettings(args));
+    auto gateway = Gateway::open(readingSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto facts = (*gateway)->deliveryFacts(target);
@@ -145,18 +169,22 @@ int reportCommand(int argc, char** argv) {
         "records overdue, accepted late, or at risk of missing the 7-working-day deadline.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    auto gateway = Gateway::open(gatewaySettings(args));
+    auto gateway = Gateway::open(readingSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto query = statisticsQuery(args);
     if (!query) return usageError(usage, query.status().message());
-    auto problems = (*gateway)->store().problemRecords(target, std::stoul(args.option("limit", "1000")));
+    auto limit = integerOption(args, "limit", 1000, 1, 10000000);
+    auto atRisk = integerOption(args, "at-risk-days", 2, 0, 30);
+    if (!limit) return usageError(usage, limit.status().message());
+    if (!atRisk) return usageError(usage, atRisk.status().message());
+    auto problems = (*gateway)->store().problemRecords(target, static_cast<std::size_t>(*limit));
     if (!problems) return reportFailure(problems.status());
     auto facts = (*gateway)->deliveryFacts(target);
     if (!facts) return reportFailure(facts.status());
     std::cout << problemReportText(*problems, (*gateway)->mappings()) << "\n"
               << deadlineWatchToChineseText(deadlineWatch(*facts, (*gateway)->calendar(), *query,
-                                                          std::stoi(args.option("at-risk-days", "2"))));
+                                                          static_cast<int>(*atRisk)));
     return kOk;
 }
 
@@ -170,7 +198,7 @@ int batchCommand(int argc, char** argv) {
     auto out = args.option("out");
     if (args.positional().size() != 2 || args.positional()[0] != "export" || !out)
         return usageError(usage, "expected: batch export BATCH_ID --out DIR");
-    auto gateway = Gateway::open(gatewaySettings(args));
+    auto gateway = Gateway::open(readingSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     auto batch = (*gateway)->store().batch(args.positional()[1]);
     if (!batch) return reportFailure(batch.status());
@@ -212,7 +240,7 @@ int exportCommand(int argc, char** argv) {
     auto kind = args.option("kind");
     auto out = args.option("out");
     if (!kind || !out) return usageError(usage, "--kind and --out are required");
-    auto gateway = Gateway::open(gatewaySettings(args));
+    auto gateway = Gateway::open(readingSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string bytes;
     auto count = (*gateway)->exportRecords(args.option("target", "creditchina"), *kind,
@@ -238,10 +266,12 @@ int statusCommand(int argc, char** argv) {
         "Exits 1 when any record or batch is dead, so monitoring can alert on it.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    auto gateway = Gateway::open(gatewaySettings(args));
+    std::string format = args.option("format", "text");
+    if (format != "text" && format != "json") return usageError(usage, "--format must be text or json");
+    auto gateway = Gateway::open(readingSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
-    auto states = (*gateway)->store().stateCounts(target);
+    auto states = (*gateway)->store().stateCounts(target, (*gateway)->kindsOf(target));
     if (!states) return reportFailure(states.status());
     auto batches = (*gateway)->store().batchSummary(target);
     if (!batches) return reportFailure(batches.status());
@@ -255,7 +285,7 @@ int statusCommand(int argc, char** argv) {
     long long waitedSeconds = -1;
     if (auto since = parseTimestamp(batches->oldestWaitingSince))
         waitedSeconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - *since).count();
-    if (args.option("format", "text") == "json") {
+    if (format == "json") {
         std::string out = "{\"target\":" + jsonString(target) + ",\"records\":" + std::to_string(total) + ",\"by_state\":{";
         for (std::size_t i = 0; i < states->size(); ++i)
             out += (i ? "," : "") + jsonString((*states)[i].first) + ":" + std::to_string((*states)[i].second);
@@ -277,6 +307,27 @@ int statusCommand(int argc, char** argv) {
                       << " s ago)" << (batches->lastError.empty() ? "" : "; last error: " + batches->lastError) << "\n";
     }
     return dead > 0 ? kInvalid : kOk;
+}
+
+}  // namespace creditgw::cli
+
+namespace creditgw::cli {
+
+int requeueCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw requeue [--target creditchina]\n"
+        "Puts the target's dead records (their batch was given up) back to ready, to be packed,\n"
+        "signed and sent again by the next `upload` or daemon cycle. Use it once the cause shown\n"
+        "by `creditgw report` is fixed (certificate, endpoint, platform outage).\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (wantsHelp(args, usage)) return kOk;
+    auto gateway = Gateway::open(readingSettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    std::string target = args.option("target", "creditchina");
+    auto count = (*gateway)->store().requeueDead(target);
+    if (!count) return reportFailure(count.status());
+    std::cout << target << ": " << *count << " dead records are ready to be sent again\n";
+    return kOk;
 }
 
 }  // namespace creditgw::cli

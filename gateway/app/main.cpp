@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"stats", creditgw::cli::statsCommand, "上报率 / 合规率 / 及时率 / 完整率 with their counts"},
     {"mapping", creditgw::cli::mappingCommand, "check, test and explain mapping files (for IT staff)"},
     {"status", creditgw::cli::statusCommand, "health: records and batches per state, backlog age"},
+    {"requeue", creditgw::cli::requeueCommand, "send dead records again once the cause is fixed"},
     {"report", creditgw::cli::reportCommand, "held, rejected and dead records with their reasons"},
     {"export", creditgw::cli::exportCommand, "write valid records as XLSX/CSV in the template layout, for manual upload"},
     {"batch", creditgw::cli::batchCommand, "export a queued batch's payload and signature for checking"},

@@ -173,7 +173,7 @@ std::string AdminServer::Impl::health() const {
                       ",\"targets\":{";
     for (std::size_t t = 0; t < config.targets.size(); ++t) {
         const std::string& target = config.targets[t];
-        auto states = (*store)->stateCounts(target);
+        auto states = (*store)->stateCounts(target, kindsOf(target));
         auto batches = (*store)->batchSummary(target);
         if (!states || !batches) continue;
         out += (t ? "," : "") + jsonString(target) + ":{\"records\":{";

@@ -156,8 +156,9 @@ std::string shanghaiTimestamp(std::chrono::system_clock::time_point instant) {
 }
 
 std::optional<std::chrono::system_clock::time_point> parseTimestamp(std::string_view text) {
-    // yyyy-MM-ddTHH:mm:ss[.fff](Z|±HH:MM)
-    if (text.size() < 20) return std::nullopt;
+    // yyyy-MM-dd(T| )HH:mm:ss[.fff][Z|±HH:MM]; without an offset the time is Asia/Shanghai,
+    // as Chinese platforms write it.
+    if (text.size() < 19) return std::nullopt;
     auto date = CivilDate::parseWithPattern(text.substr(0, 10), "yyyy-MM-dd");
     if (!date || (text[10] != 'T' && text[10] != ' ')) return std::nullopt;
     std::size_t pos = 11;
@@ -170,8 +171,11 @@ std::optional<std::chrono::system_clock::time_point> parseTimestamp(std::string_
         ++pos;
         while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
     }
-    long long offset = 0;
-    if (pos < text.size() && text[pos] == 'Z') {
+    long long offset = kShanghaiOffsetSeconds;
+    if (pos == text.size()) {
+        // no offset: Asia/Shanghai
+    } else if (text[pos] == 'Z') {
+        offset = 0;
         ++pos;
     } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
         int sign = text[pos++] == '-' ? -1 : 1;

@@ -2,6 +2,8 @@
 
 #include <Poco/UUIDGenerator.h>
 
+#include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "creditgw/CivilDate.h"
@@ -54,6 +56,9 @@ Result<std::unique_ptr<Gateway>> Gateway::open(const GatewaySettings& settings) 
     auto calendar = WorkingDayCalendar::loadDirectory(settings.dataDir + "/data/holidays");
     if (!calendar) return calendar.status();
     gateway->_calendar = std::move(*calendar);
+    std::error_code ec;
+    if (settings.storeMustExist && !std::filesystem::exists(settings.storePath, ec))
+        return Status::notFound(settings.storePath + ": no such store (check --store, or ingest first)");
     auto store = RecordStore::open(settings.storePath);
     if (!store) return store.status();
     gateway->_store = std::move(*store);
@@ -259,7 +264,21 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
             const TargetMapping* mapping = _mappings->target(target.name, kind);
             if (!mapping) return Status::invalidArgument("no mapping for target " + target.name + " and kind " + kind);
             auto payload = (*plugin)->encodeBatch(header, columnsOf(*mapping), records);
-            if (!payload) return payload.status();
+            if (!payload) {
+                // Find the records the envelope cannot carry and hold them, so one bad record
+                // does not block every later one; then try the rest again.
+                std::size_t held = 0;
+                for (std::size_t i = 0; i < records.size(); ++i) {
+                    auto alone = (*plugin)->encodeBatch(header, columnsOf(*mapping), {records[i]});
+                    if (alone) continue;
+                    Status heldOne = _store->holdReady(target.name, ids[i], {"", "envelope", alone.status().message()});
+                    if (!heldOne) return heldOne;
+                    ++held;
+                }
+                if (held == 0) return payload.status();
+                report.held += held;
+                continue;
+            }
             batch.payload = std::move(*payload);
             auto signature = signer->sign(batch.payload);  // one signature per batch, not per record
             if (!signature) return signature.status();
@@ -282,6 +301,11 @@ Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const Queue
                      const std::string& body, UploadReport& report) {
     auto receipt = plugin.parseReceipt(body);
     if (!receipt) return Status::unknown("unreadable receipt: " + receipt.status().message());
+    // Stored in one form (Asia/Shanghai, with offset), so that times compare as text and the
+    // 7-working-day rule reads them right whatever form the platform used.
+    auto acceptedAt = parseTimestamp(receipt->acceptedAt);
+    if (!acceptedAt) return Status::unknown("receipt acceptedAt \"" + receipt->acceptedAt + "\" is not a time");
+    receipt->acceptedAt = shanghaiTimestamp(*acceptedAt);
     if (receipt->batchId != batch.id)
         return Status::unknown("receipt is for batch " + receipt->batchId + ", not " + batch.id);
     auto applied = store.applyReceipt(batch.id, *receipt, body);
@@ -293,61 +317,86 @@ Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const Queue
 
 }  // namespace
 
+namespace {
+
+// How long a sender holds a batch it is sending: after a crash the batch is due again then.
+std::chrono::seconds leaseFor(const TargetSettings& target) { return target.tls.timeout * 2 + std::chrono::seconds(60); }
+
+}  // namespace
+
+Status Gateway::sendBatch(const TargetSettings& target, const TargetPlugin& plugin, HttpsUploader& uploader,
+                          const QueuedBatch& batch, UploadReport& report, bool& skipped) {
+    skipped = false;
+    // After a crash or a lost answer the platform may already have this batch: ask before
+    // sending anything again. Only a clear "unknown batch" (404) leads to sending.
+    if (batch.state == BatchState::Inflight || batch.state == BatchState::Unknown) {
+        auto receipt = uploader.queryReceipt(target.endpoint, batch.id);
+        if (receipt) return applyResponse(*_store, plugin, batch, receipt->body, report);
+        if (receipt.status().code() != StatusCode::NotFound)
+            return Status::unknown("receipt query failed, the batch stays in doubt: " + receipt.status().message());
+    }
+    auto taken = _store->markInflight(batch.id, std::chrono::system_clock::now(), leaseFor(target));
+    if (!taken) return taken.status();
+    if (!*taken) {
+        skipped = true;  // another sender on this store has it
+        return Status::ok();
+    }
+    faultPoint("after-mark-inflight");
+    UploadRequest request{target.endpoint, batch.id, batch.contentType, batch.payload,
+                          base64Encode(batch.signature), batch.signerId};
+    auto response = uploader.post(request);
+    faultPoint("after-send");
+    if (!response) return response.status();
+    return applyResponse(*_store, plugin, batch, response->body, report);
+}
+
+std::optional<std::chrono::system_clock::time_point> Gateway::nextAttemptAfter(const TargetSettings& target,
+                                                                              RetryPolicy& policy,
+                                                                              const QueuedBatch& batch,
+                                                                              const Status& failure) const {
+    if (failure.code() == StatusCode::Permanent) return std::nullopt;
+    int attempt = batch.attempts + 1;
+    if (target.maxAttempts > 0 && attempt > target.maxAttempts) return std::nullopt;
+    auto queuedAt = parseTimestamp(batch.createdAt);
+    auto now = std::chrono::system_clock::now();
+    if (queuedAt && now - *queuedAt > target.retryFor) return std::nullopt;
+    return now + policy.delayBefore(attempt, HttpsUploader::retryAfterOf(failure));
+}
+
 Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool untilSettled) {
     auto plugin = targetPlugin(target.name);
     if (!plugin) return plugin.status();
     auto uploader = HttpsUploader::create(target.tls);
     if (!uploader) return uploader.status();
-    RetryPolicy policy(target.retryInitial, target.retryMaximum, target.maxAttempts);
+    RetryPolicy policy(target.retryInitial, target.retryMaximum, std::numeric_limits<int>::max());
     UploadReport report;
+    auto settleBy = std::chrono::system_clock::now() + target.settleWithin;
     for (;;) {
         auto dueList = _store->dueBatches(target.name, std::chrono::system_clock::now());
         if (!dueList) return dueList.status();
         for (const auto& due : *dueList) {
             auto loaded = _store->batch(due.id);
             if (!loaded) return loaded.status();
-            const QueuedBatch& batch = *loaded;
-            Status outcome = Status::ok();
-            bool resolved = false;
-            // After a crash or a lost answer the platform may already have this batch: ask
-            // before sending anything again.
-            if (batch.state == BatchState::Inflight || batch.state == BatchState::Unknown) {
-                auto receipt = (*uploader)->queryReceipt(target.endpoint, batch.id);
-                if (receipt) {
-                    outcome = applyResponse(*_store, **plugin, batch, receipt->body, report);
-                    resolved = true;
-                } else if (receipt.status().code() != StatusCode::NotFound) {
-                    outcome = receipt.status();
-                    resolved = true;
-                }
-            }
-            if (!resolved) {
-                Status marked = _store->markInflight(batch.id);
-                if (!marked) return marked;
-                faultPoint("after-mark-inflight");
-                UploadRequest request{target.endpoint, batch.id, batch.contentType, batch.payload,
-                                      base64Encode(batch.signature), batch.signerId};
-                auto response = (*uploader)->post(request);
-                faultPoint("after-send");
-                outcome = response ? applyResponse(*_store, **plugin, batch, response->body, report)
-                                   : response.status();
-            }
-            if (outcome) continue;
+            bool skipped = false;
+            Status outcome = sendBatch(target, **plugin, **uploader, *loaded, report, skipped);
+            if (outcome || skipped) continue;
             ++report.attemptsFailed;
-            report.errors.push_back("batch " + batch.id + ": " + outcome.toString());
-            int attempt = batch.attempts + 1;
-            std::optional<std::chrono::system_clock::time_point> next;
-            if (outcome.code() != StatusCode::Permanent && policy.shouldRetry(attempt))
-                next = std::chrono::system_clock::now() +
-                       policy.delayBefore(attempt, HttpsUploader::retryAfterOf(outcome));
+            report.errors.push_back("batch " + loaded->id + ": " + outcome.toString());
+            auto next = nextAttemptAfter(target, policy, *loaded, outcome);
             if (!next) ++report.batchesDead;
-            Status recorded = _store->recordFailedAttempt(batch.id, outcome, next);
+            Status recorded = _store->recordFailedAttempt(loaded->id, outcome, next);
             if (!recorded) return recorded;
         }
-        if (!untilSettled) break;
         auto next = _store->nextAttemptTime(target.name);
         if (!next) return next.status();
         if (!*next) break;
+        if (!untilSettled || **next > settleBy) {
+            auto waiting = _store->batchSummary(target.name);
+            if (!waiting) return waiting.status();
+            for (const auto& [state, count] : waiting->byState)
+                if (state == "pending" || state == "inflight" || state == "unknown") report.batchesWaiting += count;
+            break;
+        }
         auto wait = **next - std::chrono::system_clock::now();
         if (wait > std::chrono::seconds(0)) std::this_thread::sleep_for(wait);
     }

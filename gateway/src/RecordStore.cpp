@@ -368,7 +368,12 @@ Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& ta
         Statement select(_db->handle(),
                          "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version"
                          " FROM deliveries d JOIN records r ON r.id=d.record_id"
-                         " WHERE d.target=? AND d.state='ready' AND r.kind=? ORDER BY d.record_id LIMIT ?");
+                         " WHERE d.target=?1 AND d.state='ready' AND r.kind=?2 AND r.is_latest=1"
+                         // A correction waits until the batch carrying the older version of the
+                         // same record is settled, so the platform never ends on the older one.
+                         " AND NOT EXISTS (SELECT 1 FROM records o JOIN deliveries od ON od.record_id=o.id"
+                         "   WHERE o.identity=r.identity AND o.id<>r.id AND od.target=?1 AND od.state='queued')"
+                         " ORDER BY d.record_id LIMIT ?3");
         select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
         while (select.step()) out.push_back(readReadyRecord(select, kind));
         return out;
@@ -384,13 +389,29 @@ Result<std::vector<ReadyRecord>> RecordStore::publishableRecords(const std::stri
                               "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version"
                               " FROM deliveries d JOIN records r ON r.id=d.record_id"
                               " WHERE d.target=? AND r.kind=? AND r.is_latest=1 AND d.record_id>? AND d.state IN ") +
-                          (onlyUnsent ? "('ready')" : "('ready','queued','accepted')") +
+                          (onlyUnsent ? "('ready','dead')" : "('ready','queued','accepted','dead')") +
                           " ORDER BY d.record_id LIMIT ?";
         Statement select(_db->handle(), sql.c_str());
         select.bind(1, target).bind(2, kind).bind(3, afterId).bind(4, static_cast<std::int64_t>(limit));
         while (select.step()) out.push_back(readReadyRecord(select, kind));
         return out;
     });
+}
+
+Status RecordStore::holdReady(const std::string& target, std::int64_t recordId, const Violation& reason) {
+    auto result = guarded(*_db, "holding a record", [&]() -> Result<bool> {
+        Transaction tx(*_db);
+        Statement hold(_db->handle(),
+                       "UPDATE deliveries SET state='held', mapped_fields='', updated_at=?"
+                       " WHERE record_id=? AND target=? AND state='ready'");
+        hold.bind(1, now()).bind(2, recordId).bind(3, target).run();
+        Statement problem(_db->handle(),
+                          "INSERT INTO problems (record_id, target, field, rule, message) VALUES (?,?,?,?,?)");
+        problem.bind(1, recordId).bind(2, target).bind(3, reason.field).bind(4, reason.rule).bind(5, reason.message).run();
+        tx.commit();
+        return true;
+    });
+    return result ? Status::ok() : result.status();
 }
 
 Status RecordStore::enqueueBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& recordIds) {
@@ -433,13 +454,15 @@ QueuedBatch readBatch(Statement& s) {
     batch.recordCount = static_cast<std::size_t>(s.integer(8));
     batch.state = parseBatchState(s.text(9));
     batch.attempts = static_cast<int>(s.integer(10));
+    batch.createdAt = s.text(11);
     return batch;
 }
 constexpr const char* kBatchColumns =
     "id, target, kind, mapping_version, content_type, payload, signature, signer_id, record_count,"
-    " state, attempts";
+    " state, attempts, created_at";
 constexpr const char* kBatchSummaryColumns =
-    "id, target, kind, mapping_version, content_type, '', '', signer_id, record_count, state, attempts";
+    "id, target, kind, mapping_version, content_type, '', '', signer_id, record_count, state, attempts,"
+    " created_at";
 }  // namespace
 
 Result<std::vector<QueuedBatch>> RecordStore::dueBatches(const std::string& target,
@@ -481,14 +504,17 @@ Result<std::optional<std::chrono::system_clock::time_point>> RecordStore::nextAt
     });
 }
 
-Status RecordStore::markInflight(const std::string& batchId) {
-    auto result = guarded(*_db, "marking a batch in flight", [&]() -> Result<bool> {
+Result<bool> RecordStore::markInflight(const std::string& batchId, std::chrono::system_clock::time_point now,
+                                       std::chrono::seconds lease) {
+    return guarded(*_db, "marking a batch in flight", [&]() -> Result<bool> {
+        // Only a batch that is still due can be taken: a second sender on the same store
+        // (`run` and a manual `upload`) finds it leased and leaves it alone.
         Statement update(_db->handle(),
-                         "UPDATE batches SET state='inflight', attempts=attempts+1 WHERE id=?");
-        update.bind(1, batchId).run();
-        return true;
+                         "UPDATE batches SET state='inflight', next_attempt_at=? WHERE id=?"
+                         " AND state IN ('pending','inflight','unknown') AND next_attempt_at<=?");
+        update.bind(1, unixSeconds(now + lease)).bind(2, batchId).bind(3, unixSeconds(now)).run();
+        return _db->changes() == 1;
     });
-    return result ? Status::ok() : result.status();
 }
 
 Status RecordStore::recordFailedAttempt(const std::string& batchId, const Status& error,
@@ -497,7 +523,7 @@ Status RecordStore::recordFailedAttempt(const std::string& batchId, const Status
         Transaction tx(*_db);
         const char* state = !nextAttempt ? "dead" : error.code() == StatusCode::Unknown ? "unknown" : "pending";
         Statement update(_db->handle(),
-                         "UPDATE batches SET state=?, next_attempt_at=?, last_error=? WHERE id=?");
+                         "UPDATE batches SET state=?, next_attempt_at=?, last_error=?, attempts=attempts+1 WHERE id=?");
         update.bind(1, state).bind(2, nextAttempt ? unixSeconds(*nextAttempt) : std::int64_t{0})
             .bind(3, error.toString()).bind(4, batchId).run();
         if (!nextAttempt) {
@@ -617,15 +643,31 @@ Result<RecordStore::BatchSummary> RecordStore::batchSummary(const std::string& t
     });
 }
 
-Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::stateCounts(const std::string& target) {
+Result<std::size_t> RecordStore::requeueDead(const std::string& target) {
+    return guarded(*_db, "re-queueing dead records", [&]() -> Result<std::size_t> {
+        Transaction tx(*_db);
+        // Their signed bytes stay with the dead batch for the record; the records are packed
+        // and signed again, in new batches.
+        Statement update(_db->handle(),
+                         "UPDATE deliveries SET state='ready', batch_id=NULL, reason='', reason_code='', updated_at=?"
+                         " WHERE target=? AND state='dead' AND mapped_fields<>''");
+        update.bind(1, now()).bind(2, target).run();
+        std::size_t count = static_cast<std::size_t>(_db->changes());
+        tx.commit();
+        return count;
+    });
+}
+
+Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::stateCounts(const std::string& target,
+                                                                                      const std::vector<std::string>& kinds) {
     return guarded(*_db, "counting states",
                    [&]() -> Result<std::vector<std::pair<std::string, std::size_t>>> {
         std::vector<std::pair<std::string, std::size_t>> out;
         Statement select(_db->handle(),
                          "SELECT COALESCE(d.state, 'unmapped'), COUNT(*) FROM records r"
                          " LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?"
-                         " WHERE r.is_latest=1 GROUP BY 1 ORDER BY 1");
-        select.bind(1, target);
+                         " WHERE r.is_latest=1 AND r.kind IN (SELECT value FROM json_each(?)) GROUP BY 1 ORDER BY 1");
+        select.bind(1, target).bind(2, kindsJson(kinds));
         while (select.step())
             out.emplace_back(select.text(0), static_cast<std::size_t>(select.integer(1)));
         return out;

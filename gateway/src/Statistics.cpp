@@ -41,14 +41,16 @@ void countTimeliness(const DeliveryFact& fact, const CivilDate& decided, const W
 void countFact(const DeliveryFact& fact, const CivilDate& decided, const WorkingDayCalendar& calendar,
                const StatisticsQuery& query, RateCounts& counts, std::set<std::string>& missingYears) {
     ++counts.mustReport;
-    if (fact.state == "accepted") ++counts.accepted;
+    // Published once is reported, even while a later correction is still on its way.
+    bool accepted = fact.state == "accepted" || !fact.firstAcceptedAt.empty();
+    if (accepted) ++counts.accepted;
     else if (fact.state == "rejected") ++counts.rejected;
     else if (fact.state == "held") ++counts.held;
     else if (fact.state == "dead") ++counts.dead;
     else ++counts.inProgress;
-    if (fact.state == "accepted" || fact.state == "rejected") {
+    if (accepted || fact.state == "rejected") {
         ++counts.submitted;
-        if (fact.state == "accepted" && !fact.everRejected) ++counts.compliant;
+        if (accepted && !fact.everRejected) ++counts.compliant;
         bool complete = fact.indicatorsDefined > 0 &&
                         static_cast<double>(fact.indicatorsFilled) >=
                             query.completenessThreshold * static_cast<double>(fact.indicatorsDefined) - 1e-9;

@@ -588,7 +588,7 @@ private:
 
     /// Every row must end in exactly one state: otherwise the figures measured lost work.
     Status reconcile() {
-        auto counts = _gateway->store().stateCounts(_target.name);
+        auto counts = _gateway->store().stateCounts(_target.name, _gateway->kindsOf(_target.name));
         if (!counts) return counts.status();
         _run.states = *counts;
         std::size_t total = 0;

@@ -44,7 +44,8 @@ struct CivilDate {
 
 /// "2026-11-22T13:05:09+08:00" for an instant, in Asia/Shanghai.
 std::string shanghaiTimestamp(std::chrono::system_clock::time_point instant);
-/// Parses an ISO 8601 timestamp with offset (or Z) into an instant.
+/// Parses "yyyy-MM-ddTHH:mm:ss" (or with a space), optional fraction, and an offset or Z; a
+/// time without offset is Asia/Shanghai, as Chinese platforms write it.
 std::optional<std::chrono::system_clock::time_point> parseTimestamp(std::string_view text);
 
 }  // namespace creditgw

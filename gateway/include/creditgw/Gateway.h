@@ -20,12 +20,17 @@
 
 namespace creditgw {
 
+class RetryPolicy;
+
 struct GatewaySettings {
     std::string dataDir;    ///< holds mappings/ and data/holidays/
     std::string pluginDir;  ///< *.so plugins
     std::string storePath;  ///< the SQLite store
     std::string unitCode;   ///< 单位代码 of the reporting authority (USCC)
     std::string unitName;   ///< 单位名称
+    /// For commands that only read (stats, report, status, export): a missing store is an
+    /// error instead of a new empty one, so a mistyped --store is noticed.
+    bool storeMustExist = false;
 };
 
 struct TargetSettings {
@@ -35,9 +40,16 @@ struct TargetSettings {
     std::string signingKeyFile;
     std::string signerId = "1234567812345678";
     std::size_t batchSize = 500;
-    int maxAttempts = 8;
+    /// A batch is given up (dead, records kept and re-queueable) only on a permanent refusal,
+    /// after maxAttempts failed attempts (0 = no limit), or when it has waited longer than
+    /// retryFor: a platform outage of hours must not lose records.
+    int maxAttempts = 0;
+    std::chrono::hours retryFor{72};
     std::chrono::milliseconds retryInitial{500};
     std::chrono::milliseconds retryMaximum{60000};
+    /// uploadDue(untilSettled): how long to keep waiting for retries before returning with
+    /// batches still pending (they stay queued for the next run).
+    std::chrono::seconds settleWithin{600};
 };
 
 struct IngestRequest {
@@ -61,6 +73,7 @@ struct MapReport {
 struct PackageReport {
     std::size_t batches = 0;
     std::size_t records = 0;
+    std::size_t held = 0;  ///< records the envelope could not carry (held with the reason)
 };
 
 struct UploadReport {
@@ -69,6 +82,7 @@ struct UploadReport {
     std::size_t attemptsFailed = 0;
     std::size_t accepted = 0;
     std::size_t rejected = 0;
+    std::size_t batchesWaiting = 0;  ///< still queued when uploadDue returned (will be retried)
     std::vector<std::string> errors;  ///< one line per failed attempt, for the log
 };
 
@@ -146,6 +160,16 @@ private:
     /// Reads a source file row by row and hands each canonical record to `sink`.
     Status readRecords(const IngestRequest& request, IngestReport& report,
                        const std::function<Status(IncomingRecord&&)>& sink);
+    /// One attempt at one batch: receipt query first when it may already be there, then POST.
+    /// `skipped` when another sender on the same store holds the batch.
+    Status sendBatch(const TargetSettings& target, const TargetPlugin& plugin, HttpsUploader& uploader,
+                     const QueuedBatch& batch, UploadReport& report, bool& skipped);
+    /// When to try a failed batch again, or nullopt to give it up (permanent refusal, too many
+    /// attempts, waited longer than target.retryFor).
+    std::optional<std::chrono::system_clock::time_point> nextAttemptAfter(const TargetSettings& target,
+                                                                          RetryPolicy& policy,
+                                                                          const QueuedBatch& batch,
+                                                                          const Status& failure) const;
     /// The plugin serving `target`, configured with the target's profile.
     Result<std::unique_ptr<TargetPlugin>> targetPlugin(const std::string& target) const;
     DeliveryDecision decide(const StoredRecord& stored, const TargetMapping& mapping,

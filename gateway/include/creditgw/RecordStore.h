@@ -77,6 +77,7 @@ struct QueuedBatch {
     BatchState state = BatchState::Pending;
     int attempts = 0;
     std::size_t recordCount = 0;
+    std::string createdAt;  ///< when it was queued (Asia/Shanghai ISO timestamp)
 };
 
 /// A held or rejected record, for reports.
@@ -130,11 +131,14 @@ public:
     /// Ready deliveries of one kind for a target, oldest first.
     Result<std::vector<ReadyRecord>> readyRecords(const std::string& target, const std::string& kind,
                                                   std::size_t limit);
-    /// Valid records of one kind for a target (ready, queued or accepted; latest versions), by
+    /// Valid records of one kind for a target (ready, queued, accepted or dead; latest versions), by
     /// record id after `afterId`: what an officer may still upload by hand.
     Result<std::vector<ReadyRecord>> publishableRecords(const std::string& target, const std::string& kind,
                                                         bool onlyUnsent, std::int64_t afterId,
                                                         std::size_t limit);
+    /// A ready record the target's envelope cannot carry (e.g. a character GBK lacks) is held
+    /// with the reason instead of blocking every later record.
+    Status holdReady(const std::string& target, std::int64_t recordId, const Violation& reason);
     /// Commits a signed batch and marks its records queued, atomically, before any send.
     Status enqueueBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& recordIds);
 
@@ -142,10 +146,13 @@ public:
     /// without payload and signature (read them with batch(id) just before sending).
     Result<std::vector<QueuedBatch>> dueBatches(const std::string& target,
                                                 std::chrono::system_clock::time_point now);
-    /// Marked just before the POST: after a crash, an inflight batch is resolved by a receipt
-    /// query before anything is re-sent.
-    Status markInflight(const std::string& batchId);
-    /// A failed attempt: back to pending (or unknown) with the next attempt time, or dead.
+    /// Taken just before the POST, with a lease: after a crash the batch is due again when the
+    /// lease ends, and an inflight batch is resolved by a receipt query before anything is
+    /// re-sent. False when the batch is no longer due (another sender has it).
+    Result<bool> markInflight(const std::string& batchId, std::chrono::system_clock::time_point now,
+                              std::chrono::seconds lease);
+    /// A failed attempt (counted): back to pending (or unknown, when the platform may have the
+    /// batch) with the next attempt time, or dead.
     Status recordFailedAttempt(const std::string& batchId, const Status& error,
                                std::optional<std::chrono::system_clock::time_point> nextAttempt);
     /// When the earliest waiting batch may be tried again (nullopt when none is waiting).
@@ -156,12 +163,15 @@ public:
                                      const std::string& rawReceipt);
 
     /// One fact per latest record of `kinds` (the kinds the target publishes).
+    /// Puts the target's dead records back to ready (after the cause was fixed); returns how many.
+    Result<std::size_t> requeueDead(const std::string& target);
     Result<std::vector<DeliveryFact>> deliveryFacts(const std::string& target, const std::vector<std::string>& kinds);
     Result<std::vector<ProblemRecord>> problemRecords(const std::string& target, std::size_t limit);
     /// Payload and signature of a stored batch (for `creditgw batch export`).
     Result<QueuedBatch> batch(const std::string& batchId);
     /// Count of records per delivery state for a target (ingested = sum).
-    Result<std::vector<std::pair<std::string, std::size_t>>> stateCounts(const std::string& target);
+    Result<std::vector<std::pair<std::string, std::size_t>>> stateCounts(const std::string& target,
+                                                                       const std::vector<std::string>& kinds);
 
     /// Batches per state, and when the oldest still-waiting one was queued ("" when none).
     struct BatchSummary {
