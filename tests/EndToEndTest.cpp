@@ -224,8 +224,10 @@ TEST_F(EndToEndTest, ACrashAtAnyPointOfTheUploadLosesNothingAndSendsNothingTwice
         creditgw::test::writeFile(dir.file("cf.csv"), csv);
         ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
         auto before = platform->counters();
-        CommandResult crashed = runCommand("CREDITGW_FAULT_POINT=" + std::string(point) + " " +
-                                           CREDITGW_BINARY + " " + uploadArgs() + " --store " + dir.file("store.db"));
+        // A short lease: after the "crash" the batch is due again (and asked for) at once.
+        CommandResult crashed = runCommand("CREDITGW_FAULT_POINT=" + std::string(point) + " " + CREDITGW_BINARY +
+                                           " " + uploadArgs() + " --timeout 1 --lease-seconds 1 --store " +
+                                           dir.file("store.db"));
         EXPECT_EQ(crashed.exitCode, 86) << crashed.output;
         CommandResult recovered = gw(uploadArgs());
         ASSERT_EQ(recovered.exitCode, 0) << recovered.output;

@@ -69,12 +69,16 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     auto maxAttempts = integerOption(args, "max-attempts", 0, 0, 1000000);
     auto retryHours = integerOption(args, "retry-hours", 72, 1, 24 * 365);
     auto wait = integerOption(args, "wait", 600, 0, 7 * 24 * 3600);
-    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait})
+    auto lease = integerOption(args, "lease-seconds", 180, 1, 24 * 3600);
+    auto timeout = integerOption(args, "timeout", 60, 1, 3600);
+    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout})
         if (!*checked) return checked->status();
     target.batchSize = static_cast<std::size_t>(*batchSize);
     target.maxAttempts = static_cast<int>(*maxAttempts);
     target.retryFor = std::chrono::hours(*retryHours);
     target.settleWithin = std::chrono::seconds(*wait);
+    target.lease = std::chrono::seconds(*lease);
+    target.tls.timeout = std::chrono::seconds(*timeout);
     return target;
 }
 
@@ -107,6 +111,7 @@ int uploadCommand(int argc, char** argv) {
         "Usage: creditgw upload --endpoint URL --ca FILE --cert FILE --key FILE --signing-key FILE\n"
         "                       [--target creditchina] [--batch-size 500] [--once] [--wait 600]\n"
         "                       [--retry-hours 72] [--max-attempts 0 (no limit)]\n"
+        "                       [--timeout 60] [--lease-seconds 180]\n"
         "Maps and validates new records, packs valid ones into batches, signs each batch once\n"
         "(SM2-with-SM3), commits it to the queue, then sends due batches over mutual TLS and\n"
         "stores the per-record receipts. Without --once it waits out retries for up to --wait\n"

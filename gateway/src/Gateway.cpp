@@ -2,6 +2,7 @@
 
 #include <Poco/UUIDGenerator.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <thread>
@@ -317,13 +318,6 @@ Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const Queue
 
 }  // namespace
 
-namespace {
-
-// How long a sender holds a batch it is sending: after a crash the batch is due again then.
-std::chrono::seconds leaseFor(const TargetSettings& target) { return target.tls.timeout * 2 + std::chrono::seconds(60); }
-
-}  // namespace
-
 Status Gateway::sendBatch(const TargetSettings& target, const TargetPlugin& plugin, HttpsUploader& uploader,
                           const QueuedBatch& batch, UploadReport& report, bool& skipped) {
     skipped = false;
@@ -335,7 +329,8 @@ Status Gateway::sendBatch(const TargetSettings& target, const TargetPlugin& plug
         if (receipt.status().code() != StatusCode::NotFound)
             return Status::unknown("receipt query failed, the batch stays in doubt: " + receipt.status().message());
     }
-    auto taken = _store->markInflight(batch.id, std::chrono::system_clock::now(), leaseFor(target));
+    auto taken = _store->markInflight(batch.id, std::chrono::system_clock::now(),
+                                      std::max(target.lease, target.tls.timeout + std::chrono::seconds(1)));
     if (!taken) return taken.status();
     if (!*taken) {
         skipped = true;  // another sender on this store has it

@@ -50,6 +50,9 @@ struct TargetSettings {
     /// uploadDue(untilSettled): how long to keep waiting for retries before returning with
     /// batches still pending (they stay queued for the next run).
     std::chrono::seconds settleWithin{600};
+    /// How long a sender holds a batch it is sending; after a crash the batch is asked for
+    /// (and, if the platform never got it, sent) when the lease ends. Longer than a send.
+    std::chrono::seconds lease{180};
 };
 
 struct IngestRequest {
