@@ -24,7 +24,9 @@ int usageError(const char* usage, const std::string& why) {
     return kUsage;
 }
 
-GatewaySettings readingSettings(const Arguments& args) {
+// For commands on an existing store (stats, report, status, export, requeue): a mistyped
+// --store is an error, not a new empty store.
+GatewaySettings existingStoreSettings(const Arguments& args) {
     GatewaySettings settings = gatewaySettings(args);
     settings.storeMustExist = true;
     return settings;
@@ -152,7 +154,7 @@ int statsCommand(int argc, char** argv) {
     if (wantsHelp(args, usage)) return kOk;
     auto query = statisticsQuery(args);
     if (!query) return usageError(usage, query.status().message());
-    auto gateway = Gateway::open(readingSettings(args));
+    auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto facts = (*gateway)->deliveryFacts(target);
@@ -174,7 +176,7 @@ int reportCommand(int argc, char** argv) {
         "records overdue, accepted late, or at risk of missing the 7-working-day deadline.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    auto gateway = Gateway::open(readingSettings(args));
+    auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto query = statisticsQuery(args);
@@ -203,7 +205,7 @@ int batchCommand(int argc, char** argv) {
     auto out = args.option("out");
     if (args.positional().size() != 2 || args.positional()[0] != "export" || !out)
         return usageError(usage, "expected: batch export BATCH_ID --out DIR");
-    auto gateway = Gateway::open(readingSettings(args));
+    auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     auto batch = (*gateway)->store().batch(args.positional()[1]);
     if (!batch) return reportFailure(batch.status());
@@ -229,9 +231,6 @@ int pluginsCommand(int argc, char** argv) {
     return host.errors().empty() ? kOk : kFailure;
 }
 
-}  // namespace creditgw::cli
-
-namespace creditgw::cli {
 
 int exportCommand(int argc, char** argv) {
     static const char* usage =
@@ -245,7 +244,7 @@ int exportCommand(int argc, char** argv) {
     auto kind = args.option("kind");
     auto out = args.option("out");
     if (!kind || !out) return usageError(usage, "--kind and --out are required");
-    auto gateway = Gateway::open(readingSettings(args));
+    auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string bytes;
     auto count = (*gateway)->exportRecords(args.option("target", "creditchina"), *kind,
@@ -259,9 +258,6 @@ int exportCommand(int argc, char** argv) {
     return kOk;
 }
 
-}  // namespace creditgw::cli
-
-namespace creditgw::cli {
 
 int statusCommand(int argc, char** argv) {
     static const char* usage =
@@ -273,7 +269,7 @@ int statusCommand(int argc, char** argv) {
     if (wantsHelp(args, usage)) return kOk;
     std::string format = args.option("format", "text");
     if (format != "text" && format != "json") return usageError(usage, "--format must be text or json");
-    auto gateway = Gateway::open(readingSettings(args));
+    auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto states = (*gateway)->store().stateCounts(target, (*gateway)->kindsOf(target));
@@ -314,9 +310,6 @@ int statusCommand(int argc, char** argv) {
     return dead > 0 ? kInvalid : kOk;
 }
 
-}  // namespace creditgw::cli
-
-namespace creditgw::cli {
 
 int requeueCommand(int argc, char** argv) {
     static const char* usage =
@@ -326,7 +319,7 @@ int requeueCommand(int argc, char** argv) {
         "by `creditgw report` is fixed (certificate, endpoint, platform outage).\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    auto gateway = Gateway::open(readingSettings(args));
+    auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto count = (*gateway)->store().requeueDead(target);
