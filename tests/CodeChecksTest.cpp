@@ -4,6 +4,16 @@
 
 using namespace creditgw;
 
+namespace {
+// The GB 11643 check character for 17 digits, computed here independently of the code under test.
+std::string withIdCheckDigit(const std::string& first17) {
+    const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * weights[i];
+    return first17 + "10X98765432"[sum % 11];
+}
+}  // namespace
+
 TEST(CodeChecksTest, UsccExamplesFromTheStandardPass) {
     EXPECT_TRUE(checkUscc("914403001922038216").valid);
     EXPECT_TRUE(checkUscc("11100000000019713D").valid);  // 交通运输部
@@ -37,6 +47,9 @@ TEST(CodeChecksTest, IdCard) {
     EXPECT_TRUE(checkIdCard("11010519491231002x").valid);
     EXPECT_FALSE(checkIdCard("110105194912310021").valid);
     EXPECT_FALSE(checkIdCard("110105194902300020").valid);  // 1949-02-30 does not exist
+    CodeCheck future = checkIdCard(withIdCheckDigit("11010529991231002"));  // born 2999-12-31
+    EXPECT_FALSE(future.valid);
+    EXPECT_NE(future.reason.find("in the future"), std::string::npos) << future.reason;
     CodeCheck legacy = checkIdCard("110105491231002");
     EXPECT_FALSE(legacy.valid);
     EXPECT_NE(legacy.reason.find("15-digit"), std::string::npos);

@@ -90,6 +90,8 @@ CodeCheck checkIdCard(std::string_view input) {
     auto birth = CivilDate::parseWithPattern(std::string_view(code).substr(6, 8), "yyyyMMdd");
     if (!birth || birth->year < 1900)
         return invalid("birth date " + code.substr(6, 8) + " does not exist");
+    if (*birth > CivilDate::todayInShanghai())
+        return invalid("birth date " + code.substr(6, 8) + " is in the future");
     char expected = idCheckChar(code);
     if (code[17] != expected)
         return invalid(std::string("check character is '") + code[17] + "', expected '" +
