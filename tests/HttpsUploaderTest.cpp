@@ -26,20 +26,12 @@ using creditgw::test::devCertsDir;
 namespace {
 
 MockPlatformConfig platformConfig() {
-    const std::string& certs = devCertsDir();
-    MockPlatformConfig config;
-    config.certFile = certs + "/server.pem";
-    config.keyFile = certs + "/server.key";
-    config.caFile = certs + "/ca.pem";
-    config.signerCertFile = certs + "/signing.pem";
+    MockPlatformConfig config = creditgw::test::devMockPlatformConfig();
     config.clockOverride = "2026-11-22T10:00:00+08:00";
     return config;
 }
 
-TlsClientConfig clientConfig() {
-    const std::string& certs = devCertsDir();
-    return {certs + "/ca.pem", certs + "/client.pem", certs + "/client.key", 10s};
-}
+TlsClientConfig clientConfig() { return creditgw::test::devTlsClientConfig(); }
 
 /// Two 行政处罚 records: the first passes, the second has a bad USCC check character.
 std::string twoRecordBatch(const std::string& batchId) {

@@ -12,20 +12,7 @@ using namespace creditgw;
 
 namespace {
 
-const MappingCatalog& catalog() {
-    static test::ScratchDir dir("mapping-trace");
-    static std::shared_ptr<const MappingCatalog> loaded = [] {
-        namespace fs = std::filesystem;
-        fs::copy(CREDITGW_SOURCE_DIR "/mappings", dir.path() + "/mappings",
-                 fs::copy_options::recursive);
-        fs::copy(CREDITGW_SOURCE_DIR "/tests/fixtures/mapping/targets/demo-province",
-                 dir.path() + "/mappings/demo-province", fs::copy_options::recursive);
-        auto result = MappingCatalog::load(dir.path() + "/mappings");
-        if (!result) throw std::runtime_error(result.status().toString());
-        return *result;
-    }();
-    return *loaded;
-}
+const MappingCatalog& catalog() { return test::mappingsWithDemoProvince(); }
 
 const MappingContext kToday{CivilDate{2024, 10, 8}};
 

@@ -35,20 +35,12 @@ using Fields = std::map<std::string, std::string>;
 constexpr const char* kFixedTime = "2026-11-22T10:00:00+08:00";
 
 MockPlatformConfig platformConfig() {
-    const std::string& certs = devCertsDir();
-    MockPlatformConfig config;
-    config.certFile = certs + "/server.pem";
-    config.keyFile = certs + "/server.key";
-    config.caFile = certs + "/ca.pem";
-    config.signerCertFile = certs + "/signing.pem";
+    MockPlatformConfig config = creditgw::test::devMockPlatformConfig();
     config.clockOverride = kFixedTime;
     return config;
 }
 
-TlsClientConfig clientConfig() {
-    const std::string& certs = devCertsDir();
-    return {certs + "/ca.pem", certs + "/client.pem", certs + "/client.key", std::chrono::seconds(10)};
-}
+TlsClientConfig clientConfig() { return creditgw::test::devTlsClientConfig(); }
 
 /// A 行政处罚 record that passes every rule of the platform.
 Fields validPenalty(const std::string& documentNumber = "深交罚〔2026〕101号") {

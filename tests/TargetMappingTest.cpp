@@ -18,20 +18,7 @@ const MappingCatalog& catalog() { return test::shippedMappings(); }
 
 /// The shipped mappings plus the made-up province of tests/fixtures/mapping/targets, added the
 /// way an operator adds one: by copying its folder next to creditchina/.
-const MappingCatalog& provinceCatalog() {
-    static test::ScratchDir dir("mapping-province");
-    static std::shared_ptr<const MappingCatalog> loaded = [] {
-        namespace fs = std::filesystem;
-        fs::copy(CREDITGW_SOURCE_DIR "/mappings", dir.path() + "/mappings",
-                 fs::copy_options::recursive);
-        fs::copy(CREDITGW_SOURCE_DIR "/tests/fixtures/mapping/targets/demo-province",
-                 dir.path() + "/mappings/demo-province", fs::copy_options::recursive);
-        auto result = MappingCatalog::load(dir.path() + "/mappings");
-        if (!result) throw std::runtime_error(result.status().toString());
-        return *result;
-    }();
-    return *loaded;
-}
+const MappingCatalog& provinceCatalog() { return test::mappingsWithDemoProvince(); }
 
 const TargetMapping& province(const std::string& kind) {
     const TargetMapping* mapping = provinceCatalog().target("demo-province", kind);

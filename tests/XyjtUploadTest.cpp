@@ -42,10 +42,7 @@ class XyjtUploadTest : public ::testing::Test {
 protected:
     void SetUp() override {
         certs = creditgw::test::devCertsDir();
-        config.certFile = certs + "/server.pem";
-        config.keyFile = certs + "/server.key";
-        config.caFile = certs + "/ca.pem";
-        config.signerCertFile = certs + "/signing.pem";
+        config = creditgw::test::devMockPlatformConfig();
         config.clockOverride = "2026-11-23T10:00:00+08:00";
         platform = std::make_unique<MockPlatform>(config);
         ASSERT_TRUE(platform->start());

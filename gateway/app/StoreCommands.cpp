@@ -272,42 +272,22 @@ int statusCommand(int argc, char** argv) {
     auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
-    auto states = (*gateway)->store().stateCounts(target, (*gateway)->kindsOf(target));
-    if (!states) return reportFailure(states.status());
-    auto batches = (*gateway)->store().batchSummary(target);
-    if (!batches) return reportFailure(batches.status());
-    std::size_t total = 0, dead = 0;
-    for (const auto& [state, count] : *states) {
-        total += count;
-        if (state == "dead") dead += count;
-    }
-    for (const auto& [state, count] : batches->byState)
-        if (state == "dead") dead += count;
-    long long waitedSeconds = -1;
-    if (auto since = parseTimestamp(batches->oldestWaitingSince))
-        waitedSeconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - *since).count();
+    auto health = (*gateway)->store().health(target, (*gateway)->kindsOf(target));
+    if (!health) return reportFailure(health.status());
     if (format == "json") {
-        std::string out = "{\"target\":" + jsonString(target) + ",\"records\":" + std::to_string(total) + ",\"by_state\":{";
-        for (std::size_t i = 0; i < states->size(); ++i)
-            out += (i ? "," : "") + jsonString((*states)[i].first) + ":" + std::to_string((*states)[i].second);
-        out += "},\"batches\":{";
-        for (std::size_t i = 0; i < batches->byState.size(); ++i)
-            out += (i ? "," : "") + jsonString(batches->byState[i].first) + ":" + std::to_string(batches->byState[i].second);
-        out += "},\"oldest_waiting_batch_seconds\":" + (waitedSeconds < 0 ? std::string("null") : std::to_string(waitedSeconds)) +
-               ",\"last_error\":" + jsonString(batches->lastError) + "}\n";
-        std::cout << out;
+        std::cout << targetHealthJson(*health) << "\n";
     } else {
-        std::cout << target << ": " << total << " records";
-        for (const auto& [state, count] : *states) std::cout << ", " << state << " " << count;
+        std::cout << target << ": " << health->total << " records";
+        for (const auto& [state, count] : health->records) std::cout << ", " << state << " " << count;
         std::cout << "\nbatches:";
-        for (const auto& [state, count] : batches->byState) std::cout << " " << state << " " << count;
-        if (batches->byState.empty()) std::cout << " none";
+        for (const auto& [state, count] : health->batches) std::cout << " " << state << " " << count;
+        if (health->batches.empty()) std::cout << " none";
         std::cout << "\n";
-        if (waitedSeconds >= 0)
-            std::cout << "oldest waiting batch queued " << batches->oldestWaitingSince << " (" << waitedSeconds
-                      << " s ago)" << (batches->lastError.empty() ? "" : "; last error: " + batches->lastError) << "\n";
+        if (health->waitedSeconds >= 0)
+            std::cout << "oldest waiting batch queued " << health->oldestWaitingSince << " (" << health->waitedSeconds
+                      << " s ago)" << (health->lastError.empty() ? "" : "; last error: " + health->lastError) << "\n";
     }
-    return dead > 0 ? kInvalid : kOk;
+    return health->dead > 0 ? kInvalid : kOk;
 }
 
 

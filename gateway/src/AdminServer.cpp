@@ -31,7 +31,6 @@ struct AdminServer::Impl {
     std::unique_ptr<Poco::Net::HTTPServer> server;
 
     bool authorised(const HTTPServerRequest& request) const;
-    std::vector<std::string> kindsOf(const std::string& target) const;
     std::string health() const;
     Result<std::string> stats(const Poco::URI::QueryParameters& query, bool html) const;
 };
@@ -159,33 +158,17 @@ bool AdminServer::Impl::authorised(const HTTPServerRequest& request) const {
     return presented.size() == token.size() && CRYPTO_memcmp(presented.data(), token.data(), token.size()) == 0;
 }
 
-std::vector<std::string> AdminServer::Impl::kindsOf(const std::string& target) const {
-    std::vector<std::string> kinds;
-    for (const auto& [name, kind] : mappings->targetIds())
-        if (name == target) kinds.push_back(kind);
-    return kinds;
-}
-
 std::string AdminServer::Impl::health() const {
     auto store = RecordStore::openForReading(config.storePath);
     if (!store) return "{\"status\":\"error\",\"error\":" + jsonString(store.status().message()) + "}\n";
     std::string out = "{\"status\":\"ok\",\"as_of\":" + jsonString(shanghaiTimestamp(std::chrono::system_clock::now())) +
                       ",\"targets\":{";
-    for (std::size_t t = 0; t < config.targets.size(); ++t) {
-        const std::string& target = config.targets[t];
-        auto states = (*store)->stateCounts(target, kindsOf(target));
-        auto batches = (*store)->batchSummary(target);
-        if (!states || !batches) continue;
-        out += (t ? "," : "") + jsonString(target) + ":{\"records\":{";
-        for (std::size_t i = 0; i < states->size(); ++i)
-            out += (i ? "," : "") + jsonString((*states)[i].first) + ":" + std::to_string((*states)[i].second);
-        out += "},\"batches\":{";
-        for (std::size_t i = 0; i < batches->byState.size(); ++i)
-            out += (i ? "," : "") + jsonString(batches->byState[i].first) + ":" +
-                   std::to_string(batches->byState[i].second);
-        out += "},\"oldest_waiting_since\":" +
-               (batches->oldestWaitingSince.empty() ? std::string("null") : jsonString(batches->oldestWaitingSince)) +
-               "}";
+    bool first = true;
+    for (const auto& target : config.targets) {
+        auto health = (*store)->health(target, mappings->kindsOf(target));
+        if (!health) continue;
+        out += (first ? "" : ",") + jsonString(target) + ":" + targetHealthJson(*health);
+        first = false;
     }
     return out + "}}\n";
 }
@@ -207,7 +190,7 @@ Result<std::string> AdminServer::Impl::stats(const Poco::URI::QueryParameters& q
         return Status::invalidArgument("unknown target \"" + target + "\"");
     auto store = RecordStore::openForReading(config.storePath);
     if (!store) return store.status();
-    auto facts = (*store)->deliveryFacts(target, kindsOf(target));
+    auto facts = (*store)->deliveryFacts(target, mappings->kindsOf(target));
     if (!facts) return facts.status();
     StatisticsReport report = computeStatistics(target, *facts, calendar, q);
     if (!page) return statisticsToJson(report);

@@ -146,12 +146,7 @@ Result<std::unique_ptr<TargetPlugin>> Gateway::targetPlugin(const std::string& t
     return plugin;
 }
 
-std::vector<std::string> Gateway::kindsOf(const std::string& target) const {
-    std::vector<std::string> kinds;
-    for (const auto& [name, kind] : _mappings->targetIds())
-        if (name == target) kinds.push_back(kind);
-    return kinds;
-}
+std::vector<std::string> Gateway::kindsOf(const std::string& target) const { return _mappings->kindsOf(target); }
 
 Result<std::vector<DeliveryFact>> Gateway::deliveryFacts(const std::string& target) {
     return _store->deliveryFacts(target, kindsOf(target));

@@ -794,6 +794,13 @@ std::vector<std::pair<std::string, std::string>> MappingCatalog::targetIds() con
     return ids;
 }
 
+std::vector<std::string> MappingCatalog::kindsOf(const std::string& target) const {
+    std::vector<std::string> kinds;
+    for (const auto& [id, mapping] : _impl->targets)
+        if (id.first == target) kinds.push_back(id.second);
+    return kinds;
+}
+
 // ---- source layouts -------------------------------------------------------------------------
 
 SourceLayout::SourceLayout(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}

@@ -643,6 +643,29 @@ Result<RecordStore::BatchSummary> RecordStore::batchSummary(const std::string& t
     });
 }
 
+Result<TargetHealth> RecordStore::health(const std::string& target, const std::vector<std::string>& kinds) {
+    auto states = stateCounts(target, kinds);
+    if (!states) return states.status();
+    auto batches = batchSummary(target);
+    if (!batches) return batches.status();
+    TargetHealth health;
+    health.target = target;
+    health.records = *states;
+    health.batches = batches->byState;
+    health.oldestWaitingSince = batches->oldestWaitingSince;
+    health.lastError = batches->lastError;
+    for (const auto& [state, count] : health.records) {
+        health.total += count;
+        if (state == "dead") health.dead += count;
+    }
+    for (const auto& [state, count] : health.batches)
+        if (state == "dead") health.dead += count;
+    if (auto since = parseTimestamp(health.oldestWaitingSince))
+        health.waitedSeconds =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - *since).count();
+    return health;
+}
+
 Result<std::size_t> RecordStore::requeueDead(const std::string& target) {
     return guarded(*_db, "re-queueing dead records", [&]() -> Result<std::size_t> {
         Transaction tx(*_db);

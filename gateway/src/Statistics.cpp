@@ -19,27 +19,46 @@ bool inPeriod(const CivilDate& date, const StatisticsQuery& query) {
     return (!query.from || date >= *query.from) && (!query.to || date <= *query.to);
 }
 
-// Classifies one record for the 7-working-day rule.
-void countTimeliness(const DeliveryFact& fact, const CivilDate& decided, const WorkingDayCalendar& calendar,
-                     const StatisticsQuery& query, RateCounts& counts, std::set<std::string>& missingYears) {
-    auto deadline = calendar.deadline(decided, query.deadlineDays);
-    if (!deadline) {
-        ++counts.deadlineUnknown;
-        missingYears.insert(deadline.status().message());
-        return;
-    }
-    if (!fact.firstAcceptedAt.empty()) {
-        // Accepted by 23:59:59 Asia/Shanghai on the deadline day counts as on time.
-        auto acceptedAt = parseTimestamp(fact.firstAcceptedAt);
-        bool onTime = acceptedAt && CivilDate::inShanghai(*acceptedAt) <= *deadline;
-        ++(onTime ? counts.onTime : counts.late);
-        return;
-    }
-    ++(query.today > *deadline ? counts.late : counts.pendingWithinDeadline);
+bool matchesQuery(const DeliveryFact& fact, const StatisticsQuery& query) {
+    return (query.kind.empty() || fact.kind == query.kind) &&
+           (query.department.empty() || fact.department == query.department);
 }
 
-void countFact(const DeliveryFact& fact, const CivilDate& decided, const WorkingDayCalendar& calendar,
-               const StatisticsQuery& query, RateCounts& counts, std::set<std::string>& missingYears) {
+enum class Timeliness { OnTime, AcceptedLate, Overdue, Pending, Unknown };
+
+struct TimelinessVerdict {
+    Timeliness timeliness = Timeliness::Unknown;
+    CivilDate deadline;
+    std::string unknownReason;  ///< e.g. the calendar's "no holiday data for 2027"
+};
+
+// The 7-working-day rule for one record, judged once and shared by the statistics and the
+// deadline watch. Accepted by 23:59:59 Asia/Shanghai on the deadline day is on time.
+TimelinessVerdict judgeTimeliness(const DeliveryFact& fact, const CivilDate& decided,
+                                  const WorkingDayCalendar& calendar, const StatisticsQuery& query) {
+    TimelinessVerdict verdict;
+    auto deadline = calendar.deadline(decided, query.deadlineDays);
+    if (!deadline) {
+        verdict.unknownReason = deadline.status().message();
+        return verdict;
+    }
+    verdict.deadline = *deadline;
+    if (!fact.firstAcceptedAt.empty()) {
+        auto acceptedAt = parseTimestamp(fact.firstAcceptedAt);
+        if (!acceptedAt) {
+            verdict.unknownReason = "acceptance time \"" + fact.firstAcceptedAt + "\" is unreadable";
+            return verdict;
+        }
+        verdict.timeliness =
+            CivilDate::inShanghai(*acceptedAt) <= *deadline ? Timeliness::OnTime : Timeliness::AcceptedLate;
+        return verdict;
+    }
+    verdict.timeliness = query.today > *deadline ? Timeliness::Overdue : Timeliness::Pending;
+    return verdict;
+}
+
+void addFact(const DeliveryFact& fact, const TimelinessVerdict& verdict, double completenessThreshold,
+             RateCounts& counts) {
     ++counts.mustReport;
     // Published once is reported, even while a later correction is still on its way.
     bool accepted = fact.state == "accepted" || !fact.firstAcceptedAt.empty();
@@ -53,10 +72,16 @@ void countFact(const DeliveryFact& fact, const CivilDate& decided, const Working
         if (accepted && !fact.everRejected) ++counts.compliant;
         bool complete = fact.indicatorsDefined > 0 &&
                         static_cast<double>(fact.indicatorsFilled) >=
-                            query.completenessThreshold * static_cast<double>(fact.indicatorsDefined) - 1e-9;
+                            completenessThreshold * static_cast<double>(fact.indicatorsDefined) - 1e-9;
         if (complete) ++counts.complete;
     }
-    countTimeliness(fact, decided, calendar, query, counts, missingYears);
+    switch (verdict.timeliness) {
+        case Timeliness::OnTime: ++counts.onTime; break;
+        case Timeliness::AcceptedLate:
+        case Timeliness::Overdue: ++counts.late; break;
+        case Timeliness::Pending: ++counts.pendingWithinDeadline; break;
+        case Timeliness::Unknown: ++counts.deadlineUnknown; break;
+    }
 }
 
 std::string percent(std::optional<double> rate) {
@@ -142,20 +167,37 @@ StatisticsReport computeStatistics(const std::string& target, const std::vector<
     report.query = query;
     std::set<std::string> missingYears;
     for (const auto& fact : facts) {
-        if (!query.kind.empty() && fact.kind != query.kind) continue;
-        if (!query.department.empty() && fact.department != query.department) continue;
+        if (!matchesQuery(fact, query)) continue;
         auto decided = CivilDate::parse(fact.decisionDate);
         if (!decided) {
             ++report.undated;
             continue;
         }
         if (!inPeriod(*decided, query)) continue;
-        countFact(fact, *decided, calendar, query, report.total, missingYears);
-        countFact(fact, *decided, calendar, query, report.byDepartment[fact.department], missingYears);
-        countFact(fact, *decided, calendar, query, report.byKind[fact.kind], missingYears);
+        TimelinessVerdict verdict = judgeTimeliness(fact, *decided, calendar, query);
+        if (!verdict.unknownReason.empty()) missingYears.insert(verdict.unknownReason);
+        for (RateCounts* counts : {&report.total, &report.byDepartment[fact.department], &report.byKind[fact.kind]})
+            addFact(fact, verdict, query.completenessThreshold, *counts);
     }
     report.missingYears.assign(missingYears.begin(), missingYears.end());
     return report;
+}
+
+namespace {
+std::string countsObject(const std::vector<std::pair<std::string, std::size_t>>& counts) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        out += (i ? "," : "") + jsonString(counts[i].first) + ":" + std::to_string(counts[i].second);
+    return out + "}";
+}
+}  // namespace
+
+std::string targetHealthJson(const TargetHealth& health) {
+    return "{\"target\":" + jsonString(health.target) + ",\"records\":" + std::to_string(health.total) +
+           ",\"by_state\":" + countsObject(health.records) + ",\"batches\":" + countsObject(health.batches) +
+           ",\"oldest_waiting_batch_seconds\":" +
+           (health.waitedSeconds < 0 ? std::string("null") : std::to_string(health.waitedSeconds)) +
+           ",\"last_error\":" + jsonString(health.lastError) + "}";
 }
 
 std::string deliveryStateInChinese(const std::string& state) {
@@ -173,25 +215,18 @@ std::vector<DeadlineItem> deadlineWatch(const std::vector<DeliveryFact>& facts, 
                                         const StatisticsQuery& query, int atRiskWorkingDays) {
     std::vector<DeadlineItem> items;
     for (const auto& fact : facts) {
-        if (!query.kind.empty() && fact.kind != query.kind) continue;
-        if (!query.department.empty() && fact.department != query.department) continue;
+        if (!matchesQuery(fact, query)) continue;
         auto decided = CivilDate::parse(fact.decisionDate);
         if (!decided || !inPeriod(*decided, query)) continue;
-        auto deadline = calendar.deadline(*decided, query.deadlineDays);
-        if (!deadline) continue;  // counted as deadline_unknown by the statistics
-        if (!fact.firstAcceptedAt.empty()) {
-            auto acceptedAt = parseTimestamp(fact.firstAcceptedAt);
-            if (acceptedAt && CivilDate::inShanghai(*acceptedAt) > *deadline)
-                items.push_back({DeadlineItem::Status::AcceptedLate, fact, *deadline, 0});
-            continue;
-        }
-        if (query.today > *deadline) {
-            items.push_back({DeadlineItem::Status::Overdue, fact, *deadline, 0});
-            continue;
-        }
-        auto left = calendar.workingDaysBetween(query.today, *deadline);
+        TimelinessVerdict verdict = judgeTimeliness(fact, *decided, calendar, query);
+        if (verdict.timeliness == Timeliness::AcceptedLate)
+            items.push_back({DeadlineItem::Status::AcceptedLate, fact, verdict.deadline, 0});
+        if (verdict.timeliness == Timeliness::Overdue)
+            items.push_back({DeadlineItem::Status::Overdue, fact, verdict.deadline, 0});
+        if (verdict.timeliness != Timeliness::Pending) continue;
+        auto left = calendar.workingDaysBetween(query.today, verdict.deadline);
         if (left && *left <= atRiskWorkingDays)
-            items.push_back({DeadlineItem::Status::AtRisk, fact, *deadline, *left});
+            items.push_back({DeadlineItem::Status::AtRisk, fact, verdict.deadline, *left});
     }
     std::stable_sort(items.begin(), items.end(), [](const DeadlineItem& a, const DeadlineItem& b) {
         return a.status != b.status ? a.status < b.status : a.deadline < b.deadline;

@@ -146,47 +146,26 @@ Result<std::string> canonicalEncodingName(std::string_view name) {
 
 // ---- TextDecoder ----------------------------------------------------------------------------
 
-TextDecoder::TextDecoder(std::string encoding, iconv_t descriptor)
-    : _encoding(std::move(encoding)), _descriptor(descriptor) {}
-
-TextDecoder::TextDecoder(TextDecoder&& other) noexcept
-    : _encoding(std::move(other._encoding)), _descriptor(other._descriptor) {
-    other._descriptor = kNoDescriptor;
-}
-
-TextDecoder& TextDecoder::operator=(TextDecoder&& other) noexcept {
-    if (this == &other) return *this;
-    if (_descriptor != kNoDescriptor) ::iconv_close(_descriptor);
-    _encoding = std::move(other._encoding);
-    _descriptor = other._descriptor;
-    other._descriptor = kNoDescriptor;
-    return *this;
-}
-
-TextDecoder::~TextDecoder() {
-    if (_descriptor != kNoDescriptor) ::iconv_close(_descriptor);
-}
-
 Result<TextDecoder> TextDecoder::create(std::string_view encoding) {
     Result<std::string> canonical = canonicalEncodingName(encoding);
     if (!canonical) return canonical.status();
-    if (*canonical == "UTF-8") return TextDecoder(*canonical, kNoDescriptor);
+    if (*canonical == "UTF-8") return TextDecoder(*canonical, IconvHandle());
     iconv_t descriptor = ::iconv_open("UTF-8", canonical->c_str());
     if (descriptor == kNoDescriptor)
         return Status::invalidArgument("the C library cannot convert " + *canonical +
                                        " to UTF-8 (" + std::strerror(errno) +
                                        "); install the glibc gconv modules");
-    return TextDecoder(*canonical, descriptor);
+    return TextDecoder(*canonical, IconvHandle(descriptor));
 }
 
 Result<std::string> TextDecoder::toUtf8(std::string_view bytes) const {
     if (isAscii(bytes)) return std::string(bytes);
-    if (_descriptor == kNoDescriptor) {
+    if (!_handle.isOpen()) {
         if (isValidUtf8(bytes)) return std::string(bytes);
         return invalidUtf8(bytes, firstInvalidUtf8(bytes).value_or(0));
     }
     std::string out;
-    std::optional<IconvFailure> failure = convert(_descriptor, bytes, out);
+    std::optional<IconvFailure> failure = convert(_handle.get(), bytes, out);
     if (!failure) return out;
     std::string message = "invalid " + _encoding + " byte sequence " +
                           hexBytes(bytes, failure->offset,
@@ -198,31 +177,10 @@ Result<std::string> TextDecoder::toUtf8(std::string_view bytes) const {
 
 // ---- TextEncoder ----------------------------------------------------------------------------
 
-TextEncoder::TextEncoder(std::string encoding, iconv_t descriptor)
-    : _encoding(std::move(encoding)), _descriptor(descriptor) {}
-
-TextEncoder::TextEncoder(TextEncoder&& other) noexcept
-    : _encoding(std::move(other._encoding)), _descriptor(other._descriptor) {
-    other._descriptor = kNoDescriptor;
-}
-
-TextEncoder& TextEncoder::operator=(TextEncoder&& other) noexcept {
-    if (this == &other) return *this;
-    if (_descriptor != kNoDescriptor) ::iconv_close(_descriptor);
-    _encoding = std::move(other._encoding);
-    _descriptor = other._descriptor;
-    other._descriptor = kNoDescriptor;
-    return *this;
-}
-
-TextEncoder::~TextEncoder() {
-    if (_descriptor != kNoDescriptor) ::iconv_close(_descriptor);
-}
-
 Result<TextEncoder> TextEncoder::create(std::string_view encoding) {
     std::string lower = asciiLower(trimmed(encoding));
     std::string charset;
-    if (lower == "utf-8" || lower == "utf8") return TextEncoder("UTF-8", kNoDescriptor);
+    if (lower == "utf-8" || lower == "utf8") return TextEncoder("UTF-8", IconvHandle());
     if (lower == "gb18030") charset = "GB18030";
     else if (lower == "gbk" || lower == "cp936") charset = "GBK";
     else if (lower == "gb2312") charset = "GB2312";
@@ -233,14 +191,14 @@ Result<TextEncoder> TextEncoder::create(std::string_view encoding) {
     if (descriptor == kNoDescriptor)
         return Status::invalidArgument("the C library cannot convert UTF-8 to " + charset + " (" +
                                        std::strerror(errno) + "); install the glibc gconv modules");
-    return TextEncoder(charset, descriptor);
+    return TextEncoder(charset, IconvHandle(descriptor));
 }
 
 Result<std::string> TextEncoder::fromUtf8(std::string_view utf8) const {
     if (std::optional<std::size_t> bad = firstInvalidUtf8(utf8)) return invalidUtf8(utf8, *bad);
-    if (_descriptor == kNoDescriptor || isAscii(utf8)) return std::string(utf8);
+    if (!_handle.isOpen() || isAscii(utf8)) return std::string(utf8);
     std::string out;
-    std::optional<IconvFailure> failure = convert(_descriptor, utf8, out);
+    std::optional<IconvFailure> failure = convert(_handle.get(), utf8, out);
     if (!failure) return out;
     // The input is well-formed, so iconv stopped at a character the charset lacks.
     std::size_t offset = failure->offset;

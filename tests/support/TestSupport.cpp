@@ -87,6 +87,19 @@ const MappingCatalog& shippedMappings() {
     return *loaded;
 }
 
+const MappingCatalog& mappingsWithDemoProvince() {
+    static ScratchDir dir("mappings-demo-province");
+    static std::shared_ptr<const MappingCatalog> loaded = [] {
+        fs::copy(sourcePath("mappings"), dir.path() + "/mappings", fs::copy_options::recursive);
+        fs::copy(sourcePath("tests/fixtures/mapping/targets/demo-province"), dir.path() + "/mappings/demo-province",
+                 fs::copy_options::recursive);
+        auto result = MappingCatalog::load(dir.path() + "/mappings");
+        if (!result) throw std::runtime_error(result.status().toString());
+        return *result;
+    }();
+    return *loaded;
+}
+
 MockPlatformConfig devMockPlatformConfig() {
     const std::string& certs = devCertsDir();
     MockPlatformConfig config;
@@ -95,6 +108,11 @@ MockPlatformConfig devMockPlatformConfig() {
     config.caFile = certs + "/ca.pem";
     config.signerCertFile = certs + "/signing.pem";
     return config;
+}
+
+TlsClientConfig devTlsClientConfig() {
+    const std::string& certs = devCertsDir();
+    return {certs + "/ca.pem", certs + "/client.pem", certs + "/client.key", std::chrono::seconds(10)};
 }
 
 }  // namespace creditgw::test

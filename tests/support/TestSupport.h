@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "creditgw/HttpsUploader.h"
 #include "creditgw/Mapping.h"
 #include "creditgw/MockPlatform.h"
 
@@ -43,8 +44,15 @@ const std::string& devCertsDir();
 /// The shipped mappings (CREDITGW_SOURCE_DIR/mappings), loaded once per test process.
 const MappingCatalog& shippedMappings();
 
+/// The shipped mappings plus the made-up province of tests/fixtures/mapping/targets, added the
+/// way an operator adds one: its folder copied next to creditchina/. Loaded once per process.
+const MappingCatalog& mappingsWithDemoProvince();
+
 /// A mock platform on 127.0.0.1 (free port) with the development PKI of devCertsDir():
 /// server certificate, client certificates required, the gateway's signing certificate.
 MockPlatformConfig devMockPlatformConfig();
+
+/// The gateway's side of the same PKI: the CA, the client certificate and key, a 10 s timeout.
+TlsClientConfig devTlsClientConfig();
 
 }  // namespace creditgw::test

@@ -174,6 +174,8 @@ public:
     std::vector<std::string> kindIds() const;
     /// (target, kind) pairs of the loaded target mappings, sorted.
     std::vector<std::pair<std::string, std::string>> targetIds() const;
+    /// The kinds `target` publishes (those with a mapping file in its folder), sorted.
+    std::vector<std::string> kindsOf(const std::string& target) const;
     /// Names of the target folders, sorted (also those without any kind mapping yet).
     std::vector<std::string> targetNames() const;
     /// The target's profile (mappings/<target>/profile.xml; a folder without one gets the

@@ -106,6 +106,18 @@ struct DeliveryFact {
     std::size_t sourceLine = 0;
 };
 
+/// One target's state in the store, for `creditgw status` and the admin /health.
+struct TargetHealth {
+    std::string target;
+    std::vector<std::pair<std::string, std::size_t>> records;  ///< per delivery state; sums to `total`
+    std::size_t total = 0;
+    std::vector<std::pair<std::string, std::size_t>> batches;  ///< per batch state
+    std::size_t dead = 0;                  ///< dead records plus dead batches: needs an operator
+    std::string oldestWaitingSince;        ///< "" when no batch is waiting
+    long long waitedSeconds = -1;          ///< -1 when no batch is waiting
+    std::string lastError;                 ///< of the oldest waiting batch
+};
+
 class RecordStore {
 public:
     /// Opens or creates the store; runs PRAGMA quick_check and creates the schema.
@@ -180,6 +192,8 @@ public:
         std::string lastError;
     };
     Result<BatchSummary> batchSummary(const std::string& target);
+    /// Records (of `kinds`) and batches of one target per state, and the backlog's age.
+    Result<TargetHealth> health(const std::string& target, const std::vector<std::string>& kinds);
 
     Database& database() { return *_db; }
 

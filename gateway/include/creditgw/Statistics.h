@@ -58,6 +58,9 @@ struct StatisticsReport {
     std::vector<std::string> missingYears;  ///< calendar years that made deadlines unknown
 };
 
+/// {"target", "records", "by_state", "batches", "oldest_waiting_batch_seconds", "last_error"}.
+std::string targetHealthJson(const TargetHealth& health);
+
 /// A delivery state as compliance officers read it: held → 暂存（校验未通过，未报送）, …
 std::string deliveryStateInChinese(const std::string& state);
 

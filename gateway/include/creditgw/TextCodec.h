@@ -18,6 +18,40 @@ namespace creditgw {
 /// InvalidArgument listing the known names.
 Result<std::string> canonicalEncodingName(std::string_view name);
 
+/// Owns one iconv descriptor (or none, for UTF-8 which needs no conversion) and closes it.
+/// Move-only, so the codecs below need no hand-written move or destructor.
+class IconvHandle {
+public:
+    IconvHandle() = default;
+    explicit IconvHandle(iconv_t descriptor) : _descriptor(descriptor) {}
+    IconvHandle(IconvHandle&& other) noexcept : _descriptor(other.release()) {}
+    IconvHandle& operator=(IconvHandle&& other) noexcept {
+        if (this != &other) {
+            close();
+            _descriptor = other.release();
+        }
+        return *this;
+    }
+    IconvHandle(const IconvHandle&) = delete;
+    IconvHandle& operator=(const IconvHandle&) = delete;
+    ~IconvHandle() { close(); }
+
+    bool isOpen() const { return _descriptor != none(); }
+    iconv_t get() const { return _descriptor; }
+
+private:
+    static iconv_t none() { return reinterpret_cast<iconv_t>(-1); }
+    iconv_t release() {
+        iconv_t descriptor = _descriptor;
+        _descriptor = none();
+        return descriptor;
+    }
+    void close() {
+        if (isOpen()) ::iconv_close(release());
+    }
+    iconv_t _descriptor = none();
+};
+
 /// Converts text in one source encoding to UTF-8.
 /// Move-only: owns an iconv descriptor. Not thread-safe: use one decoder per thread.
 class TextDecoder {
@@ -26,11 +60,8 @@ public:
     /// C library has no converter for it (a broken installation).
     static Result<TextDecoder> create(std::string_view encoding);
 
-    TextDecoder(TextDecoder&& other) noexcept;
-    TextDecoder& operator=(TextDecoder&& other) noexcept;
-    TextDecoder(const TextDecoder&) = delete;
-    TextDecoder& operator=(const TextDecoder&) = delete;
-    ~TextDecoder();
+    TextDecoder(TextDecoder&&) noexcept = default;
+    TextDecoder& operator=(TextDecoder&&) noexcept = default;
 
     /// Bytes in the source encoding -> UTF-8. An invalid or truncated byte sequence is
     /// InvalidArgument, e.g. "invalid GB18030 byte sequence 0xFF 0x41 at byte 17" (bytes are
@@ -42,10 +73,11 @@ public:
     const std::string& encoding() const { return _encoding; }
 
 private:
-    TextDecoder(std::string encoding, iconv_t descriptor);
+    TextDecoder(std::string encoding, IconvHandle handle)
+        : _encoding(std::move(encoding)), _handle(std::move(handle)) {}
 
     std::string _encoding;
-    iconv_t _descriptor;  ///< (iconv_t)-1 for UTF-8, which needs no conversion
+    IconvHandle _handle;  ///< not open for UTF-8, which needs no conversion
 };
 
 /// Converts UTF-8 to the encoding a target wants its files in.
@@ -59,11 +91,8 @@ public:
     /// anything else is InvalidArgument listing the known names.
     static Result<TextEncoder> create(std::string_view encoding);
 
-    TextEncoder(TextEncoder&& other) noexcept;
-    TextEncoder& operator=(TextEncoder&& other) noexcept;
-    TextEncoder(const TextEncoder&) = delete;
-    TextEncoder& operator=(const TextEncoder&) = delete;
-    ~TextEncoder();
+    TextEncoder(TextEncoder&&) noexcept = default;
+    TextEncoder& operator=(TextEncoder&&) noexcept = default;
 
     /// UTF-8 -> the target encoding. InvalidArgument when the input is not valid UTF-8, or
     /// naming the first character that the encoding cannot represent, e.g.
@@ -74,10 +103,11 @@ public:
     const std::string& encoding() const { return _encoding; }
 
 private:
-    TextEncoder(std::string encoding, iconv_t descriptor);
+    TextEncoder(std::string encoding, IconvHandle handle)
+        : _encoding(std::move(encoding)), _handle(std::move(handle)) {}
 
     std::string _encoding;
-    iconv_t _descriptor;  ///< (iconv_t)-1 for UTF-8
+    IconvHandle _handle;  ///< not open for UTF-8
 };
 
 }  // namespace creditgw
