@@ -69,7 +69,11 @@ Result<std::unique_ptr<Gateway>> Gateway::open(const GatewaySettings& settings) 
 Status Gateway::readRecords(const IngestRequest& request, IngestReport& report,
                             const std::function<Status(IncomingRecord&&)>& sink) {
     const KindDefinition* kind = _mappings->kind(request.kind);
-    if (!kind) return Status::invalidArgument("unknown record kind \"" + request.kind + "\"");
+    if (!kind) {
+        std::string known;
+        for (const auto& id : _mappings->kindIds()) known += (known.empty() ? "" : ", ") + id;
+        return Status::invalidArgument("unknown record kind \"" + request.kind + "\"; known: " + known);
+    }
     std::shared_ptr<const SourceLayout> layout;
     if (!request.layoutPath.empty()) {
         auto loaded = _mappings->loadLayout(request.layoutPath);
@@ -115,6 +119,8 @@ Result<std::size_t> Gateway::exportRecords(const std::string& target, const std:
     if (!mapping) return Status::invalidArgument("no mapping for target " + target + " and kind " + kind);
     auto profile = profileOf(target);
     if (!profile) return profile.status();
+    auto parsedFormat = parseEnvelopeFormat(format);
+    if (!parsedFormat) return Status::invalidArgument("--format: " + parsedFormat.status().message());
     profile->envelopeFormat = format;
     auto settings = envelopeSettingsFor(*profile, kind);
     if (!settings) return settings.status();
