@@ -309,7 +309,9 @@ Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std:
         Statement select(_db->handle(),
                          "SELECT r.id, r.identity, r.version, r.kind, r.fields, r.department,"
                          " r.source_file, r.source_line FROM records r"
-                         " WHERE r.id>? AND r.is_latest=1 AND r.kind IN (SELECT value FROM json_each(?))"
+                         // Walk the rowid from afterId ('+' keeps records_latest out): with
+                         // that index each chunk sorted every remaining record to find its LIMIT.
+                         " WHERE r.id>? AND +r.is_latest=1 AND +r.kind IN (SELECT value FROM json_each(?))"
                          " AND NOT EXISTS (SELECT 1 FROM deliveries d"
                          "   WHERE d.record_id=r.id AND d.target=?) ORDER BY r.id LIMIT ?");
         Statement problems(_db->handle(),
@@ -371,8 +373,11 @@ Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& ta
                          " WHERE d.target=?1 AND d.state='ready' AND r.kind=?2 AND r.is_latest=1"
                          // A correction waits until the batch carrying the older version of the
                          // same record is settled, so the platform never ends on the older one.
-                         " AND NOT EXISTS (SELECT 1 FROM records o JOIN deliveries od ON od.record_id=o.id"
-                         "   WHERE o.identity=r.identity AND o.id<>r.id AND od.target=?1 AND od.state='queued')"
+                         // CROSS JOIN keeps the probe on this identity's few versions; a plain
+                         // JOIN lets the planner walk every queued delivery per candidate row.
+                         " AND NOT EXISTS (SELECT 1 FROM records o CROSS JOIN deliveries od"
+                         "   WHERE o.identity=r.identity AND o.id<>r.id AND od.record_id=o.id"
+                         "   AND od.target=?1 AND od.state='queued')"
                          " ORDER BY d.record_id LIMIT ?3");
         select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
         while (select.step()) out.push_back(readReadyRecord(select, kind));
@@ -386,11 +391,14 @@ Result<std::vector<ReadyRecord>> RecordStore::publishableRecords(const std::stri
     return guarded(*_db, "reading publishable records", [&]() -> Result<std::vector<ReadyRecord>> {
         std::vector<ReadyRecord> out;
         std::string sql = std::string(
+                              // Led by the records' rowid from afterId, so each chunk reads only
+                              // its own rows; led by deliveries_state it sorted every remaining one.
                               "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version"
-                              " FROM deliveries d JOIN records r ON r.id=d.record_id"
-                              " WHERE d.target=? AND r.kind=? AND r.is_latest=1 AND d.record_id>? AND d.state IN ") +
+                              " FROM records r CROSS JOIN deliveries d"
+                              " WHERE r.id>?3 AND +r.kind=?2 AND +r.is_latest=1 AND d.record_id=r.id"
+                              " AND d.target=?1 AND +d.state IN ") +
                           (onlyUnsent ? "('ready','dead')" : "('ready','queued','accepted','dead')") +
-                          " ORDER BY d.record_id LIMIT ?";
+                          " ORDER BY r.id LIMIT ?4";
         Statement select(_db->handle(), sql.c_str());
         select.bind(1, target).bind(2, kind).bind(3, afterId).bind(4, static_cast<std::int64_t>(limit));
         while (select.step()) out.push_back(readReadyRecord(select, kind));
@@ -573,10 +581,14 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
         // First acceptance of any version: a correction must not make an on-time record late.
         Statement select(_db->handle(),
                          "SELECT r.kind, r.department, r.decision_date, COALESCE(d.state, ''),"
-                         " (SELECT MIN(d2.accepted_at) FROM records r2 JOIN deliveries d2 ON d2.record_id=r2.id"
-                         "   WHERE r2.identity=r.identity AND d2.target=?1 AND d2.accepted_at<>''),"
-                         " EXISTS (SELECT 1 FROM records r3 JOIN deliveries d3 ON d3.record_id=r3.id"
-                         "   WHERE r3.identity=r.identity AND d3.target=?1 AND d3.state='rejected'),"
+                         // Both probes start from this identity's versions (CROSS JOIN fixes
+                         // the order); led by deliveries they would walk the target's whole set.
+                         " (SELECT MIN(d2.accepted_at) FROM records r2 CROSS JOIN deliveries d2"
+                         "   WHERE r2.identity=r.identity AND d2.record_id=r2.id AND d2.target=?1"
+                         "   AND d2.accepted_at<>''),"
+                         " EXISTS (SELECT 1 FROM records r3 CROSS JOIN deliveries d3"
+                         "   WHERE r3.identity=r.identity AND d3.record_id=r3.id AND d3.target=?1"
+                         "   AND d3.state='rejected'),"
                          " COALESCE(d.indicators_defined, 0), COALESCE(d.indicators_filled, 0),"
                          " r.identity, r.source_file, r.source_line"
                          " FROM records r LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?1"
