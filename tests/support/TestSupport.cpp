@@ -13,6 +13,16 @@ namespace fs = std::filesystem;
 
 namespace creditgw::test {
 
+std::string testPostgresUrl() {
+    const char* url = std::getenv("CREDITGW_TEST_POSTGRES");
+    if (url == nullptr || *url == '\0')
+        throw std::runtime_error(
+            "CREDITGW_TEST_POSTGRES is not set: run this test through ctest (fixture postgres), or start "
+            "a server with tests/support/postgres-fixture.sh start DIR PORT and set it to "
+            "postgresql://creditgw@127.0.0.1:PORT/creditgw_test");
+    return url;
+}
+
 std::string sourcePath(const std::string& relative) {
     return std::string(CREDITGW_SOURCE_DIR) + "/" + relative;
 }

@@ -52,6 +52,11 @@ const MappingCatalog& mappingsWithDemoProvince();
 /// server certificate, client certificates required, the gateway's signing certificate.
 MockPlatformConfig devMockPlatformConfig();
 
+/// The private PostgreSQL server of the ctest fixture "postgres" (tests/support/postgres-fixture.sh),
+/// as `postgresql://creditgw@127.0.0.1:PORT/creditgw_test`. ctest sets CREDITGW_TEST_POSTGRES for
+/// every test file that mentions it; run directly, such a test fails with how to start one.
+std::string testPostgresUrl();
+
 /// The gateway's side of the same PKI: the CA, the client certificate and key, a 10 s timeout.
 TlsClientConfig devTlsClientConfig();
 
