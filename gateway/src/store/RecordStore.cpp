@@ -617,7 +617,8 @@ Result<std::vector<ProblemRecord>> RecordStore::problemRecords(const std::string
     return guarded(*_db, "reading problems", [&]() -> Result<std::vector<ProblemRecord>> {
         std::vector<ProblemRecord> out;
         Statement select(_db->handle(),
-                         "SELECT r.kind, r.department, r.source_file, r.source_line, r.identity, d.state,"
+                         "/* full-scan: the report lists every held, rejected and dead record in file order */"
+                         " SELECT r.kind, r.department, r.source_file, r.source_line, r.identity, d.state,"
                          " p.field, p.rule, p.message FROM deliveries d JOIN records r ON r.id=d.record_id"
                          " JOIN problems p ON p.record_id=r.id AND p.target IN ('', d.target)"
                          " WHERE d.target=?1 AND d.state='held' AND r.is_latest=1"
@@ -644,8 +645,9 @@ Result<RecordStore::BatchSummary> RecordStore::batchSummary(const std::string& t
         while (byState.step())
             summary.byState.emplace_back(byState.text(0), static_cast<std::size_t>(byState.integer(1)));
         Statement oldest(_db->handle(),
-                         "SELECT created_at, last_error FROM batches WHERE target=?"
-                         " AND state IN ('pending','inflight','unknown') ORDER BY rowid LIMIT 1");
+                         // MIN over the waiting batches' index entries: no sort of the backlog.
+                         "SELECT created_at, last_error FROM batches WHERE rowid=(SELECT MIN(rowid)"
+                         " FROM batches WHERE target=? AND state IN ('pending','inflight','unknown'))");
         oldest.bind(1, target);
         if (oldest.step()) {
             summary.oldestWaitingSince = oldest.text(0);

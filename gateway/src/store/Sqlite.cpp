@@ -1,6 +1,10 @@
 #include "creditgw/Sqlite.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <mutex>
+#include <set>
 
 namespace creditgw {
 
@@ -8,11 +12,26 @@ namespace {
 [[noreturn]] void raise(sqlite3* db, const std::string& what) {
     throw SqliteError(what + ": " + sqlite3_errmsg(db));
 }
+// CREDITGW_SQL_LOG=FILE appends every distinct statement this process prepares to FILE, one
+// per line (newlines folded), so QueryPlanTest can EXPLAIN exactly what the pipeline ran.
+void logPreparedSql(const char* sql) {
+    static const char* path = std::getenv("CREDITGW_SQL_LOG");
+    if (path == nullptr || *path == '\0') return;
+    static std::mutex mutex;
+    static std::set<std::string> seen;
+    std::string text(sql);
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    std::lock_guard lock(mutex);
+    if (!seen.insert(text).second) return;
+    std::ofstream(path, std::ios::app) << text << '\n';
+}
 }  // namespace
 
 Statement::Statement(sqlite3* db, const char* sql) : _db(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &_stmt, nullptr) != SQLITE_OK)
         raise(db, std::string("prepare \"") + sql + "\"");
+    logPreparedSql(sql);
 }
 
 Statement::~Statement() { sqlite3_finalize(_stmt); }
