@@ -37,6 +37,7 @@
 #include "creditgw/Json.h"
 #include "creditgw/MockPlatform.h"
 #include "creditgw/TextCodec.h"
+#include "StatisticsBench.h"
 
 namespace fs = std::filesystem;
 
@@ -54,16 +55,24 @@ struct BenchOptions {
     unsigned invalidPercent = 3;
     std::string dataDir = CREDITGW_DEFAULT_DATA_DIR;
     std::string pluginDir = CREDITGW_DEFAULT_PLUGIN_DIR;
+    std::size_t scalingRows = 0;      ///< --check-scaling N: run N rows first and compare rates
+    std::size_t statisticsRecords = 0;  ///< --statistics-records N: the statistics benchmark instead
+    std::string creditgwBinary;       ///< --creditgw PATH (statistics benchmark)
 };
 
 const char* const kUsage =
     "Usage: creditgw-bench [--rows N] [--work-dir DIR] [--encoding utf-8|gb18030]\n"
     "                      [--batch-size N] [--invalid-percent P]\n"
-    "                      [--data-dir DIR] [--plugin-dir DIR]\n"
+    "                      [--data-dir DIR] [--plugin-dir DIR] [--check-scaling SMALL_ROWS]\n"
+    "       creditgw-bench --statistics-records N [--work-dir DIR] [--creditgw PATH]\n"
     "Generates a synthetic 行政处罚 CSV of N rows (default 200000, P% invalid, default 3) in DIR\n"
     "(default ./creditgw-bench-work), then times each pipeline stage on a fresh store there:\n"
     "ingest, map+validate, package+sign, upload (in-process mock platform, mutual TLS) and a\n"
-    "re-ingest of the unchanged file. Prints a table and one JSON line (docs/benchmarks.md).\n";
+    "re-ingest of the unchanged file, and beside them the floor: sqlite3 .import of the same CSV\n"
+    "into a WAL database. --check-scaling runs SMALL_ROWS first and exits 3 when a stage's rate\n"
+    "at N rows is more than 10% below its rate at SMALL_ROWS. --statistics-records fills a store\n"
+    "of N records directly and times stats, report and status of the creditgw binary on it.\n"
+    "Prints a table and, last, one JSON line (docs/benchmarks.md).\n";
 
 Result<std::size_t> parseCount(const std::string& option, const std::string& text, std::size_t min) {
     std::size_t used = 0;
@@ -109,6 +118,16 @@ Result<std::optional<BenchOptions>> parseOptions(int argc, char** argv) {
             options.dataDir = value;
         } else if (name == "--plugin-dir") {
             options.pluginDir = value;
+        } else if (name == "--check-scaling") {
+            auto n = parseCount(name, value, 1);
+            if (!n) return n.status();
+            options.scalingRows = *n;
+        } else if (name == "--statistics-records") {
+            auto n = parseCount(name, value, 1);
+            if (!n) return n.status();
+            options.statisticsRecords = *n;
+        } else if (name == "--creditgw") {
+            options.creditgwBinary = value;
         } else {
             return Status::invalidArgument("unknown option " + name);
         }
@@ -483,7 +502,33 @@ void removeStore(const std::string& path) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix);
 }
 
+/// The storage floor: the sqlite3 shell importing the same CSV into a WAL database with the
+/// gateway's durability (synchronous=FULL). Nothing the gateway does can be cheaper than this.
+Result<double> timeSqliteImport(const std::string& csvPath, const std::string& workDir) {
+    std::string db = workDir + "/floor.db";
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+    auto start = std::chrono::steady_clock::now();
+    try {
+        Poco::Pipe output;
+        Poco::ProcessHandle handle = Poco::Process::launch(
+            "sqlite3", {"-cmd", "PRAGMA journal_mode=WAL", "-cmd", "PRAGMA synchronous=FULL", "-cmd", ".mode csv", db,
+                        ".import '" + csvPath + "' records"},
+            nullptr, &output, &output);
+        Poco::PipeInputStream stream(output);
+        std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+        if (int code = handle.wait(); code != 0)
+            return Status::permanent("sqlite3 .import " + csvPath + " failed (exit " + std::to_string(code) +
+                                     "); install the sqlite3 package\n" + text);
+    } catch (const Poco::Exception& e) {
+        return Status::permanent("cannot run sqlite3 (package sqlite3): " + e.displayText());
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+    return seconds;
+}
+
 struct BenchRun {
+    double importSeconds = 0;  ///< the floor, timeSqliteImport
     GeneratedFile file;
     std::vector<StageResult> stages;
     std::vector<std::pair<std::string, std::size_t>> states;
@@ -609,6 +654,18 @@ private:
 // ---------------------------------------------------------------------------------------------
 // Output
 
+/// The pipeline the floor is compared with: ingest → map+validate → package+sign.
+double pipelineSeconds(const BenchRun& run) {
+    double total = 0;
+    for (const auto& s : run.stages)
+        if (s.name == "ingest" || s.name == "map+validate" || s.name == "package+sign") total += s.wallSeconds;
+    return total;
+}
+
+double floorRatio(const BenchRun& run) {
+    return run.importSeconds > 0 ? pipelineSeconds(run) / run.importSeconds : 0;
+}
+
 std::string fixed(double value, int decimals) {
     std::ostringstream out;
     out << std::fixed << std::setprecision(decimals) << value;
@@ -636,10 +693,12 @@ void printTable(const BenchOptions& options, const BenchRun& run) {
                   << std::setw(8) << fixed(s.rssKb / 1024.0, 1) << "  " << s.detail << "\n";
     std::cout << "\nstates:";
     for (const auto& [state, n] : run.states) std::cout << " " << state << " " << n;
-    std::cout << "\n";
+    std::cout << "\n\nfloor: sqlite3 .import of the same file " << fixed(run.importSeconds, 2)
+              << " s; pipeline (ingest+map+package) " << fixed(pipelineSeconds(run), 2) << " s; ratio "
+              << fixed(floorRatio(run), 2) << "x\n";
 }
 
-void printJson(const BenchOptions& options, const BenchRun& run) {
+void printJson(const BenchOptions& options, const BenchRun& run, const std::string& scalingJson = "") {
     std::string out = "{\"bench\":\"creditgw\",\"rows\":" + std::to_string(options.rows) +
                       ",\"invalid_rows\":" + std::to_string(run.file.invalidRows) + ",\"encoding\":" +
                       jsonString(options.encoding) + ",\"file_bytes\":" + std::to_string(run.file.bytes) +
@@ -658,8 +717,51 @@ void printJson(const BenchOptions& options, const BenchRun& run) {
     out += "],\"states\":{";
     for (std::size_t i = 0; i < run.states.size(); ++i)
         out += (i ? "," : "") + jsonString(run.states[i].first) + ":" + std::to_string(run.states[i].second);
-    out += "}}";
+    out += "},\"floor\":{\"import_s\":" + fixed(run.importSeconds, 3) + "},\"pipeline_s\":" +
+           fixed(pipelineSeconds(run), 3) + ",\"ratio\":" + fixed(floorRatio(run), 3) + scalingJson + "}";
     std::cout << out << "\n";
+}
+
+/// Generates the file, runs the pipeline on a fresh store and the floor on the same file.
+Result<BenchRun> runPipelineOnce(const BenchOptions& options) {
+    BenchRun run;
+    run.loadBefore = loadAverage();
+    StageTimer timer("generate");
+    auto file = generateCsv(options);
+    if (!file) return file.status();
+    run.file = *file;
+    run.stages.push_back(timer.finish(options.rows, run.file.path));
+    Status ran = PipelineBench(options, run).run();
+    if (!ran) return ran;
+    auto floor = timeSqliteImport(run.file.path, options.workDir);
+    if (!floor) return floor.status();
+    run.importSeconds = *floor;
+    run.loadAfter = loadAverage();
+    return run;
+}
+
+/// Each stage's rate at the large size over its rate at the small one; a super-linear stage
+/// shows as a ratio well below 1.
+std::string scalingReport(const BenchRun& small, const BenchRun& large, std::size_t smallRows,
+                          std::size_t largeRows, bool& withinTenPercent) {
+    withinTenPercent = true;
+    std::string json = ",\"scaling\":{\"small_rows\":" + std::to_string(smallRows) + ",\"rate_ratios\":{";
+    std::cout << "\nscaling: rate at " << largeRows << " rows / rate at " << smallRows << " rows\n";
+    bool first = true;
+    for (const auto& l : large.stages) {
+        if (l.name == "generate") continue;
+        for (const auto& s : small.stages) {
+            if (s.name != l.name || s.wallSeconds <= 0 || l.wallSeconds <= 0) continue;
+            double ratio = perSecond(l.items, l.wallSeconds) / perSecond(s.items, s.wallSeconds);
+            bool ok = ratio >= 0.9;
+            withinTenPercent = withinTenPercent && ok;
+            std::cout << "  " << std::left << std::setw(14) << l.name << std::right << fixed(ratio, 3)
+                      << (ok ? "" : "  <- more than 10% slower per item") << "\n";
+            json += std::string(first ? "" : ",") + jsonString(l.name) + ":" + fixed(ratio, 3);
+            first = false;
+        }
+    }
+    return json + "},\"within_10_percent\":" + (withinTenPercent ? "true" : "false") + "}";
 }
 
 int runBench(const BenchOptions& options) {
@@ -669,25 +771,31 @@ int runBench(const BenchOptions& options) {
         std::cerr << "creditgw-bench: cannot create " << options.workDir << ": " << error.message() << "\n";
         return 1;
     }
-    BenchRun run;
-    run.loadBefore = loadAverage();
-    StageTimer timer("generate");
-    auto file = generateCsv(options);
-    if (!file) {
-        std::cerr << "creditgw-bench: " << file.status().message() << "\n";
+    if (options.statisticsRecords > 0) return runStatisticsBench(options.statisticsRecords, options.workDir,
+                                                                 options.creditgwBinary, options.dataDir);
+    std::optional<BenchRun> small;
+    if (options.scalingRows > 0) {
+        BenchOptions smallOptions = options;
+        smallOptions.rows = options.scalingRows;
+        auto run = runPipelineOnce(smallOptions);
+        if (!run) {
+            std::cerr << "creditgw-bench: " << run.status().toString() << "\n";
+            return 1;
+        }
+        printTable(smallOptions, *run);
+        std::cout << "\n";
+        small = std::move(*run);
+    }
+    auto run = runPipelineOnce(options);
+    if (!run) {
+        std::cerr << "creditgw-bench: " << run.status().toString() << "\n";
         return 1;
     }
-    run.file = *file;
-    run.stages.push_back(timer.finish(options.rows, run.file.path));
-    Status ran = PipelineBench(options, run).run();
-    run.loadAfter = loadAverage();
-    if (!ran) {
-        std::cerr << "creditgw-bench: " << ran.toString() << "\n";
-        return 1;
-    }
-    printTable(options, run);
-    printJson(options, run);
-    return 0;
+    printTable(options, *run);
+    bool withinTenPercent = true;
+    std::string scalingJson = small ? scalingReport(*small, *run, options.scalingRows, options.rows, withinTenPercent) : "";
+    printJson(options, *run, scalingJson);
+    return withinTenPercent ? 0 : 3;
 }
 
 }  // namespace
