@@ -257,7 +257,7 @@ TEST(ProvincialProfilesTest,
     options.today = CivilDate::parse(kGoldenToday);
     options.batchId = "js-1";
     options.createdAt = kGoldenCreatedAt;
-    IngestRequest request{copy.file("golden/cf-basic.csv"), "cf", "utf-8", "csv", ""};
+    IngestRequest request{copy.file("golden/cf-basic.csv"), "cf", "utf-8", "csv", "", ""};
     auto result = gateway->dryRun(request, "js-xyjt", options);
     ASSERT_TRUE(result.isOk()) << result.status().toString();
     EXPECT_EQ(result->valid, 7u);

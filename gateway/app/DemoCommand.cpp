@@ -126,7 +126,7 @@ int demoCommand(int argc, char** argv) {
 
     std::cout << "\n1. 读取本地数据 (ingest)\n";
     for (const auto& file : manifest->files) {
-        auto report = (*gateway)->ingest({file.path, file.kind, file.encoding, "csv", ""});
+        auto report = (*gateway)->ingest({file.path, file.kind, file.encoding, "csv", "", ""});
         if (!report) return reportFailure(report.status());
         printIngest(file, *report);
     }

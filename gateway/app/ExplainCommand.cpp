@@ -56,8 +56,8 @@ int explainCommand(const Arguments& args, const GatewaySettings& settings) {
     }
     auto gateway = Gateway::open(settings);
     if (!gateway) return reportFailure(gateway.status());
-    IngestRequest request{*input, *kind, args.option("encoding", "utf-8"), args.option("source", "csv"),
-                          args.option("layout", "")};
+    IngestRequest request{*input, *kind, args.option("encoding", "utf-8"), args.option("source", ""),
+                          args.option("layout", ""), args.option("sheet", "")};
     auto explained = (*gateway)->explain(request, *target, static_cast<std::size_t>(*lineNumber));
     if (!explained) return reportFailure(explained.status());
     std::cout << *input << ":" << *line << " → " << *target << " " << *kind << "\n\n"

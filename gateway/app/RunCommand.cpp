@@ -88,7 +88,7 @@ bool readyToTake(const fs::path& file, std::chrono::seconds settle) {
 }
 
 void ingestFile(Gateway& gateway, const fs::path& inbox, const std::string& kind, const fs::path& file) {
-    auto report = gateway.ingest({file.string(), kind, encodingOf(file), "csv", ""});
+    auto report = gateway.ingest({file.string(), kind, encodingOf(file), "", "", ""});
     if (!report && report.status().code() == StatusCode::Transient) {
         // The store was busy or the disk hiccuped: the file stays for the next cycle (re-reading
         // it stores nothing twice).

@@ -87,6 +87,8 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
 int ingestCommand(int argc, char** argv) {
     static const char* usage =
         "Usage: creditgw ingest --kind xk|cf --input FILE [--encoding utf-8|gb18030] [--layout FILE]\n"
+        "                       [--source csv|xlsx|json|database] [--sheet NAME|INDEX]\n"
+        "--source defaults by extension (.xlsx, .json/.jsonl, .dbsource, else csv).\n"
         "Reads a local export into the record store. Identical records change nothing; changed\n"
         "ones become new versions. Rows with problems are stored and held with their reasons.\n";
     Arguments args(argc, argv, 2, {"help"});
@@ -96,8 +98,8 @@ int ingestCommand(int argc, char** argv) {
     if (!input || !kind) return usageError(usage, "--kind and --input are required");
     auto gateway = Gateway::open(gatewaySettings(args));
     if (!gateway) return reportFailure(gateway.status());
-    IngestRequest request{*input, *kind, args.option("encoding", "utf-8"), args.option("source", "csv"),
-                          args.option("layout", "")};
+    IngestRequest request{*input, *kind, args.option("encoding", "utf-8"), args.option("source", ""),
+                          args.option("layout", ""), args.option("sheet", "")};
     auto report = (*gateway)->ingest(request);
     if (!report) return reportFailure(report.status());
     for (const auto& warning : report->warnings) std::cerr << "warning: " << warning << "\n";

@@ -59,9 +59,14 @@ struct IngestRequest {
     std::string path;
     std::string kind;              ///< "xk" / "cf"
     std::string encoding = "utf-8";
-    std::string source = "csv";    ///< source plugin
+    std::string source;            ///< source plugin; "" = by extension (sourceForPath)
     std::string layoutPath;        ///< optional source layout (mappings/sources/*.xml)
+    std::string sheet;             ///< xlsx: sheet name or 1-based index; "" = the first
 };
+
+/// The source plugin for a file by its extension: .xlsx/.xlsm → xlsx, .json/.jsonl/.ndjson →
+/// json, .dbsource → database, anything else → csv.
+std::string sourceForPath(const std::string& path);
 
 struct IngestReport {
     IngestCounts counts;
@@ -108,6 +113,7 @@ struct DryRunResult {
     std::vector<DryRunRow> rows;
     std::size_t valid = 0;
     std::size_t held = 0;
+    std::vector<std::string> warnings;  ///< e.g. columns nobody maps
 };
 
 /// One record explained field by field (`creditgw mapping explain`).

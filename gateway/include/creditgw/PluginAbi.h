@@ -7,7 +7,7 @@
 
 namespace creditgw {
 
-inline constexpr int kPluginAbiVersion = 3;
+inline constexpr int kPluginAbiVersion = 4;
 
 }  // namespace creditgw
 

@@ -12,6 +12,8 @@ namespace creditgw {
 struct SourceOptions {
     std::string path;                ///< the file to read
     std::string encoding = "utf-8";  ///< "utf-8" or "gb18030" (GBK files are read as GB18030)
+    /// xlsx: the sheet to read, by name or by 1-based index ("2"); empty = the first sheet.
+    std::string sheet;
 };
 
 /// Streams rows from one opened input. Not thread-safe; one reader per thread.

@@ -74,7 +74,7 @@ GoldenResult runGoldenCase(Gateway& gateway, const GoldenCase& goldenCase, bool 
     options.today = CivilDate::parse(kGoldenToday);
     options.batchId = "golden";
     options.createdAt = kGoldenCreatedAt;
-    IngestRequest request{goldenCase.inputPath, goldenCase.kind, "utf-8", "csv", ""};
+    IngestRequest request{goldenCase.inputPath, goldenCase.kind, "utf-8", "csv", "", ""};
     auto result = gateway.dryRun(request, goldenCase.target, options);
     if (!result) return {false, result.status().message()};
     std::string held = heldText(*result);

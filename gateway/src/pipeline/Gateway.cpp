@@ -66,6 +66,26 @@ Result<std::unique_ptr<Gateway>> Gateway::open(const GatewaySettings& settings) 
     return gateway;
 }
 
+std::string sourceForPath(const std::string& path) {
+    std::string lower = path;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* ext : {".xlsx", ".xlsm"})
+        if (lower.ends_with(ext)) return "xlsx";
+    for (const char* ext : {".json", ".jsonl", ".ndjson"})
+        if (lower.ends_with(ext)) return "json";
+    for (const char* ext : {".dbsource", ".database"})
+        if (lower.ends_with(ext)) return "database";
+    return "csv";
+}
+
+namespace {
+std::string joinNames(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size() && i < 8; ++i) out += (i ? ", " : "") + names[i];
+    return names.size() > 8 ? out + ", …" : out;
+}
+}  // namespace
+
 Status Gateway::readRecords(const IngestRequest& request, IngestReport& report,
                             const std::function<Status(IncomingRecord&&)>& sink) {
     const KindDefinition* kind = _mappings->kind(request.kind);
@@ -80,18 +100,31 @@ Status Gateway::readRecords(const IngestRequest& request, IngestReport& report,
         if (!loaded) return loaded.status();
         layout = *loaded;
     }
-    auto source = _plugins->createSource(request.source);
-    if (!source)
-        return Status::invalidArgument("no source plugin \"" + request.source + "\" in " +
-                                       _settings.pluginDir);
+    const std::string sourceName = request.source.empty() ? sourceForPath(request.path) : request.source;
+    auto source = _plugins->createSource(sourceName);
+    if (!source) {
+        std::string known;
+        for (const auto& name : _plugins->sourceNames()) known += (known.empty() ? "" : ", ") + name;
+        return Status::invalidArgument("--source " + sourceName + ": no such source plugin in " +
+                                       _settings.pluginDir + "; known: " + known);
+    }
     SourceOptions options;
     options.path = request.path;
     options.encoding = request.encoding;
+    options.sheet = request.sheet;
     auto reader = source->open(options);
     if (!reader) return reader.status();
-    for (const auto& column : kind->unknownColumns((*reader)->header(), layout.get()))
-        report.warnings.push_back(request.path + ": column \"" + column +
-                                  "\" maps to no " + request.kind + " field and is ignored");
+    const auto& header = (*reader)->header();
+    auto unknown = kind->unknownColumns(header, layout.get());
+    if (!header.empty() && unknown.size() == header.size())
+        return Status::invalidArgument(request.path + ": none of the columns (" + joinNames(header) +
+                                       ") maps to a " + request.kind + " field; is this the right " +
+                                       (sourceName == "xlsx" ? "sheet (--sheet)" : "file") +
+                                       ", or does it need a layout (--layout mappings/sources/NAME.xml)?");
+    for (const auto& column : unknown)
+        report.warnings.push_back(request.path + ": column \"" + column + "\" maps to no " + request.kind +
+                                  " field and is ignored; map it in a layout (--layout "
+                                  "mappings/sources/NAME.xml) if it carries a field");
     SourceRow row;
     while ((*reader)->next(row)) {
         IncomingRecord incoming;
@@ -429,8 +462,8 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
     DryRunResult result;
     std::vector<MappedRecord> valid;
     MappingContext context{options.today.value_or(CivilDate::todayInShanghai())};
-    IngestReport ignored;
-    Status read = readRecords(request, ignored, [&](IncomingRecord&& incoming) {
+    IngestReport readReport;
+    Status read = readRecords(request, readReport, [&](IncomingRecord&& incoming) {
         StoredRecord stored;
         stored.identity = incoming.identity.empty() ? "unidentified|" + request.kind + "|" +
                                                           incoming.record.sourceFile + ":" +
@@ -450,6 +483,7 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
         return Status::ok();
     });
     if (!read) return read;
+    result.warnings = std::move(readReport.warnings);
     BatchHeader header{options.batchId, target, request.kind, _settings.unitCode, _settings.unitName,
                        options.createdAt.value_or(nowTimestamp()), mapping->version()};
     auto payload = (*plugin)->encodeBatch(header, columnsOf(*mapping), valid);
