@@ -259,3 +259,24 @@ TEST_F(XlsxSourcePluginTest, Given200kRows_ThenMemoryStaysFlat) {
     // About 50 MB of shared strings: kept in a temporary file, not in memory.
     EXPECT_LT(peakResidentKib() - before, 20 * 1024) << "peak grew by " << (peakResidentKib() - before) << " KiB";
 }
+
+TEST_F(XlsxSourcePluginTest, GivenTheTemplateOfACsv_WhenMapped_ThenThePayloadIsTheCsvsByteForByte) {
+    std::string csv = test::sourcePath("mappings/creditchina/golden/cf-chinese-headers.csv");
+    std::string xlsx = writeTemplateWithOpenpyxl(csv, "行政处罚");
+    std::string common = std::string(CREDITGW_BINARY) + " map --kind cf --unit-code 11371300MB20260018 --unit-name 示范 ";
+    auto fromCsv = test::runCommand(common + "--input " + csv + " --out " + dir.file("csv"));
+    ASSERT_EQ(fromCsv.exitCode, 0) << fromCsv.output;
+    auto fromXlsx = test::runCommand(common + "--input " + xlsx + " --sheet 行政处罚 --out " + dir.file("xlsx"));
+    ASSERT_EQ(fromXlsx.exitCode, 0) << fromXlsx.output;
+    auto withoutTime = [](std::string payload) {
+        auto at = payload.find("\"created_at\":\"");
+        if (at != std::string::npos) payload.erase(at, payload.find('"', at + 14) - at);
+        return payload;
+    };
+    EXPECT_EQ(withoutTime(test::readFile(dir.file("xlsx/payload.json"))),
+              withoutTime(test::readFile(dir.file("csv/payload.json"))));
+    EXPECT_TRUE(contains(fromXlsx.output, "records 8, valid 8, held 0")) << fromXlsx.output;
+    auto wrongSheet = test::runCommand(common + "--input " + xlsx + " --out " + dir.file("first"));
+    EXPECT_EQ(wrongSheet.exitCode, 1) << wrongSheet.output;
+    EXPECT_TRUE(contains(wrongSheet.output, "choose the sheet with --sheet")) << wrongSheet.output;
+}
