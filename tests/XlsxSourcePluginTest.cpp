@@ -269,7 +269,7 @@ TEST_F(XlsxSourcePluginTest, GivenTheTemplateOfACsv_WhenMapped_ThenThePayloadIsT
     auto fromXlsx = test::runCommand(common + "--input " + xlsx + " --sheet 行政处罚 --out " + dir.file("xlsx"));
     ASSERT_EQ(fromXlsx.exitCode, 0) << fromXlsx.output;
     auto withoutTime = [](std::string payload) {
-        auto at = payload.find("\"created_at\":\"");
+        auto at = payload.find("\"createdAt\":\"");
         if (at != std::string::npos) payload.erase(at, payload.find('"', at + 14) - at);
         return payload;
     };

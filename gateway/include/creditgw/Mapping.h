@@ -101,6 +101,10 @@ public:
     /// a transform that fails (bad local date, unknown local code) adds a Violation.
     /// `layout` must have been loaded for this kind (it is ignored otherwise).
     Record toRecord(const SourceRow& row, const SourceLayout* layout = nullptr) const;
+    /// Adds a "control" problem when the value of column `index` holds a control character
+    /// (NUL, C0, DEL, C1; tab and line breaks unless the field is multiline="true").
+    void checkControlCharacters(const SourceRow& row, std::size_t index, const std::string& code,
+                                const std::string& value, Record& record) const;
     /// Header names that map to nothing (reported once per file by the caller as a warning).
     /// Headers the kind file lists under <ignore> (row numbers, v1 DFBM/SJC) are not reported.
     std::vector<std::string> unknownColumns(const std::vector<std::string>& header,

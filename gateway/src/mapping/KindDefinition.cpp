@@ -1,6 +1,7 @@
 // KindDefinition: source rows → canonical records (header resolution, source layouts,
 // department, identity). Loaded by MappingCatalog.
 
+#include <cstdio>
 #include "MappingInternal.h"
 
 namespace creditgw {
@@ -90,7 +91,43 @@ std::optional<std::string> transform(const SourceLayout::Impl::Column& column,
     return value;
 }
 
+/// The first control character in `value` (C0, DEL, C1; tab and line breaks only where
+/// `breaksAllowed`), described with its character position, or "" when there is none.
+std::string controlCharacter(const std::string& value, bool breaksAllowed) {
+    std::size_t character = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(value[i]);
+        if ((c & 0xC0) != 0x80) ++character;
+        unsigned code = c;
+        if (c == 0xC2 && i + 1 < value.size()) {
+            unsigned char next = static_cast<unsigned char>(value[i + 1]);
+            if (next >= 0x80 && next <= 0x9F) code = next;  // U+0080..U+009F
+            else continue;
+        } else if (c >= 0x20 && c != 0x7F) {
+            continue;
+        }
+        if (breaksAllowed && (code == '\t' || code == '\n' || code == '\r')) continue;
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "U+%04X", code);
+        return std::string("control character ") + hex + " at character " + std::to_string(character);
+    }
+    return {};
+}
+
 }  // namespace
+
+void KindDefinition::checkControlCharacters(const SourceRow& row, std::size_t index, const std::string& code,
+                                            const std::string& value, Record& record) const {
+    auto it = _impl->fieldIndex.find(code);
+    bool breaks = it != _impl->fieldIndex.end() && _impl->fields[it->second].multiline;
+    std::string found = controlCharacter(value, breaks);
+    if (found.empty()) return;
+    const std::string& column = row.columns[index].first;
+    record.problems.push_back({code, "control",
+                               row.file + ":" + std::to_string(row.line) + ": column " + column + " (" + code +
+                                   "): " + found + (breaks ? "" : " (tab and line breaks are not allowed here either)") +
+                                   "; remove it from the source (a NUL or control character is never uploaded)"});
+}
 
 Record KindDefinition::toRecord(const SourceRow& row, const SourceLayout* layout) const {
     Record record;
@@ -100,20 +137,24 @@ Record KindDefinition::toRecord(const SourceRow& row, const SourceLayout* layout
     record.problems = row.problems;
     const SourceLayout::Impl* lay =
         layout && layout->kind() == _impl->id ? &layout->impl() : nullptr;
-    for (const auto& [header, rawValue] : row.columns) {
+    for (std::size_t index = 0; index < row.columns.size(); ++index) {
+        const auto& [header, rawValue] = row.columns[index];
         std::string value = trim(rawValue);
         std::string key = matchKey(header);
         if (lay) {
             auto it = lay->byHeader.find(key);
             if (it != lay->byHeader.end()) {
                 const auto& column = lay->columns[it->second];
+                checkControlCharacters(row, index, column.field, value, record);
                 if (auto out = transform(column, value, *this, record))
                     _impl->put(record, column.field, *out);
                 continue;
             }
         }
         auto it = _impl->headerToCode.find(key);
-        if (it != _impl->headerToCode.end()) _impl->put(record, it->second, value);
+        if (it == _impl->headerToCode.end()) continue;
+        checkControlCharacters(row, index, it->second, value, record);
+        _impl->put(record, it->second, value);
     }
     if (lay)
         for (const auto& [field, value] : lay->constants)

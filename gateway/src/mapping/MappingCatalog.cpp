@@ -176,7 +176,8 @@ std::unique_ptr<KindDefinition> loadKind(const std::string& file, const std::str
                              "; it cannot also name " + code);
     };
     for (xmlNode* node : children(root, "field")) {
-        mapping::KindField field{attr(node, "code"), attr(node, "name"), attr(node, "join")};
+        mapping::KindField field{attr(node, "code"), attr(node, "name"), attr(node, "join"),
+                                 attr(node, "multiline") == "true" || attr(node, "multiline") == "1"};
         if (!impl->fieldIndex.emplace(field.code, impl->fields.size()).second) {
             problems.add(file, lineOf(node), "field " + field.code + " is defined twice");
             continue;

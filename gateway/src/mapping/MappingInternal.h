@@ -186,6 +186,7 @@ struct KindField {
     std::string code;
     std::string name;
     std::string join;  ///< when several columns map here: join non-empty values with this
+    bool multiline = false;  ///< tab and line breaks allowed (free text)
 };
 
 }  // namespace creditgw::mapping
