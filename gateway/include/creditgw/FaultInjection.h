@@ -5,7 +5,7 @@
 
 namespace creditgw {
 
-/// Points used: "after-enqueue", "after-mark-inflight", "after-send".
+/// Points used: "after-enqueue", "after-mark-inflight", "after-send", "after-store-chunk".
 void faultPoint(const char* name);
 
 }  // namespace creditgw

@@ -62,6 +62,8 @@ struct IngestRequest {
     std::string source;            ///< source plugin; "" = by extension (sourceForPath)
     std::string layoutPath;        ///< optional source layout (mappings/sources/*.xml)
     std::string sheet;             ///< xlsx: sheet name or 1-based index; "" = the first
+    /// Incremental sources (database) continue after the stored watermark; only ingest does.
+    bool resume = true;
 };
 
 /// The source plugin for a file by its extension: .xlsx/.xlsm → xlsx, .json/.jsonl/.ndjson →
@@ -70,6 +72,7 @@ std::string sourceForPath(const std::string& path);
 
 struct IngestReport {
     IngestCounts counts;
+    std::string watermarkKey;  ///< incremental sources: the key their watermark is kept under
     std::vector<std::string> warnings;  ///< e.g. columns nobody maps
 };
 

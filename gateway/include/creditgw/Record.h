@@ -29,6 +29,8 @@ struct SourceRow {
     std::size_t line = 0;  ///< 1-based physical line where the row starts.
     FieldList columns;
     std::vector<Violation> problems;
+    /// Incremental sources (database): where reading resumes after this row, opaque text.
+    std::string watermark;
 };
 
 /// A record in canonical fields: for xk/cf the national 双公示 codes (domain.md §2).

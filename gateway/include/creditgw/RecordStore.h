@@ -25,6 +25,7 @@ struct IncomingRecord {
     Record record;
     std::string identity;      ///< "" when it cannot be derived (such records are held)
     std::string decisionDate;  ///< ISO date, "" when missing or invalid
+    std::string watermark;     ///< incremental sources: the position after this record
 };
 
 struct IngestCounts {
@@ -130,6 +131,13 @@ public:
     /// Stores a chunk of records in one transaction. An identity whose latest version has the
     /// same content is left alone; changed content becomes version n+1.
     Result<IngestCounts> storeRecords(const std::vector<IncomingRecord>& records);
+    /// The same, and records `watermark` as how far the incremental source `sourceKey` has been
+    /// read, in the same transaction: after a crash the source resumes exactly after the last
+    /// committed record, skipping none and repeating none.
+    Result<IngestCounts> storeRecords(const std::vector<IncomingRecord>& records, const std::string& sourceKey,
+                                      const std::string& watermark);
+    /// The last committed watermark of an incremental source, "" when it was never read.
+    Result<std::string> sourceWatermark(const std::string& sourceKey);
 
     /// Latest versions with id > afterId and no delivery row for `target` yet, by id (at most
     /// `limit`). Page with the last id seen, so each call reads only new rows.

@@ -26,6 +26,17 @@ public:
     /// A row that cannot be read cleanly is still returned, with row.problems set; rows are
     /// never skipped. Memory stays bounded by the longest row, whatever the file size.
     virtual bool next(SourceRow& row) = 0;
+    /// Incremental sources name themselves here ("database:zhifa-cf"); the gateway then keeps
+    /// the watermark of the last stored row under this key. "" = read everything every time.
+    virtual std::string watermarkKey() const { return {}; }
+    /// Before the first next(): continue after this watermark (one the reader produced).
+    virtual Status resumeAfter(const std::string& watermark) {
+        (void)watermark;
+        return Status::ok();
+    }
+    /// Why next() returned false: ok at the end of the input, or the failure that stopped it
+    /// (a dropped database connection that could not be re-established: Transient).
+    virtual Status finalStatus() const { return Status::ok(); }
 };
 
 class SourcePlugin {

@@ -125,9 +125,18 @@ Status Gateway::readRecords(const IngestRequest& request, IngestReport& report,
         report.warnings.push_back(request.path + ": column \"" + column + "\" maps to no " + request.kind +
                                   " field and is ignored; map it in a layout (--layout "
                                   "mappings/sources/NAME.xml) if it carries a field");
+    const std::string watermarkKey = request.resume ? (*reader)->watermarkKey() : std::string();
+    report.watermarkKey = watermarkKey.empty() ? "" : watermarkKey + "|" + request.kind;
+    if (!report.watermarkKey.empty()) {
+        auto from = _store->sourceWatermark(report.watermarkKey);
+        if (!from) return from.status();
+        if (!from->empty())
+            if (Status resumed = (*reader)->resumeAfter(*from); !resumed) return resumed;
+    }
     SourceRow row;
     while ((*reader)->next(row)) {
         IncomingRecord incoming;
+        incoming.watermark = row.watermark;
         incoming.record = kind->toRecord(row, layout.get());
         incoming.identity = kind->identityOf(incoming.record);
         incoming.decisionDate = isoDecisionDate(*kind, incoming.record);
@@ -135,7 +144,7 @@ Status Gateway::readRecords(const IngestRequest& request, IngestReport& report,
         if (!accepted) return accepted;
         row = SourceRow();
     }
-    return Status::ok();
+    return (*reader)->finalStatus();
 }
 
 Result<TargetProfile> Gateway::profileOf(const std::string& target) const {
@@ -197,9 +206,10 @@ Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
     chunk.reserve(kChunkSize);
     auto flush = [&]() -> Status {
         if (chunk.empty()) return Status::ok();
-        auto counts = _store->storeRecords(chunk);
+        auto counts = _store->storeRecords(chunk, report.watermarkKey, chunk.back().watermark);
         chunk.clear();
         if (!counts) return counts.status();
+        faultPoint("after-store-chunk");
         report.counts += *counts;
         return Status::ok();
     };
@@ -207,8 +217,10 @@ Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
         chunk.push_back(std::move(incoming));
         return chunk.size() >= kChunkSize ? flush() : Status::ok();
     });
-    if (!read) return read;
+    // Rows read before a failure (a dropped connection) are whole: store them with their
+    // watermark, then report the failure; the next run resumes after them.
     Status flushed = flush();
+    if (!read) return read;
     if (!flushed) return flushed;
     return report;
 }
@@ -439,7 +451,9 @@ Result<ExplainResult> Gateway::explain(const IngestRequest& request, const std::
         return Status::invalidArgument("no mapping for target " + target + " and kind " + request.kind);
     std::optional<ExplainResult> found;
     IngestReport ignored;
-    Status read = readRecords(request, ignored, [&](IncomingRecord&& incoming) {
+    IngestRequest fromStart = request;  // explaining reads the whole source, never resumes
+    fromStart.resume = false;
+    Status read = readRecords(fromStart, ignored, [&](IncomingRecord&& incoming) {
         if (found || incoming.record.sourceLine != line) return Status::ok();
         ExplainResult result;
         result.record = std::move(incoming.record);
@@ -463,7 +477,9 @@ Result<DryRunResult> Gateway::dryRun(const IngestRequest& request, const std::st
     std::vector<MappedRecord> valid;
     MappingContext context{options.today.value_or(CivilDate::todayInShanghai())};
     IngestReport readReport;
-    Status read = readRecords(request, readReport, [&](IncomingRecord&& incoming) {
+    IngestRequest fromStart = request;  // a dry run reads the whole source, never resumes
+    fromStart.resume = false;
+    Status read = readRecords(fromStart, readReport, [&](IncomingRecord&& incoming) {
         StoredRecord stored;
         stored.identity = incoming.identity.empty() ? "unidentified|" + request.kind + "|" +
                                                           incoming.record.sourceFile + ":" +

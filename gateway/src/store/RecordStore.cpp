@@ -75,6 +75,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (target, state, record_id);
 CREATE INDEX IF NOT EXISTS deliveries_batch ON deliveries (batch_id, record_key);
+-- How far an incremental source (a database query) has been read, committed in the same
+-- transaction as the records it covers.
+CREATE TABLE IF NOT EXISTS source_watermarks (
+    source_key TEXT PRIMARY KEY,
+    watermark  TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 )SQL";
 
 std::string now() { return shanghaiTimestamp(std::chrono::system_clock::now()); }
@@ -243,9 +250,29 @@ Result<std::unique_ptr<RecordStore>> RecordStore::openForReading(const std::stri
 void RecordStore::createSchema() { _db->exec(kSchema); }
 
 Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>& records) {
+    return storeRecords(records, "", "");
+}
+
+Result<std::string> RecordStore::sourceWatermark(const std::string& sourceKey) {
+    return guarded(*_db, "reading a source watermark", [&]() -> Result<std::string> {
+        Statement select(_db->handle(), "SELECT watermark FROM source_watermarks WHERE source_key=?");
+        select.bind(1, sourceKey);
+        return select.step() ? select.text(0) : std::string();
+    });
+}
+
+Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>& records,
+                                               const std::string& sourceKey, const std::string& watermark) {
     return guarded(*_db, "storing records", [&]() -> Result<IngestCounts> {
         IngestCounts counts;
         Transaction tx(*_db);
+        if (!sourceKey.empty() && !watermark.empty()) {
+            Statement mark(_db->handle(),
+                           "INSERT INTO source_watermarks (source_key, watermark, updated_at) VALUES (?,?,?)"
+                           " ON CONFLICT(source_key) DO UPDATE SET watermark=excluded.watermark,"
+                           " updated_at=excluded.updated_at");
+            mark.bind(1, sourceKey).bind(2, watermark).bind(3, now()).run();
+        }
         Statement latest(_db->handle(),
                          "SELECT id, version, content_hash FROM records WHERE identity=? AND +is_latest=1");
         // '+' keeps the planner on UNIQUE(identity, version): the is_latest index would scan
