@@ -406,13 +406,9 @@ struct TargetLoader {
                                    : Map::Mask::None;
         if (hasAttr(node, "pattern")) {
             f.patternText = attr(node, "pattern");
-            try {
-                f.pattern.emplace(f.patternText, std::regex::ECMAScript);
-            } catch (const std::regex_error& e) {
-                error(node, f.code,
-                      "pattern \"" + f.patternText + "\" is not a valid regular expression (" +
-                          e.what() + "); write it in ECMAScript syntax");
-            }
+            auto compiled = Pattern::compile(f.patternText);
+            if (compiled) f.pattern = *compiled;
+            else error(node, f.code, compiled.status().message());
         }
         if (hasAttr(node, "enumeration"))
             f.enumeration = mapping::splitAny(attr(node, "enumeration"), {"|"});

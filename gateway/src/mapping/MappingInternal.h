@@ -9,7 +9,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +16,7 @@
 
 #include "creditgw/CivilDate.h"
 #include "creditgw/Mapping.h"
+#include "creditgw/Pattern.h"
 #include "creditgw/TargetPlugin.h"
 
 namespace creditgw::mapping {
@@ -261,7 +261,7 @@ struct TargetMapping::Impl {
         int decimals = -1;                        ///< fixed output decimals (-1 = as normalised)
         Convert convert = Convert::None;
         Mask mask = Mask::None;
-        std::optional<std::regex> pattern;  ///< the whole value must match (ECMAScript)
+        std::shared_ptr<const Pattern> pattern;  ///< the whole value must match (PCRE2)
         std::string patternText;
         std::vector<std::string> enumeration;  ///< allowed values (after code tables)
         Type type = Type::Text;

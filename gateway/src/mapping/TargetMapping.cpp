@@ -424,7 +424,12 @@ void check(Run& run, std::size_t i) {
                     "has " + std::to_string(length) + " characters, at most " +
                         std::to_string(f.maxLength) + " are allowed (\"" +
                         prefix(shown(f, run.values[i]), 20) + "...\")");
-    if (f.pattern && !std::regex_match(run.values[i], *f.pattern))
+    PatternMatch matched = f.pattern ? f.pattern->match(run.values[i]) : PatternMatch::Match;
+    if (matched == PatternMatch::TooComplex)
+        run.violate(i, "pattern", "the value (" + std::to_string(run.values[i].size()) +
+                                      " bytes) could not be checked against the pattern " + f.patternText +
+                                      " within the match limit; shorten the value or simplify the pattern");
+    else if (matched == PatternMatch::NoMatch)
         run.violate(i, "pattern",
                     "\"" + prefix(shown(f, run.values[i]), 40) + "\" does not match the pattern " +
                         f.patternText + "; correct the value in the source");
