@@ -66,3 +66,13 @@ TEST(CodeChecksTest, MaskKeepsFirstSixAndLastFour) {
     EXPECT_EQ(maskIdNumber("11010519491231002X"), "110105********002X");
     EXPECT_EQ(maskIdNumber("12345"), "*****");
 }
+
+TEST(CodeChecksTest, GivenFreeText_ThenIdNumbersInsideItAreMaskedAndCodesAreNot) {
+    EXPECT_EQ(maskIdNumbersIn("傅新民371321197412169230"), "傅新民371321********9230");
+    EXPECT_EQ(maskIdNumbersIn("示交罚〔2026〕37132119741216923X号"), "示交罚〔2026〕371321********923X号");
+    EXPECT_EQ(maskIdNumbersIn("旧证371321741216923；新证371321197412169230"),
+              "旧证371321*****6923；新证371321********9230");
+    EXPECT_EQ(maskIdNumbersIn("91371623MA9WCYMF33"), "91371623MA9WCYMF33") << "a USCC is no 身份证号";
+    EXPECT_EQ(maskIdNumbersIn("卡号6222021234567890123"), "卡号6222021234567890123") << "19 digits: not ID-shaped";
+    EXPECT_EQ(maskIdNumbersIn("示交罚〔2026〕第0718号"), "示交罚〔2026〕第0718号");
+}

@@ -34,11 +34,8 @@ std::string shortened(const std::string& text, std::size_t characters) {
 }
 
 // Reports never show a 身份证号 in full (domain.md §4.3), whatever the target publishes.
-std::string masked(const std::string& value) {
-    bool idShaped = (value.size() == 18 || value.size() == 15) &&
-                    value.find_first_not_of("0123456789Xx") == std::string::npos;
-    return idShaped ? maskIdNumber(value) : value;
-}
+// Also inside names and 文书号: masked before shortening, so no cut can show the digits.
+std::string masked(const std::string& value) { return maskIdNumbersIn(value); }
 
 }  // namespace
 

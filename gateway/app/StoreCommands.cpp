@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "CommandLine.h"
+#include "creditgw/CodeChecks.h"
 #include "TextReport.h"
 #include "creditgw/Json.h"
 #include "creditgw/Statistics.h"
@@ -191,9 +192,10 @@ int reportCommand(int argc, char** argv) {
     if (!problems) return reportFailure(problems.status());
     auto facts = (*gateway)->deliveryFacts(target);
     if (!facts) return reportFailure(facts.status());
-    std::cout << problemReportText(*problems, (*gateway)->mappings()) << "\n"
-              << deadlineWatchToChineseText(deadlineWatch(*facts, (*gateway)->calendar(), *query,
-                                                          static_cast<int>(*atRisk)));
+    // Officers' output: a 身份证号 inside a 文书号, name or message is masked too.
+    std::cout << maskIdNumbersIn(problemReportText(*problems, (*gateway)->mappings())) << "\n"
+              << maskIdNumbersIn(deadlineWatchToChineseText(deadlineWatch(*facts, (*gateway)->calendar(), *query,
+                                                                          static_cast<int>(*atRisk))));
     return kOk;
 }
 

@@ -24,6 +24,10 @@ CodeCheck checkIdCard(std::string_view code);
 std::string convertLegacyIdCard(std::string_view code);
 /// Masked form for logs and reports: first 6 and last 4 kept (domain.md §4.3).
 std::string maskIdNumber(std::string_view code);
+/// Masks every 身份证号-shaped run inside free text (15 digits, or 17 digits and a check digit or
+/// X, not part of a longer code such as a USCC): for officers' outputs that quote 文书号, names
+/// and messages (report, dashboard, mapping explain).
+std::string maskIdNumbersIn(std::string_view text);
 
 inline constexpr std::string_view kUsccPlaceholder = "00000000000000000X";
 

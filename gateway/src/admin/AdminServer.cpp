@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "creditgw/CodeChecks.h"
 #include "creditgw/Json.h"
 #include "creditgw/Mapping.h"
 #include "creditgw/RecordStore.h"
@@ -43,7 +44,9 @@ std::string parameter(const Poco::URI::QueryParameters& query, const std::string
     return fallback;
 }
 
-std::string html(const std::string& text) {
+// Every text the dashboard shows passes here: escaped, and any 身份证号 in it masked.
+std::string html(const std::string& raw) {
+    std::string text = maskIdNumbersIn(raw);
     std::string out;
     for (char c : text) {
         switch (c) {

@@ -111,4 +111,27 @@ std::string maskIdNumber(std::string_view code) {
            std::string(code.substr(code.size() - 4));
 }
 
+std::string maskIdNumbersIn(std::string_view text) {
+    auto alnum = [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        bool starts = text[i] >= '0' && text[i] <= '9' && (i == 0 || !alnum(text[i - 1]));
+        if (!starts) {
+            out += text[i++];
+            continue;
+        }
+        std::size_t j = i;
+        while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+        if (j - i == 17 && j < text.size() && (text[j] == 'X' || text[j] == 'x')) ++j;
+        std::size_t length = j - i;
+        bool idShaped = (length == 15 || length == 18) && (j == text.size() || !alnum(text[j]));
+        out += idShaped ? maskIdNumber(text.substr(i, length)) : std::string(text.substr(i, length));
+        i = j;
+    }
+    return out;
+}
+
 }  // namespace creditgw
