@@ -11,6 +11,8 @@
 #include <atomic>
 #include <thread>
 
+#include <xlsxwriter.h>
+
 #include "TestSupport.h"
 #include "creditgw/MockPlatform.h"
 
@@ -126,4 +128,58 @@ TEST_F(RunCommandTest, ABadMappingEditWhileRunningKeepsTheLastGoodMappingsAndUpl
     finished = true;
     watchdog.join();
     EXPECT_EQ(platform->counters().accepted, 2u);
+}
+
+namespace {
+
+/// kTwoPenalties as a workbook whose second sheet "行政处罚" holds the records (libxlsxwriter).
+void writePenaltiesWorkbook(const std::string& path) {
+    lxw_workbook* book = workbook_new(path.c_str());
+    worksheet_write_string(workbook_add_worksheet(book, "说明"), 0, 0, "填报说明", nullptr);
+    lxw_worksheet* sheet = workbook_add_worksheet(book, "行政处罚");
+    std::vector<std::vector<std::string>> rows;
+    std::string text = kTwoPenalties;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find('\n', start);
+        std::vector<std::string> cells;
+        std::string line = text.substr(start, end - start);
+        for (std::size_t from = 0;;) {
+            std::size_t comma = line.find(',', from);
+            cells.push_back(line.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+            if (comma == std::string::npos) break;
+            from = comma + 1;
+        }
+        rows.push_back(cells);
+        start = end + 1;
+    }
+    worksheet_merge_range(sheet, 0, 0, 0, 5, "行政处罚信息", nullptr);
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t c = 0; c < rows[r].size(); ++c)
+            worksheet_write_string(sheet, static_cast<lxw_row_t>(r + 2), static_cast<lxw_col_t>(c), rows[r][c].c_str(),
+                                   nullptr);
+    workbook_close(book);
+}
+
+}  // namespace
+
+TEST_F(RunCommandTest, AnInboxRouteTakesAFolderOfWorkbooksWithItsKindSheetAndLayout) {
+    fs::create_directories(dir.file("inbox/cf-county"));
+    writePenaltiesWorkbook(dir.file("inbox/cf-county/2026-11.xlsx"));
+    test::writeFile(dir.file("inbox/cf-county/notes.txt"), "not a source\n");
+    test::writeFile(dir.file("inbox/inbox.xml"),
+                    "<inbox>\n  <route pattern=\"cf-county/*.xlsx\" kind=\"cf\" sheet=\"行政处罚\"\n"
+                    "         layout=\"mappings/sources/example-cf-local.xml\"/>\n</inbox>\n");
+    auto result = test::runCommand(joined(runArgs(CREDITGW_SOURCE_DIR, "--once")) + " --settle-seconds 0");
+    EXPECT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_NE(result.output.find("inbox routes: 1 from"), std::string::npos) << result.output;
+    EXPECT_TRUE(fs::exists(dir.file("inbox/processed/cf-county/2026-11.xlsx"))) << result.output;
+    EXPECT_TRUE(fs::exists(dir.file("inbox/cf-county/notes.txt"))) << "not a source file: left alone";
+    EXPECT_NE(result.output.find("accepted 2"), std::string::npos) << result.output;
+}
+
+TEST_F(RunCommandTest, AMistypedInboxRouteStopsTheStartWithFileAndLine) {
+    test::writeFile(dir.file("inbox/inbox.xml"), "<inbox>\n  <route pattern=\"cf/*.xlsx\" kind=\"cf\" sheeet=\"1\"/>\n</inbox>\n");
+    auto result = test::runCommand(joined(runArgs(CREDITGW_SOURCE_DIR, "--once")) + " --settle-seconds 0");
+    EXPECT_EQ(result.exitCode, 1) << result.output;
+    EXPECT_NE(result.output.find("inbox.xml:2: unknown attribute sheeet"), std::string::npos) << result.output;
 }

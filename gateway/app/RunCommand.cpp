@@ -2,9 +2,10 @@
 // ones on a bad edit), ingests the files dropped in the inbox, maps, signs, queues and uploads
 // what is due for each target. Stops cleanly on SIGTERM/SIGINT after the current cycle.
 //
-// Inbox: INBOX/<kind>/*.csv (UTF-8), *.gb18030.csv or *.gbk.csv (GB18030). An ingested file
-// moves to INBOX/processed/<kind>/; a file that cannot be read at all moves to
-// INBOX/failed/<kind>/ with a .error.txt beside it. Rows with problems are not failures: they are
+// Inbox: INBOX/<kind>/*.csv (UTF-8), *.gb18030.csv or *.gbk.csv (GB18030), *.xlsx, *.json(l),
+// plus the routes of INBOX/inbox.xml (InboxRoutes.h). An ingested file moves to
+// INBOX/processed/<folder>/; a file that cannot be read at all moves to INBOX/failed/<folder>/
+// with a .error.txt beside it. Rows with problems are not failures: they are
 // stored and held with their reasons. A crash mid-file is harmless: re-reading a file changes
 // nothing that was already stored.
 
@@ -20,8 +21,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "CommandLine.h"
+#include "InboxRoutes.h"
 #include "creditgw/AdminServer.h"
 #include "creditgw/MappingReloader.h"
 
@@ -37,7 +40,10 @@ const char* kRunUsage =
     "                    [--settle-seconds 10] [--admin-port N --admin-token-file F]\n"
     "The scheduled uploader. Each cycle: reload changed mapping files (a bad edit keeps the last\n"
     "good mappings and is logged), ingest INBOX/<kind>/*.csv (*.gb18030.csv / *.gbk.csv for\n"
-    "GB18030) once a file has not changed for --settle-seconds (or was renamed from *.part),\n"
+    "GB18030; also *.xlsx, *.json, *.jsonl by extension) once a file has not changed for\n"
+    "--settle-seconds (or was renamed from *.part), and the routes of INBOX/inbox.xml (or\n"
+    "--inbox-config FILE): <route pattern=\"cf-county/*.xlsx\" kind=\"cf\" layout=\"mappings/\n"
+    "sources/X.xml\" sheet=\"行政处罚\" source=\"...\" encoding=\"...\"/>,\n"
     "then map, sign, queue and upload for each target. --endpoint overrides the\n"
     "target profile's endpoint (one target only). Stops on SIGTERM/SIGINT; --once runs one cycle.\n"
     "--admin-port N --admin-token-file F: health, statistics and a Chinese dashboard on\n"
@@ -64,9 +70,9 @@ std::string encodingOf(const fs::path& file) {
     return "utf-8";
 }
 
-// Moves `file` under INBOX/<bucket>/<kind>/, keeping its name unique.
-fs::path moveTo(const fs::path& inbox, const char* bucket, const std::string& kind, const fs::path& file) {
-    fs::path dir = inbox / bucket / kind;
+// Moves `file` under INBOX/<bucket>/<folder>/, keeping its name unique.
+fs::path moveTo(const fs::path& inbox, const char* bucket, const std::string& folder, const fs::path& file) {
+    fs::path dir = inbox / bucket / folder;
     fs::create_directories(dir);
     fs::path target = dir / file.filename();
     if (fs::exists(target))
@@ -78,25 +84,26 @@ fs::path moveTo(const fs::path& inbox, const char* bucket, const std::string& ki
 // A file is taken only once it has not changed for `settle`: a file still being copied into
 // the inbox must not be read half and filed as done. Writers may also copy to NAME.part and
 // rename when complete; .part and hidden files are never taken.
-bool readyToTake(const fs::path& file, std::chrono::seconds settle) {
-    std::string name = file.filename().string();
-    if (name.empty() || name[0] == '.' || file.extension() != ".csv") return false;
+bool settled(const fs::path& file, std::chrono::seconds settle) {
     std::error_code ec;
     auto modified = fs::last_write_time(file, ec);
     if (ec) return false;
     return fs::file_time_type::clock::now() - modified >= settle;
 }
 
-void ingestFile(Gateway& gateway, const fs::path& inbox, const std::string& kind, const fs::path& file) {
-    auto report = gateway.ingest({file.string(), kind, encodingOf(file), "", "", ""});
+void ingestFile(Gateway& gateway, const fs::path& inbox, const InboxRoute& route, const fs::path& file) {
+    IngestRequest request{file.string(), route.kind, route.encoding.empty() ? encodingOf(file) : route.encoding,
+                          route.source, route.layout, route.sheet};
+    auto report = gateway.ingest(request);
     if (!report && report.status().code() == StatusCode::Transient) {
-        // The store was busy or the disk hiccuped: the file stays for the next cycle (re-reading
-        // it stores nothing twice).
+        // The store was busy, the disk hiccuped or the database went away: the file stays for
+        // the next cycle (re-reading it stores nothing twice).
         logger().warning("%s: not ingested this cycle, will retry: %s", file.string(), report.status().message());
         return;
     }
+    const std::string folder = route.folder.empty() ? route.kind : route.folder;
     if (!report) {
-        fs::path moved = moveTo(inbox, "failed", kind, file);
+        fs::path moved = moveTo(inbox, "failed", folder, file);
         std::ofstream(moved.string() + ".error.txt") << report.status().message() << "\n";
         logger().error("%s: not ingested, moved to %s: %s", file.string(), moved.string(), report.status().message());
         return;
@@ -104,23 +111,40 @@ void ingestFile(Gateway& gateway, const fs::path& inbox, const std::string& kind
     for (const auto& warning : report->warnings) logger().warning(warning);
     const auto& c = report->counts;
     logger().information("%s (%s): rows %z, new %z, new versions %z, unchanged %z, with problems %z",
-                         file.filename().string(), kind, c.rows, c.inserted, c.newVersions, c.unchanged,
+                         file.filename().string(), route.kind, c.rows, c.inserted, c.newVersions, c.unchanged,
                          c.withProblems);
-    moveTo(inbox, "processed", kind, file);
+    moveTo(inbox, "processed", folder, file);
 }
 
-void ingestInbox(Gateway& gateway, const fs::path& inbox, std::chrono::seconds settle) {
+/// The configured routes first (INBOX/inbox.xml or --inbox-config), then INBOX/<kind>/.
+std::vector<InboxRoute> routesOf(Gateway& gateway, const std::vector<InboxRoute>& configured) {
+    std::vector<InboxRoute> routes = configured;
     for (const auto& kind : gateway.mappings().kindIds()) {
-        fs::path dir = inbox / kind;
+        InboxRoute route;
+        route.folder = kind;
+        route.glob = "*";
+        route.kind = kind;
+        routes.push_back(route);
+    }
+    return routes;
+}
+
+void ingestInbox(Gateway& gateway, const fs::path& inbox, const std::vector<InboxRoute>& configured,
+                 std::chrono::seconds settle) {
+    std::set<fs::path> taken;  // a file two routes match is read once, by the first
+    for (const auto& route : routesOf(gateway, configured)) {
+        fs::path dir = route.folder.empty() ? inbox : inbox / route.folder;
         std::error_code ec;
         if (!fs::is_directory(dir, ec)) continue;
         std::vector<fs::path> files;
         for (const auto& entry : fs::directory_iterator(dir, ec))
-            if (entry.is_regular_file(ec) && readyToTake(entry.path(), settle)) files.push_back(entry.path());
+            if (entry.is_regular_file(ec) && routeTakes(route, entry.path().filename().string()) &&
+                settled(entry.path(), settle) && taken.insert(entry.path()).second)
+                files.push_back(entry.path());
         std::sort(files.begin(), files.end());
         for (const auto& file : files) {
             try {
-                ingestFile(gateway, inbox, kind, file);
+                ingestFile(gateway, inbox, route, file);
             } catch (const std::exception& e) {
                 // A file that cannot be moved stays where it is; the daemon goes on.
                 logger().error("%s: %s", file.string(), std::string(e.what()));
@@ -185,6 +209,14 @@ int runCommand(int argc, char** argv) {
     if (!gateway) return reportFailure(gateway.status());
     auto reloader = MappingReloader::create(settings.dataDir + "/mappings");
     if (!reloader) return reportFailure(reloader.status());
+    std::vector<InboxRoute> routes;
+    std::string routesFile = args.option("inbox-config", (fs::path(*inbox) / "inbox.xml").string());
+    if (args.option("inbox-config") || fs::exists(routesFile)) {
+        auto read = readInboxRoutes(routesFile, settings.dataDir, (*gateway)->mappings().kindIds());
+        if (!read) return reportFailure(read.status());
+        routes = std::move(*read);
+        logger().information("inbox routes: %z from %s", routes.size(), routesFile);
+    }
 
     // The stop signals are taken synchronously between cycles, never in the middle of one.
     // Blocked before any thread starts, so every thread inherits the mask.
@@ -213,7 +245,7 @@ int runCommand(int argc, char** argv) {
         if (reload.reloaded) logger().information("mapping files changed: reloaded");
         if (reload.changed && !reload.reloaded) logger().error(reload.status.message());
         (*gateway)->setMappings((*reloader)->current());
-        ingestInbox(**gateway, *inbox, std::chrono::seconds(*settle));
+        ingestInbox(**gateway, *inbox, routes, std::chrono::seconds(*settle));
         for (const auto& name : targets) {
             TargetSettings target = common;
             target.name = name;
