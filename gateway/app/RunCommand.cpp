@@ -38,6 +38,7 @@ const char* kRunUsage =
     "Usage: creditgw run --inbox DIR --ca FILE --cert FILE --key FILE --signing-key FILE\n"
     "                    [--targets creditchina,xyjt] [--endpoint URL] [--interval 60] [--once]\n"
     "                    [--settle-seconds 10] [--admin-port N --admin-token-file F]\n"
+    "                    [--inbox-config FILE] [--source csv|xlsx|json] [--sheet NAME|INDEX]\n"
     "The scheduled uploader. Each cycle: reload changed mapping files (a bad edit keeps the last\n"
     "good mappings and is logged), ingest INBOX/<kind>/*.csv (*.gb18030.csv / *.gbk.csv for\n"
     "GB18030; also *.xlsx, *.json, *.jsonl by extension) once a file has not changed for\n"
@@ -117,10 +118,11 @@ void ingestFile(Gateway& gateway, const fs::path& inbox, const InboxRoute& route
 }
 
 /// The configured routes first (INBOX/inbox.xml or --inbox-config), then INBOX/<kind>/.
-std::vector<InboxRoute> routesOf(Gateway& gateway, const std::vector<InboxRoute>& configured) {
+std::vector<InboxRoute> routesOf(Gateway& gateway, const std::vector<InboxRoute>& configured,
+                                 const InboxRoute& defaults) {
     std::vector<InboxRoute> routes = configured;
     for (const auto& kind : gateway.mappings().kindIds()) {
-        InboxRoute route;
+        InboxRoute route = defaults;  // --source / --sheet of the command line
         route.folder = kind;
         route.glob = "*";
         route.kind = kind;
@@ -130,9 +132,9 @@ std::vector<InboxRoute> routesOf(Gateway& gateway, const std::vector<InboxRoute>
 }
 
 void ingestInbox(Gateway& gateway, const fs::path& inbox, const std::vector<InboxRoute>& configured,
-                 std::chrono::seconds settle) {
+                 const InboxRoute& defaults, std::chrono::seconds settle) {
     std::set<fs::path> taken;  // a file two routes match is read once, by the first
-    for (const auto& route : routesOf(gateway, configured)) {
+    for (const auto& route : routesOf(gateway, configured, defaults)) {
         fs::path dir = route.folder.empty() ? inbox : inbox / route.folder;
         std::error_code ec;
         if (!fs::is_directory(dir, ec)) continue;
@@ -209,6 +211,9 @@ int runCommand(int argc, char** argv) {
     if (!gateway) return reportFailure(gateway.status());
     auto reloader = MappingReloader::create(settings.dataDir + "/mappings");
     if (!reloader) return reportFailure(reloader.status());
+    InboxRoute defaults;
+    defaults.source = args.option("source", "");
+    defaults.sheet = args.option("sheet", "");
     std::vector<InboxRoute> routes;
     std::string routesFile = args.option("inbox-config", (fs::path(*inbox) / "inbox.xml").string());
     if (args.option("inbox-config") || fs::exists(routesFile)) {
@@ -245,7 +250,7 @@ int runCommand(int argc, char** argv) {
         if (reload.reloaded) logger().information("mapping files changed: reloaded");
         if (reload.changed && !reload.reloaded) logger().error(reload.status.message());
         (*gateway)->setMappings((*reloader)->current());
-        ingestInbox(**gateway, *inbox, routes, std::chrono::seconds(*settle));
+        ingestInbox(**gateway, *inbox, routes, defaults, std::chrono::seconds(*settle));
         for (const auto& name : targets) {
             TargetSettings target = common;
             target.name = name;
