@@ -37,6 +37,7 @@
 #include "creditgw/Json.h"
 #include "creditgw/MockPlatform.h"
 #include "creditgw/TextCodec.h"
+#include "SourceConversion.h"
 #include "StatisticsBench.h"
 
 namespace fs = std::filesystem;
@@ -58,12 +59,15 @@ struct BenchOptions {
     std::size_t scalingRows = 0;      ///< --check-scaling N: run N rows first and compare rates
     std::size_t statisticsRecords = 0;  ///< --statistics-records N: the statistics benchmark instead
     std::string creditgwBinary;       ///< --creditgw PATH (statistics benchmark)
+    std::string source = "csv";       ///< --source: what the ingest stage reads (SourceConversion.h)
+    std::string databaseUrl;          ///< --database-url for --source database
 };
 
 const char* const kUsage =
     "Usage: creditgw-bench [--rows N] [--work-dir DIR] [--encoding utf-8|gb18030]\n"
     "                      [--batch-size N] [--invalid-percent P]\n"
     "                      [--data-dir DIR] [--plugin-dir DIR] [--check-scaling SMALL_ROWS]\n"
+    "                      [--source csv|xlsx|json|database [--database-url postgresql://U@H:P/DB]]\n"
     "       creditgw-bench --statistics-records N [--work-dir DIR] [--creditgw PATH]\n"
     "Generates a synthetic 行政处罚 CSV of N rows (default 200000, P% invalid, default 3) in DIR\n"
     "(default ./creditgw-bench-work), then times each pipeline stage on a fresh store there:\n"
@@ -91,6 +95,7 @@ Result<std::size_t> parseCount(const std::string& option, const std::string& tex
 /// Parses argv. InvalidArgument names the option at fault; nullopt in the result means --help.
 Result<std::optional<BenchOptions>> parseOptions(int argc, char** argv) {
     BenchOptions options;
+    if (const char* url = std::getenv("CREDITGW_TEST_POSTGRES")) options.databaseUrl = url;
     for (int i = 1; i < argc; ++i) {
         std::string name = argv[i];
         if (name == "--help" || name == "-h") return std::optional<BenchOptions>();
@@ -110,6 +115,12 @@ Result<std::optional<BenchOptions>> parseOptions(int argc, char** argv) {
             options.invalidPercent = static_cast<unsigned>(*n);
         } else if (name == "--work-dir") {
             options.workDir = value;
+        } else if (name == "--source") {
+            if (value != "csv" && value != "xlsx" && value != "json" && value != "database")
+                return Status::invalidArgument("--source must be csv, xlsx, json or database");
+            options.source = value;
+        } else if (name == "--database-url") {
+            options.databaseUrl = value;
         } else if (name == "--encoding") {
             auto canonical = canonicalEncodingName(value);
             if (!canonical) return canonical.status();
@@ -530,6 +541,7 @@ Result<double> timeSqliteImport(const std::string& csvPath, const std::string& w
 struct BenchRun {
     double importSeconds = 0;  ///< the floor, timeSqliteImport
     GeneratedFile file;
+    std::string sourcePath;  ///< what ingest reads: the CSV, or its xlsx/json/database form
     std::vector<StageResult> stages;
     std::vector<std::pair<std::string, std::size_t>> states;
     std::string loadBefore, loadAfter;
@@ -588,7 +600,8 @@ private:
 
     Status ingest(const std::string& stage) {
         StageTimer timer(stage);
-        auto report = _gateway->ingest({_run.file.path, "cf", _options.encoding, "csv", ""});
+        IngestRequest request{_run.sourcePath, "cf", _options.encoding, _options.source, "", ""};
+        auto report = _gateway->ingest(request);
         if (!report) return report.status();
         const IngestCounts& c = report->counts;
         _run.stages.push_back(timer.finish(c.rows, "new " + std::to_string(c.inserted) + ", unchanged " +
@@ -731,6 +744,13 @@ Result<BenchRun> runPipelineOnce(const BenchOptions& options) {
     if (!file) return file.status();
     run.file = *file;
     run.stages.push_back(timer.finish(options.rows, run.file.path));
+    if (options.source != "csv" && options.encoding != "utf-8")
+        return Status::invalidArgument("--source " + options.source + " is measured on UTF-8 rows; drop --encoding");
+    StageTimer converting("convert");
+    auto converted = bench::convertSource(run.file.path, options.source, options.workDir, options.databaseUrl);
+    if (!converted) return converted.status();
+    run.sourcePath = *converted;
+    if (options.source != "csv") run.stages.push_back(converting.finish(options.rows, run.sourcePath));
     Status ran = PipelineBench(options, run).run();
     if (!ran) return ran;
     auto floor = timeSqliteImport(run.file.path, options.workDir);
