@@ -83,3 +83,32 @@ TEST(MappingCommandTest, ExplainOfALineWithoutARecordSaysSo) {
     EXPECT_EQ(result.exitCode, 1);
     EXPECT_NE(result.output.find("no record starts at line 9999"), std::string::npos) << result.output;
 }
+
+TEST(MappingCommandTest, APatternThatCannotRunSafelyIsRejectedWithFileAndLine) {
+    test::ScratchDir dir("mapping-check-pattern");
+    breakCopy(dir, "sd-xyjt/cf.xml", "pattern=\"37[0-9]{4}\"", "pattern=\"([0-9]+)+\"");
+    auto result = runCommand(gw("mapping check " + dir.file("mappings")));
+    EXPECT_EQ(result.exitCode, 1) << result.output;
+    EXPECT_NE(result.output.find("sd-xyjt/cf.xml:"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("cannot be run safely"), std::string::npos) << result.output;
+}
+
+TEST(MappingCommandTest, ExplainMasksAnIdNumberInsideANameOrDocumentNumber) {
+    test::ScratchDir dir("mapping-explain-mask");
+    test::writeFile(dir.file("id.csv"), "行政相对人名称,行政处罚决定书文号,处罚机关统一社会信用代码\n"
+                                        "傅新民371321197412169230,示交罚〔2026〕371321197412169230号,11371300MB20260018\n");
+    auto result = runCommand(gw("mapping explain --target creditchina --kind cf --line 2 --input " + dir.file("id.csv")));
+    EXPECT_EQ(result.output.find("197412169"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("傅新民371321***"), std::string::npos) << result.output;
+}
+
+TEST(MappingCommandTest, MapListsTheColumnsNobodyMapsAndSuggestsALayout) {
+    test::ScratchDir dir("map-unmapped");
+    test::writeFile(dir.file("cf.csv"), "行政处罚决定书文号,承办人,处罚机关统一社会信用代码\n示交罚〔2026〕1号,张三,11371300MB20260018\n");
+    auto result = runCommand(gw("map --kind cf --unit-code 11371300MB20260018 --unit-name 示范 --input " +
+                                dir.file("cf.csv") + " --out " + dir.file("out")));
+    EXPECT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_NE(result.output.find("column \"承办人\" maps to no cf field"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("--layout"), std::string::npos) << result.output;
+    EXPECT_NE(test::readFile(dir.file("out/report.json")).find("\"unmapped_columns\":[\""), std::string::npos);
+}
