@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     state              TEXT NOT NULL CHECK (state IN ('held','ready','queued','accepted','rejected','dead')),
     mapped_fields      TEXT NOT NULL DEFAULT '',   -- JSON array of [code, value] pairs
     mapping_version    TEXT NOT NULL DEFAULT '',
+    mapped_hash        TEXT NOT NULL DEFAULT '',   -- sha256 of mapped_fields; '' before schema 2
     indicators_defined INTEGER NOT NULL DEFAULT 0,
     indicators_filled  INTEGER NOT NULL DEFAULT 0,
     batch_id           TEXT REFERENCES batches(id),
@@ -87,11 +88,11 @@ std::string sha256Hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-    std::string hex;
-    char byte[3];
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string hex(size * 2, '0');
     for (unsigned i = 0; i < size; ++i) {
-        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-        hex += byte;
+        hex[2 * i] = kDigits[digest[i] >> 4];
+        hex[2 * i + 1] = kDigits[digest[i] & 0xf];
     }
     return hex;
 }
@@ -160,6 +161,21 @@ ReadyRecord readReadyRecord(const Statement& row, const std::string& kind) {
     return ready;
 }
 
+constexpr const char* kRecordChanged =
+    "the stored record changed after it was ingested (content hash mismatch): restore the store from a "
+    "backup or re-ingest the source file";
+
+// Compares "…, mapped_fields(2), …, mapped_hash(4), fields(5), department(6), content_hash(7)"
+// with the hashes taken when they were written; "" when they match.
+std::string storedContentCorruption(const Statement& row) {
+    if (sha256Hex(row.text(5) + "\x1f" + row.text(6)) != row.text(7)) return kRecordChanged;
+    std::string mappedHash = row.text(4);
+    if (!mappedHash.empty() && sha256Hex(row.text(2)) != mappedHash)
+        return "the stored mapped fields changed after validation (hash mismatch): restore the store from a "
+               "backup, or discard and re-ingest the record";
+    return {};
+}
+
 // The 文书号 part of an identity "<机关>|<文书号>|<相对人>|<kind>"; never the 相对人 part,
 // which may be a 身份证号.
 std::string documentNumberOf(const std::string& identity) {
@@ -216,12 +232,12 @@ std::string recordKeyFor(const std::string& kind, const std::string& identity) {
     return kind + "-" + sha256Hex(identity).substr(0, 24);
 }
 
-Result<std::unique_ptr<RecordStore>> RecordStore::open(const std::string& path) {
+Result<std::unique_ptr<RecordStore>> RecordStore::open(const std::string& path, bool quickCheck) {
     auto db = Database::open(path);
     if (!db) return db.status();
     std::unique_ptr<RecordStore> store(new RecordStore(std::move(*db)));
     try {
-        Statement check(store->_db->handle(), "PRAGMA quick_check");
+        Statement check(store->_db->handle(), quickCheck ? "PRAGMA quick_check" : "SELECT 'ok'");
         if (check.step() && check.text(0) != "ok")
             return Status::corrupt(path + ": integrity check failed (" + check.text(0) +
                                    "); restore the store from a backup before going on");
@@ -240,7 +256,15 @@ Result<std::unique_ptr<RecordStore>> RecordStore::openForReading(const std::stri
     return std::unique_ptr<RecordStore>(new RecordStore(std::move(*db)));
 }
 
-void RecordStore::createSchema() { _db->exec(kSchema); }
+void RecordStore::createSchema() {
+    _db->exec(kSchema);
+    // Stores written before mapped_hash existed gain the column; their rows keep '' and are
+    // checked against the record's content hash only.
+    bool hasMappedHash = false;
+    Statement columns(_db->handle(), "SELECT name FROM pragma_table_info('deliveries')");
+    while (columns.step()) hasMappedHash = hasMappedHash || columns.text(0) == "mapped_hash";
+    if (!hasMappedHash) _db->exec("ALTER TABLE deliveries ADD COLUMN mapped_hash TEXT NOT NULL DEFAULT ''");
+}
 
 Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>& records) {
     return guarded(*_db, "storing records", [&]() -> Result<IngestCounts> {
@@ -308,7 +332,7 @@ Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std:
         std::vector<StoredRecord> out;
         Statement select(_db->handle(),
                          "SELECT r.id, r.identity, r.version, r.kind, r.fields, r.department,"
-                         " r.source_file, r.source_line FROM records r"
+                         " r.source_file, r.source_line, r.content_hash FROM records r"
                          // Walk the rowid from afterId ('+' keeps records_latest out): with
                          // that index each chunk sorted every remaining record to find its LIMIT.
                          " WHERE r.id>? AND +r.is_latest=1 AND +r.kind IN (SELECT value FROM json_each(?))"
@@ -323,10 +347,14 @@ Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std:
             stored.identity = select.text(1);
             stored.version = static_cast<int>(select.integer(2));
             stored.record.kind = select.text(3);
-            stored.record.fields = fieldsFromJson(select.text(4));
             stored.record.department = select.text(5);
             stored.record.sourceFile = select.text(6);
             stored.record.sourceLine = static_cast<std::size_t>(select.integer(7));
+            // A record whose bytes changed on disk is mapped as nothing but held with the reason.
+            if (sha256Hex(select.text(4) + "\x1f" + stored.record.department) != select.text(8))
+                stored.corruption = kRecordChanged;
+            else
+                stored.record.fields = fieldsFromJson(select.text(4));
             problems.bind(1, stored.id);
             while (problems.step())
                 stored.record.problems.push_back({problems.text(0), problems.text(1), problems.text(2)});
@@ -343,16 +371,18 @@ Status RecordStore::saveDeliveries(const std::string& target,
         Transaction tx(*_db);
         Statement insert(_db->handle(),
                          "INSERT INTO deliveries (record_id, target, record_key, state, mapped_fields,"
-                         " mapping_version, indicators_defined, indicators_filled, updated_at)"
-                         " VALUES (?,?,?,?,?,?,?,?,?)");
+                         " mapping_version, indicators_defined, indicators_filled, updated_at, mapped_hash)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?)");
         Statement problem(_db->handle(),
                           "INSERT INTO problems (record_id, target, field, rule, message) VALUES (?,?,?,?,?)");
         std::string updatedAt = now();
         for (const auto& d : decisions) {
+            std::string mapped = d.held ? std::string() : pairsToJson(d.mappedFields);
             insert.bind(1, d.recordId).bind(2, target).bind(3, d.recordKey)
-                .bind(4, d.held ? "held" : "ready").bind(5, d.held ? std::string() : pairsToJson(d.mappedFields))
+                .bind(4, d.held ? "held" : "ready").bind(5, mapped)
                 .bind(6, d.mappingVersion).bind(7, static_cast<std::int64_t>(d.indicatorsDefined))
-                .bind(8, static_cast<std::int64_t>(d.indicatorsFilled)).bind(9, updatedAt);
+                .bind(8, static_cast<std::int64_t>(d.indicatorsFilled)).bind(9, updatedAt)
+                .bind(10, d.held ? std::string() : sha256Hex(mapped));
             insert.run();
             for (const auto& v : d.violations)
                 problem.bind(1, d.recordId).bind(2, target).bind(3, v.field).bind(4, v.rule).bind(5, v.message).run();
@@ -368,7 +398,8 @@ Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& ta
     return guarded(*_db, "reading ready records", [&]() -> Result<std::vector<ReadyRecord>> {
         std::vector<ReadyRecord> out;
         Statement select(_db->handle(),
-                         "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version"
+                         "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version,"
+                         " d.mapped_hash, r.fields, r.department, r.content_hash"
                          " FROM deliveries d JOIN records r ON r.id=d.record_id"
                          " WHERE d.target=?1 AND d.state='ready' AND r.kind=?2 AND r.is_latest=1"
                          // A correction waits until the batch carrying the older version of the
@@ -380,7 +411,20 @@ Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& ta
                          "   AND od.target=?1 AND od.state='queued')"
                          " ORDER BY d.record_id LIMIT ?3");
         select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
-        while (select.step()) out.push_back(readReadyRecord(select, kind));
+        while (select.step()) {
+            // Checked before the JSON is read: a changed byte may also make it unreadable.
+            std::string corruption = storedContentCorruption(select);
+            if (!corruption.empty()) {
+                ReadyRecord ready;
+                ready.recordId = select.integer(0);
+                ready.mapped.key = select.text(1);
+                ready.mapped.kind = kind;
+                ready.corruption = std::move(corruption);
+                out.push_back(std::move(ready));
+                continue;
+            }
+            out.push_back(readReadyRecord(select, kind));
+        }
         return out;
     });
 }
