@@ -1,6 +1,6 @@
 #include "creditgw/RecordStore.h"
 
-#include <Poco/JSON/Parser.h>
+#include <Poco/Exception.h>
 #include <openssl/evp.h>
 
 #include <cstdio>
@@ -108,11 +108,61 @@ std::string fieldsToJson(const std::map<std::string, std::string>& fields) {
     return out + "}";
 }
 
+// The store's own flat JSON, read with a cursor (no DOM): {"code":"value",…} and
+// [["code","value"],…]. Anything else is corruption, reported by guarded().
+class StoredJsonReader {
+public:
+    explicit StoredJsonReader(std::string_view text) : _text(text) {}
+    void expect(char c) {
+        skipSpace();
+        if (_pos >= _text.size() || _text[_pos] != c) fail(std::string("expected '") + c + "'");
+        ++_pos;
+    }
+    bool consume(char c) {
+        skipSpace();
+        if (_pos < _text.size() && _text[_pos] == c) {
+            ++_pos;
+            return true;
+        }
+        return false;
+    }
+    std::string string() {
+        skipSpace();
+        std::string out;
+        if (!readJsonString(_text, _pos, out)) fail("unreadable string");
+        return out;
+    }
+    void end() {
+        skipSpace();
+        if (_pos != _text.size()) fail("text after the value");
+    }
+
+private:
+    void skipSpace() {
+        while (_pos < _text.size() && (_text[_pos] == ' ' || _text[_pos] == '\n' || _text[_pos] == '\t' ||
+                                       _text[_pos] == '\r'))
+            ++_pos;
+    }
+    [[noreturn]] void fail(const std::string& what) const {
+        throw Poco::DataFormatException(what + " at offset " + std::to_string(_pos));
+    }
+    std::string_view _text;
+    std::size_t _pos = 0;
+};
+
 std::map<std::string, std::string> fieldsFromJson(const std::string& json) {
     std::map<std::string, std::string> fields;
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-    for (const auto& [code, value] : *object) fields[code] = value.toString();
+    StoredJsonReader in(json);
+    in.expect('{');
+    if (!in.consume('}')) {
+        do {
+            std::string code = in.string();
+            in.expect(':');
+            fields[std::move(code)] = in.string();
+        } while (in.consume(','));
+        in.expect('}');
+    }
+    in.end();
     return fields;
 }
 
@@ -141,12 +191,20 @@ std::string pairsToJson(const FieldList& pairs) {
 
 FieldList pairsFromJson(const std::string& json) {
     FieldList pairs;
-    Poco::JSON::Parser parser;
-    auto array = parser.parse(json).extract<Poco::JSON::Array::Ptr>();
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        auto pair = array->getArray(static_cast<unsigned>(i));
-        pairs.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
+    StoredJsonReader in(json);
+    in.expect('[');
+    if (!in.consume(']')) {
+        do {
+            in.expect('[');
+            std::string code = in.string();
+            in.expect(',');
+            std::string value = in.string();
+            in.expect(']');
+            pairs.emplace_back(std::move(code), std::move(value));
+        } while (in.consume(','));
+        in.expect(']');
     }
+    in.end();
     return pairs;
 }
 
