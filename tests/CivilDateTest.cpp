@@ -50,3 +50,12 @@ TEST(CivilDateTest, ATimestampWithoutOffsetIsShanghaiTime) {
     EXPECT_FALSE(creditgw::parseTimestamp("2024-10-12"));
     EXPECT_FALSE(creditgw::parseTimestamp("2024-10-12 25:00:00"));
 }
+
+TEST(CivilDateTest, TimestampsOutsideWhatTheClockCanHoldAreRefusedNotWrappedAround) {
+    // system_clock counts nanoseconds; year 9999 used to come back as 1816-03-30.
+    EXPECT_FALSE(creditgw::parseTimestamp("9999-01-01T10:00:00+08:00"));
+    EXPECT_FALSE(creditgw::parseTimestamp("1677-12-31T10:00:00Z"));
+    auto late = creditgw::parseTimestamp("2199-12-31T23:59:59+08:00");
+    ASSERT_TRUE(late);
+    EXPECT_EQ(creditgw::shanghaiTimestamp(*late), "2199-12-31T23:59:59+08:00");
+}

@@ -292,3 +292,56 @@ TEST(CommandLineTest, BadNumbersAndAMistypedStoreAreUsageErrorsNotCrashes) {
     EXPECT_NE(missing.output.find("no such store"), std::string::npos) << missing.output;
     EXPECT_FALSE(std::filesystem::exists("/tmp/creditgw-no-such-store.db"));
 }
+
+namespace {
+
+// The store integrity rules of issue 10, through the real binary and the mock platform.
+class StoreIntegrityEndToEndTest : public EndToEndTest {};
+
+TEST_F(StoreIntegrityEndToEndTest, AFineChangedOnDiskFrom3To9WanyuanIsHeldAsCorruptAndNeverSigned) {
+    std::string csv = sampleCsv();
+    std::size_t at = csv.find(",0.2,");
+    csv.replace(at, 5, ",3,");  // the first record: 罚款 3 万元
+    creditgw::test::writeFile(dir.file("cf.csv"), csv);
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    std::string store = dir.file("store.db");
+    CommandResult tampered = runCommand("sqlite3 " + store +
+                                        " \"UPDATE records SET fields=replace(fields, '\\\"CF_NR_FK\\\":\\\"3\\\"', "
+                                        "'\\\"CF_NR_FK\\\":\\\"9\\\"') WHERE fields LIKE '%示交罚〔2026〕1号%'\" "
+                                        "&& sqlite3 " + store + " 'SELECT changes()' && sqlite3 " + store +
+                                        " 'PRAGMA integrity_check'");
+    ASSERT_EQ(tampered.exitCode, 0) << tampered.output;
+    EXPECT_NE(tampered.output.find("ok"), std::string::npos) << "SQLite itself sees nothing wrong";
+
+    CommandResult upload = gw(uploadArgs());
+    ASSERT_EQ(upload.exitCode, 0) << upload.output;
+    EXPECT_NE(upload.output.find("accepted 2, rejected 1"), std::string::npos) << upload.output;
+    CommandResult report = gw("report --as-of 2026-11-23");
+    EXPECT_NE(report.output.find("store-corrupt"), std::string::npos) << report.output;
+    CommandResult sent = runCommand("sqlite3 " + store +
+                                    " \"SELECT COUNT(*) FROM batches WHERE CAST(payload AS TEXT) LIKE '%示交罚〔2026〕1号%'\"");
+    EXPECT_EQ(sent.output, "0\n") << "the changed record is in no signed batch";
+}
+
+class ImpossibleAcceptanceTimeTest : public EndToEndTest,
+                                     public ::testing::WithParamInterface<std::pair<const char*, const char*>> {};
+
+TEST_P(ImpossibleAcceptanceTimeTest, KeepsTheBatchInDoubtInsteadOfSkewingTimeliness) {
+    platform.reset();
+    config.clockOverride = GetParam().first;
+    platform = std::make_unique<MockPlatform>(config);
+    ASSERT_TRUE(platform->start());
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    CommandResult upload = gw(uploadArgs() + " --once");
+    EXPECT_NE(upload.output.find(GetParam().second), std::string::npos) << upload.output;
+    EXPECT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " \"SELECT DISTINCT state FROM batches\"").output,
+              "unknown\n");
+    EXPECT_EQ(stats()->getObject("counts")->getValue<int>("accepted"), 0);
+}
+
+// Year 9999 used to overflow into 1816-03-30 and count as on time.
+INSTANTIATE_TEST_SUITE_P(StoreIntegrity, ImpossibleAcceptanceTimeTest,
+                         ::testing::Values(std::make_pair("9999-01-01T10:00:00+08:00", "from 1900 to 2199"),
+                                           std::make_pair("2100-01-01T10:00:00+08:00", "lies in the future")));
+
+}  // namespace

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include <map>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -63,7 +64,7 @@ std::string planViolation(const std::string& sql, const std::vector<PlanLine>& p
     for (const auto& line : plan) children[line.parent].push_back(&line);
     for (const auto& line : plan) {
         const std::string& d = line.detail;
-        if (startsWith(d, "SCAN ") && !startsWith(d, "SCAN json_each") && !startsWith(d, "SCAN CONSTANT") &&
+        if (startsWith(d, "SCAN ") && d.find("VIRTUAL TABLE") == std::string::npos && !startsWith(d, "SCAN CONSTANT") &&
             d.find("(subquery") == std::string::npos && !marked)
             return "scans a table: " + d;
         if (startsWith(d, "CORRELATED")) {
@@ -151,8 +152,9 @@ TEST_F(QueryPlanTest, EveryStatementThePipelineRunsSearchesInsteadOfScanning) {
     ASSERT_TRUE(db) << db.status().toString();
     std::size_t explained = 0;
     std::string line;
+    std::set<std::string> seen;  // each process logs its statements once; several ran
     while (std::getline(log, line)) {
-        if (line.empty()) continue;
+        if (line.empty() || !seen.insert(line).second) continue;
         auto plan = explain((*db)->handle(), line);
         if (plan.empty()) continue;  // PRAGMA, BEGIN: nothing to plan
         ++explained;

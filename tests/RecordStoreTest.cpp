@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "TestSupport.h"
+#include "creditgw/Sqlite.h"
 
 using namespace creditgw;
 
@@ -194,4 +195,56 @@ TEST_F(RecordStoreTest, ACorrectionWaitsUntilTheBatchWithTheOlderVersionIsSettle
     std::map<std::string, std::string> fields(readyNow->front().mapped.fields.begin(),
                                               readyNow->front().mapped.fields.end());
     EXPECT_EQ(fields["CF_XDR_MC"], "甲公司（更正）");
+}
+
+namespace {
+
+// Changes stored bytes behind the store's back, the way a disk or a hand edit would.
+void tamper(const std::string& path, const std::string& sql) {
+    auto db = Database::open(path);
+    ASSERT_TRUE(db);
+    (*db)->exec(sql.c_str());
+}
+
+}  // namespace
+
+TEST_F(RecordStoreTest, ARecordChangedOnDiskAfterIngestIsReportedCorruptInsteadOfMapped) {
+    auto store = open();
+    ASSERT_TRUE(store->storeRecords({incoming("罚1", "甲公司")}));
+    tamper(dir.file("store.db"), "UPDATE records SET fields=replace(fields, '甲公司', '乙公司')");
+    auto pending = store->recordsAwaitingMapping("creditchina", {"cf"}, 0, 10);
+    ASSERT_EQ(pending->size(), 1u);
+    EXPECT_NE((*pending)[0].corruption.find("content hash mismatch"), std::string::npos);
+    EXPECT_TRUE((*pending)[0].record.fields.empty()) << "nothing of a changed record is mapped";
+}
+
+TEST_F(RecordStoreTest, MappedFieldsChangedOnDiskAreReportedCorruptBeforePacking) {
+    auto store = open();
+    ASSERT_TRUE(store->storeRecords({incoming("罚1", "甲公司"), incoming("罚2", "丙公司")}));
+    auto pending = store->recordsAwaitingMapping("creditchina", {"cf"}, 0, 10);
+    ASSERT_TRUE(store->saveDeliveries("creditchina", {ready((*pending)[0]), ready((*pending)[1])}));
+    tamper(dir.file("store.db"),
+           "UPDATE deliveries SET mapped_fields=replace(mapped_fields, '甲公司', '乙公司')");
+    auto readyNow = store->readyRecords("creditchina", "cf", 10);
+    ASSERT_EQ(readyNow->size(), 2u);
+    EXPECT_NE((*readyNow)[0].corruption.find("hash mismatch"), std::string::npos);
+    EXPECT_TRUE((*readyNow)[0].mapped.fields.empty());
+    EXPECT_EQ((*readyNow)[1].corruption, "");
+    tamper(dir.file("store.db"), "UPDATE records SET department='二大队' WHERE id=2");
+    EXPECT_NE(store->readyRecords("creditchina", "cf", 10)->at(1).corruption, "");
+}
+
+TEST_F(RecordStoreTest, AStoreFromBeforeMappedHashesGainsTheColumnAndStillPacks) {
+    {
+        auto store = open();
+        ASSERT_TRUE(store->storeRecords({incoming("罚1", "甲公司")}));
+        auto pending = store->recordsAwaitingMapping("creditchina", {"cf"}, 0, 10);
+        ASSERT_TRUE(store->saveDeliveries("creditchina", {ready((*pending)[0])}));
+    }
+    tamper(dir.file("store.db"), "ALTER TABLE deliveries DROP COLUMN mapped_hash");
+    auto store = open();
+    auto readyNow = store->readyRecords("creditchina", "cf", 10);
+    ASSERT_EQ(readyNow->size(), 1u);
+    EXPECT_EQ(readyNow->front().corruption, "");
+    EXPECT_FALSE(readyNow->front().mapped.fields.empty());
 }

@@ -166,6 +166,9 @@ void uploadTarget(Gateway& gateway, TargetSettings target) {
         logger().error("%s: packaging failed: %s", target.name, packed.status().message());
         return;
     }
+    if (packed->corrupt > 0)
+        logger().error("%s: %z records changed in the store after they were written; held as store-corrupt, "
+                       "restore the store from a backup", target.name, packed->corrupt);
     auto sent = gateway.uploadDue(target, false);
     if (!sent) {
         logger().error("%s: upload failed: %s", target.name, sent.status().message());

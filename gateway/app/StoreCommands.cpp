@@ -139,6 +139,9 @@ int uploadCommand(int argc, char** argv) {
     auto sent = (*gateway)->uploadDue(target, !args.flag("once"));
     if (!sent) return reportFailure(sent.status());
     for (const auto& error : sent->errors) std::cerr << "warning: " << error << "\n";
+    if (packed->corrupt > 0)
+        std::cerr << "error: " << packed->corrupt << " records changed in the store after they were written and "
+                  << "are held as store-corrupt (see `creditgw report`): restore the store from a backup\n";
     std::cout << "mapped: ready " << mapped->ready << ", held " << mapped->held << "; queued "
               << packed->records << " records in " << packed->batches << " batches"
               << (packed->held ? "; held by the envelope " + std::to_string(packed->held) : std::string())

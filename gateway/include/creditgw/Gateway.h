@@ -85,6 +85,7 @@ struct PackageReport {
     std::size_t batches = 0;
     std::size_t records = 0;
     std::size_t held = 0;  ///< records the envelope could not carry (held with the reason)
+    std::size_t corrupt = 0;  ///< of those, records whose stored bytes changed (hash mismatch)
 };
 
 struct UploadReport {

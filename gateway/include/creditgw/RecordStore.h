@@ -43,6 +43,9 @@ struct StoredRecord {
     std::string identity;
     int version = 0;
     Record record;
+    /// Non-empty when the stored bytes no longer match the content hash taken at ingest; the
+    /// record's fields are then left empty and it is held, never mapped.
+    std::string corruption;
 };
 
 /// The result of mapping one stored record for one target.
@@ -61,6 +64,9 @@ struct ReadyRecord {
     std::int64_t recordId = 0;
     MappedRecord mapped;
     std::string mappingVersion;
+    /// Non-empty when the stored record or its mapped fields no longer match the hashes taken
+    /// when they were written (a changed byte on disk): such a record is held, never signed.
+    std::string corruption;
 };
 
 enum class BatchState { Pending, Inflight, Unknown, Done, Dead };
@@ -121,9 +127,11 @@ struct TargetHealth {
 
 class RecordStore {
 public:
-    /// Opens or creates the store; runs PRAGMA quick_check and creates the schema.
-    /// Corrupt when the check fails (the message says to restore from backup).
-    static Result<std::unique_ptr<RecordStore>> open(const std::string& path);
+    /// Opens or creates the store and creates (or upgrades) the schema. With quickCheck (the
+    /// writers: ingest, upload, run) it first runs PRAGMA quick_check, Corrupt when that fails
+    /// (the message says to restore from backup); the officers' reading commands skip it, as it
+    /// reads the whole file (seconds at a million records).
+    static Result<std::unique_ptr<RecordStore>> open(const std::string& path, bool quickCheck = true);
     /// Opens an existing store for reports, without the integrity check and schema set-up
     /// (those are the writer's job at its start); NotFound when there is no store yet.
     static Result<std::unique_ptr<RecordStore>> openForReading(const std::string& path);

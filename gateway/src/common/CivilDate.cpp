@@ -161,6 +161,9 @@ std::optional<std::chrono::system_clock::time_point> parseTimestamp(std::string_
     if (text.size() < 19) return std::nullopt;
     auto date = CivilDate::parseWithPattern(text.substr(0, 10), "yyyy-MM-dd");
     if (!date || (text[10] != 'T' && text[10] != ' ')) return std::nullopt;
+    // system_clock counts nanoseconds: years outside about 1678–2262 overflow (9999 came out as
+    // 1816). No credit record or receipt is dated outside 1900–2199.
+    if (date->year < 1900 || date->year > 2199) return std::nullopt;
     std::size_t pos = 11;
     int h, m, s;
     if (!readNumber(text, pos, 2, 2, h) || text[pos++] != ':' || !readNumber(text, pos, 2, 2, m) ||

@@ -60,7 +60,7 @@ Result<std::unique_ptr<Gateway>> Gateway::open(const GatewaySettings& settings) 
     std::error_code ec;
     if (settings.storeMustExist && !std::filesystem::exists(settings.storePath, ec))
         return Status::notFound(settings.storePath + ": no such store (check --store, or ingest first)");
-    auto store = RecordStore::open(settings.storePath);
+    auto store = RecordStore::open(settings.storePath, !settings.storeMustExist);
     if (!store) return store.status();
     gateway->_store = std::move(*store);
     return gateway;
@@ -231,6 +231,11 @@ DeliveryDecision Gateway::decide(const StoredRecord& stored, const TargetMapping
     decision.recordId = stored.id;
     decision.recordKey = recordKeyFor(stored.record.kind, stored.identity);
     decision.mappingVersion = mapping.version();
+    if (!stored.corruption.empty()) {
+        decision.held = true;
+        decision.violations.push_back({"", "store-corrupt", stored.corruption});
+        return decision;
+    }
     MappingOutcome outcome = mapping.apply(stored.record, context);
     decision.indicatorsDefined = outcome.indicatorsDefined;
     decision.indicatorsFilled = outcome.indicatorsFilled;
@@ -299,9 +304,17 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
             std::vector<MappedRecord> records;
             std::vector<std::int64_t> ids;
             for (auto& r : *ready) {
+                if (!r.corruption.empty()) {
+                    Status held = _store->holdReady(target.name, r.recordId, {"", "store-corrupt", r.corruption});
+                    if (!held) return held;
+                    ++report.held;
+                    ++report.corrupt;
+                    continue;
+                }
                 records.push_back(std::move(r.mapped));
                 ids.push_back(r.recordId);
             }
+            if (records.empty()) continue;
             QueuedBatch batch;
             batch.id = header.batchId;
             batch.target = target.name;
@@ -351,7 +364,15 @@ Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const Queue
     // Stored in one form (Asia/Shanghai, with offset), so that times compare as text and the
     // 7-working-day rule reads them right whatever form the platform used.
     auto acceptedAt = parseTimestamp(receipt->acceptedAt);
-    if (!acceptedAt) return Status::unknown("receipt acceptedAt \"" + receipt->acceptedAt + "\" is not a time");
+    if (!acceptedAt)
+        return Status::unknown("receipt acceptedAt \"" + receipt->acceptedAt +
+                               "\" is not a time from 1900 to 2199 with its offset; the receipt or the platform's "
+                               "clock is wrong, ask its operator");
+    // A platform clock far ahead would make late records look on time and skew 及时率: an
+    // acceptance time in the future is an anomaly, and the batch stays in doubt.
+    if (*acceptedAt > std::chrono::system_clock::now() + std::chrono::hours(24))
+        return Status::unknown("receipt acceptedAt \"" + receipt->acceptedAt +
+                               "\" lies in the future; the platform's clock is wrong, ask its operator");
     receipt->acceptedAt = shanghaiTimestamp(*acceptedAt);
     if (receipt->batchId != batch.id)
         return Status::unknown("receipt is for batch " + receipt->batchId + ", not " + batch.id);

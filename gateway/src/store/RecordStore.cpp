@@ -1,6 +1,6 @@
 #include "creditgw/RecordStore.h"
 
-#include <Poco/JSON/Parser.h>
+#include <Poco/Exception.h>
 #include <openssl/evp.h>
 
 #include <cstdio>
@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     state              TEXT NOT NULL CHECK (state IN ('held','ready','queued','accepted','rejected','dead')),
     mapped_fields      TEXT NOT NULL DEFAULT '',   -- JSON array of [code, value] pairs
     mapping_version    TEXT NOT NULL DEFAULT '',
+    mapped_hash        TEXT NOT NULL DEFAULT '',   -- sha256 of mapped_fields; '' before schema 2
     indicators_defined INTEGER NOT NULL DEFAULT 0,
     indicators_filled  INTEGER NOT NULL DEFAULT 0,
     batch_id           TEXT REFERENCES batches(id),
@@ -94,11 +95,11 @@ std::string sha256Hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-    std::string hex;
-    char byte[3];
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string hex(size * 2, '0');
     for (unsigned i = 0; i < size; ++i) {
-        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-        hex += byte;
+        hex[2 * i] = kDigits[digest[i] >> 4];
+        hex[2 * i + 1] = kDigits[digest[i] & 0xf];
     }
     return hex;
 }
@@ -114,11 +115,61 @@ std::string fieldsToJson(const std::map<std::string, std::string>& fields) {
     return out + "}";
 }
 
+// The store's own flat JSON, read with a cursor (no DOM): {"code":"value",…} and
+// [["code","value"],…]. Anything else is corruption, reported by guarded().
+class StoredJsonReader {
+public:
+    explicit StoredJsonReader(std::string_view text) : _text(text) {}
+    void expect(char c) {
+        skipSpace();
+        if (_pos >= _text.size() || _text[_pos] != c) fail(std::string("expected '") + c + "'");
+        ++_pos;
+    }
+    bool consume(char c) {
+        skipSpace();
+        if (_pos < _text.size() && _text[_pos] == c) {
+            ++_pos;
+            return true;
+        }
+        return false;
+    }
+    std::string string() {
+        skipSpace();
+        std::string out;
+        if (!readJsonString(_text, _pos, out)) fail("unreadable string");
+        return out;
+    }
+    void end() {
+        skipSpace();
+        if (_pos != _text.size()) fail("text after the value");
+    }
+
+private:
+    void skipSpace() {
+        while (_pos < _text.size() && (_text[_pos] == ' ' || _text[_pos] == '\n' || _text[_pos] == '\t' ||
+                                       _text[_pos] == '\r'))
+            ++_pos;
+    }
+    [[noreturn]] void fail(const std::string& what) const {
+        throw Poco::DataFormatException(what + " at offset " + std::to_string(_pos));
+    }
+    std::string_view _text;
+    std::size_t _pos = 0;
+};
+
 std::map<std::string, std::string> fieldsFromJson(const std::string& json) {
     std::map<std::string, std::string> fields;
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-    for (const auto& [code, value] : *object) fields[code] = value.toString();
+    StoredJsonReader in(json);
+    in.expect('{');
+    if (!in.consume('}')) {
+        do {
+            std::string code = in.string();
+            in.expect(':');
+            fields[std::move(code)] = in.string();
+        } while (in.consume(','));
+        in.expect('}');
+    }
+    in.end();
     return fields;
 }
 
@@ -147,12 +198,20 @@ std::string pairsToJson(const FieldList& pairs) {
 
 FieldList pairsFromJson(const std::string& json) {
     FieldList pairs;
-    Poco::JSON::Parser parser;
-    auto array = parser.parse(json).extract<Poco::JSON::Array::Ptr>();
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        auto pair = array->getArray(static_cast<unsigned>(i));
-        pairs.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
+    StoredJsonReader in(json);
+    in.expect('[');
+    if (!in.consume(']')) {
+        do {
+            in.expect('[');
+            std::string code = in.string();
+            in.expect(',');
+            std::string value = in.string();
+            in.expect(']');
+            pairs.emplace_back(std::move(code), std::move(value));
+        } while (in.consume(','));
+        in.expect(']');
     }
+    in.end();
     return pairs;
 }
 
@@ -165,6 +224,21 @@ ReadyRecord readReadyRecord(const Statement& row, const std::string& kind) {
     ready.mapped.fields = pairsFromJson(row.text(2));
     ready.mappingVersion = row.text(3);
     return ready;
+}
+
+constexpr const char* kRecordChanged =
+    "the stored record changed after it was ingested (content hash mismatch): restore the store from a "
+    "backup or re-ingest the source file";
+
+// Compares "…, mapped_fields(2), …, mapped_hash(4), fields(5), department(6), content_hash(7)"
+// with the hashes taken when they were written; "" when they match.
+std::string storedContentCorruption(const Statement& row) {
+    if (sha256Hex(row.text(5) + "\x1f" + row.text(6)) != row.text(7)) return kRecordChanged;
+    std::string mappedHash = row.text(4);
+    if (!mappedHash.empty() && sha256Hex(row.text(2)) != mappedHash)
+        return "the stored mapped fields changed after validation (hash mismatch): restore the store from a "
+               "backup, or discard and re-ingest the record";
+    return {};
 }
 
 // The 文书号 part of an identity "<机关>|<文书号>|<相对人>|<kind>"; never the 相对人 part,
@@ -223,12 +297,12 @@ std::string recordKeyFor(const std::string& kind, const std::string& identity) {
     return kind + "-" + sha256Hex(identity).substr(0, 24);
 }
 
-Result<std::unique_ptr<RecordStore>> RecordStore::open(const std::string& path) {
+Result<std::unique_ptr<RecordStore>> RecordStore::open(const std::string& path, bool quickCheck) {
     auto db = Database::open(path);
     if (!db) return db.status();
     std::unique_ptr<RecordStore> store(new RecordStore(std::move(*db)));
     try {
-        Statement check(store->_db->handle(), "PRAGMA quick_check");
+        Statement check(store->_db->handle(), quickCheck ? "PRAGMA quick_check" : "SELECT 'ok'");
         if (check.step() && check.text(0) != "ok")
             return Status::corrupt(path + ": integrity check failed (" + check.text(0) +
                                    "); restore the store from a backup before going on");
@@ -247,7 +321,15 @@ Result<std::unique_ptr<RecordStore>> RecordStore::openForReading(const std::stri
     return std::unique_ptr<RecordStore>(new RecordStore(std::move(*db)));
 }
 
-void RecordStore::createSchema() { _db->exec(kSchema); }
+void RecordStore::createSchema() {
+    _db->exec(kSchema);
+    // Stores written before mapped_hash existed gain the column; their rows keep '' and are
+    // checked against the record's content hash only.
+    bool hasMappedHash = false;
+    Statement columns(_db->handle(), "SELECT name FROM pragma_table_info('deliveries')");
+    while (columns.step()) hasMappedHash = hasMappedHash || columns.text(0) == "mapped_hash";
+    if (!hasMappedHash) _db->exec("ALTER TABLE deliveries ADD COLUMN mapped_hash TEXT NOT NULL DEFAULT ''");
+}
 
 Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>& records) {
     return storeRecords(records, "", "");
@@ -335,7 +417,7 @@ Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std:
         std::vector<StoredRecord> out;
         Statement select(_db->handle(),
                          "SELECT r.id, r.identity, r.version, r.kind, r.fields, r.department,"
-                         " r.source_file, r.source_line FROM records r"
+                         " r.source_file, r.source_line, r.content_hash FROM records r"
                          // Walk the rowid from afterId ('+' keeps records_latest out): with
                          // that index each chunk sorted every remaining record to find its LIMIT.
                          " WHERE r.id>? AND +r.is_latest=1 AND +r.kind IN (SELECT value FROM json_each(?))"
@@ -350,10 +432,14 @@ Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std:
             stored.identity = select.text(1);
             stored.version = static_cast<int>(select.integer(2));
             stored.record.kind = select.text(3);
-            stored.record.fields = fieldsFromJson(select.text(4));
             stored.record.department = select.text(5);
             stored.record.sourceFile = select.text(6);
             stored.record.sourceLine = static_cast<std::size_t>(select.integer(7));
+            // A record whose bytes changed on disk is mapped as nothing but held with the reason.
+            if (sha256Hex(select.text(4) + "\x1f" + stored.record.department) != select.text(8))
+                stored.corruption = kRecordChanged;
+            else
+                stored.record.fields = fieldsFromJson(select.text(4));
             problems.bind(1, stored.id);
             while (problems.step())
                 stored.record.problems.push_back({problems.text(0), problems.text(1), problems.text(2)});
@@ -370,16 +456,18 @@ Status RecordStore::saveDeliveries(const std::string& target,
         Transaction tx(*_db);
         Statement insert(_db->handle(),
                          "INSERT INTO deliveries (record_id, target, record_key, state, mapped_fields,"
-                         " mapping_version, indicators_defined, indicators_filled, updated_at)"
-                         " VALUES (?,?,?,?,?,?,?,?,?)");
+                         " mapping_version, indicators_defined, indicators_filled, updated_at, mapped_hash)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?)");
         Statement problem(_db->handle(),
                           "INSERT INTO problems (record_id, target, field, rule, message) VALUES (?,?,?,?,?)");
         std::string updatedAt = now();
         for (const auto& d : decisions) {
+            std::string mapped = d.held ? std::string() : pairsToJson(d.mappedFields);
             insert.bind(1, d.recordId).bind(2, target).bind(3, d.recordKey)
-                .bind(4, d.held ? "held" : "ready").bind(5, d.held ? std::string() : pairsToJson(d.mappedFields))
+                .bind(4, d.held ? "held" : "ready").bind(5, mapped)
                 .bind(6, d.mappingVersion).bind(7, static_cast<std::int64_t>(d.indicatorsDefined))
-                .bind(8, static_cast<std::int64_t>(d.indicatorsFilled)).bind(9, updatedAt);
+                .bind(8, static_cast<std::int64_t>(d.indicatorsFilled)).bind(9, updatedAt)
+                .bind(10, d.held ? std::string() : sha256Hex(mapped));
             insert.run();
             for (const auto& v : d.violations)
                 problem.bind(1, d.recordId).bind(2, target).bind(3, v.field).bind(4, v.rule).bind(5, v.message).run();
@@ -395,7 +483,8 @@ Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& ta
     return guarded(*_db, "reading ready records", [&]() -> Result<std::vector<ReadyRecord>> {
         std::vector<ReadyRecord> out;
         Statement select(_db->handle(),
-                         "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version"
+                         "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version,"
+                         " d.mapped_hash, r.fields, r.department, r.content_hash"
                          " FROM deliveries d JOIN records r ON r.id=d.record_id"
                          " WHERE d.target=?1 AND d.state='ready' AND r.kind=?2 AND r.is_latest=1"
                          // A correction waits until the batch carrying the older version of the
@@ -407,7 +496,20 @@ Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& ta
                          "   AND od.target=?1 AND od.state='queued')"
                          " ORDER BY d.record_id LIMIT ?3");
         select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
-        while (select.step()) out.push_back(readReadyRecord(select, kind));
+        while (select.step()) {
+            // Checked before the JSON is read: a changed byte may also make it unreadable.
+            std::string corruption = storedContentCorruption(select);
+            if (!corruption.empty()) {
+                ReadyRecord ready;
+                ready.recordId = select.integer(0);
+                ready.mapped.key = select.text(1);
+                ready.mapped.kind = kind;
+                ready.corruption = std::move(corruption);
+                out.push_back(std::move(ready));
+                continue;
+            }
+            out.push_back(readReadyRecord(select, kind));
+        }
         return out;
     });
 }
