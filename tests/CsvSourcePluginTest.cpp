@@ -70,13 +70,13 @@ protected:
     }
 
     std::unique_ptr<RowReader> open(const std::string& path, const std::string& encoding = "utf-8") {
-        Result<std::unique_ptr<RowReader>> reader = plugin->open({path, encoding});
+        Result<std::unique_ptr<RowReader>> reader = plugin->open({path, encoding, ""});
         EXPECT_TRUE(reader.isOk()) << reader.status().toString();
         return reader.isOk() ? std::move(*reader) : nullptr;
     }
 
     Status openFailure(const std::string& path, const std::string& encoding = "utf-8") {
-        Result<std::unique_ptr<RowReader>> reader = plugin->open({path, encoding});
+        Result<std::unique_ptr<RowReader>> reader = plugin->open({path, encoding, ""});
         EXPECT_FALSE(reader.isOk()) << path << " opened";
         return reader.status();
     }
