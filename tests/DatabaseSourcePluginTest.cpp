@@ -44,15 +44,20 @@ std::string value(const SourceRow& row, const std::string& column) {
 class DatabaseSourcePluginTest : public ::testing::Test {
 protected:
     void SetUp() override {
+        // ctest runs the tests of this file in parallel: each gets its own table and role.
+        std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        suffix = std::to_string(std::hash<std::string>()(name) % 100000);
+        table = "cases_" + suffix;
+        role = "creditgw_reader_" + suffix;
         url = test::testPostgresUrl();
         Poco::URI uri(url);
         connect = "host=" + uri.getHost() + " port=" + std::to_string(uri.getPort()) + " dbname=" +
-                  uri.getPath().substr(1) + " user=creditgw_reader application_name=creditgw_test_reader";
-        sql("DROP TABLE IF EXISTS cases; DROP ROLE IF EXISTS creditgw_reader;"
-            "CREATE ROLE creditgw_reader LOGIN PASSWORD 'zhifa-secret';"
-            "CREATE TABLE cases (id serial PRIMARY KEY, 案件编号 text, 当事人 text, 罚款金额 numeric(12,2),"
+                  uri.getPath().substr(1) + " user=" + role;
+        sql("DROP TABLE IF EXISTS " + table + "; DROP ROLE IF EXISTS " + role + ";"
+            "CREATE ROLE " + role + " LOGIN PASSWORD 'zhifa-secret';"
+            "CREATE TABLE " + table + " (id serial PRIMARY KEY, 案件编号 text, 当事人 text, 罚款金额 numeric(12,2),"
             " 处罚日期 date, updated_at timestamp(6) NOT NULL);"
-            "GRANT SELECT ON cases TO creditgw_reader;");
+            "GRANT SELECT ON " + table + " TO " + role + ";");
         insertCases(1, 2500);
         test::writeFile(dir.file("password"), "zhifa-secret\n");
         ::chmod(dir.file("password").c_str(), 0600);
@@ -61,7 +66,7 @@ protected:
         ASSERT_TRUE(plugin);
     }
 
-    void TearDown() override { sql("ALTER ROLE creditgw_reader LOGIN;"); }
+    void TearDown() override { sql("DROP TABLE IF EXISTS " + table + "; DROP OWNED BY " + role + "; DROP ROLE IF EXISTS " + role + ";"); }
 
     /// Runs SQL as the fixture's superuser through psql, a client that is not ours.
     std::string sql(const std::string& statements) {
@@ -75,7 +80,7 @@ protected:
     /// Rows from..to; three share each updated_at, which has half seconds: the watermark must be
     /// (updated_at, id) and exact to the microsecond.
     void insertCases(int from, int to) {
-        sql("INSERT INTO cases (案件编号, 当事人, 罚款金额, 处罚日期, updated_at) SELECT '示交罚〔2026〕第' || g || '号', "
+        sql("INSERT INTO " + table + " (案件编号, 当事人, 罚款金额, 处罚日期, updated_at) SELECT '示交罚〔2026〕第' || g || '号', "
             "'示范公司' || g, g * 1.05, DATE '2026-01-01' + (g % 300), TIMESTAMP '2026-01-01' + (g / 3) * "
             "INTERVAL '1.5 second' FROM generate_series(" + std::to_string(from) + ", " + std::to_string(to) + ") g;");
     }
@@ -85,7 +90,7 @@ protected:
                         "# 执法系统 行政处罚\nname = county-cf\nconnector = postgresql\nconnect = " + connect +
                             "\npassword_file = " + dir.file("password") +
                             "\nquery = SELECT id, '11371300MB20260018' AS \"CF_CFJGDM\", 案件编号 AS \"CF_WSH\", 当事人 AS \"CF_XDR_MC\", 罚款金额 AS "
-                            "\"CF_NR_FK\", 处罚日期 AS \"CF_JDRQ\", updated_at FROM cases\n"
+                            "\"CF_NR_FK\", 处罚日期 AS \"CF_JDRQ\", updated_at FROM " + table + "\n"
                             "watermark = updated_at, id\npage_size = " + std::to_string(pageSize) + "\n");
     }
 
@@ -96,10 +101,10 @@ protected:
     }
 
     void killReaderConnections() {
-        sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'creditgw_reader';");
+        sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "';");
     }
 
-    std::string url, connect;
+    std::string suffix, table, role, url, connect;
     ScratchDir dir{"database-plugin"};
     std::unique_ptr<SourcePlugin> plugin;
 };
@@ -145,7 +150,7 @@ TEST_F(DatabaseSourcePluginTest, GivenTheDatabaseGoneForGood_ThenTheReadFailsAnd
         seen.insert(std::stoi(value(row, "id")));
         last = row.watermark;
         if (seen.size() == 150) {
-            sql("ALTER ROLE creditgw_reader NOLOGIN;");
+            sql("ALTER ROLE " + role + " NOLOGIN;");
             killReaderConnections();
         }
     }
@@ -155,7 +160,7 @@ TEST_F(DatabaseSourcePluginTest, GivenTheDatabaseGoneForGood_ThenTheReadFailsAnd
     EXPECT_FALSE(contains(failed.message(), "zhifa-secret")) << "never the password";
     EXPECT_EQ(seen.size(), 200u) << "the page already fetched is whole";
 
-    sql("ALTER ROLE creditgw_reader LOGIN;");
+    sql("ALTER ROLE " + role + " LOGIN;");
     auto again = open();
     ASSERT_TRUE(again.isOk()) << again.status().toString();
     ASSERT_TRUE((*again)->resumeAfter(last).isOk());
@@ -193,7 +198,7 @@ TEST_F(DatabaseSourcePluginTest, GivenTheBinaryKilledAfterACommittedChunk_ThenTh
     EXPECT_TRUE(contains(resumed.output, "rows 1500, new 1500, new versions 0, unchanged 0")) << resumed.output;
 
     insertCases(2501, 2510);
-    sql("UPDATE cases SET 当事人 = '示范公司更名', updated_at = TIMESTAMP '2027-01-01' WHERE id = 7;");
+    sql("UPDATE " + table + " SET 当事人 = '示范公司更名', updated_at = TIMESTAMP '2027-01-01' WHERE id = 7;");
     auto later = test::runCommand(ingest);
     ASSERT_EQ(later.exitCode, 0) << later.output;
     EXPECT_TRUE(contains(later.output, "rows 11, new 10, new versions 1, unchanged 0")) << later.output;

@@ -13,8 +13,10 @@ TEST(PluginHostTest, LoadsTheShippedPluginsFromDisk) {
     PluginHost host;
     auto loaded = host.loadDirectory(CREDITGW_TEST_PLUGIN_DIR);
     ASSERT_TRUE(loaded) << loaded.status().toString();
-    EXPECT_EQ(*loaded, 4u);
+    EXPECT_EQ(*loaded, 7u);
     EXPECT_TRUE(host.errors().empty());
+    for (const char* source : {"csv", "xlsx", "json", "database"})
+        EXPECT_NE(host.createSource(source), nullptr) << source;
     auto csv = host.createSource("csv");
     ASSERT_NE(csv, nullptr);
     EXPECT_EQ(csv->name(), "csv");
