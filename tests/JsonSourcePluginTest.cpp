@@ -229,3 +229,22 @@ with open(sys.argv[1], "w", encoding="utf-8") as out:
     EXPECT_TRUE(contains(report, "nul.jsonl:1: column 行政相对人名称 (CF_XDR_MC): control character U+0000 at character 1"))
         << report;
 }
+
+TEST_F(JsonSourcePluginTest, GivenALayoutWithFieldPaths_WhenMapped_ThenNestedFieldsAndUnitsApply) {
+    std::string common = std::string(CREDITGW_BINARY) + " map --kind cf --unit-code 11371300MB20260018 --unit-name 示范 ";
+    auto mapped = test::runCommand(common + "--input " + test::sourcePath("tests/fixtures/json/zhifa-cf.jsonl") +
+                                   " --layout " + test::sourcePath("mappings/sources/example-cf-json.xml") + " --out " +
+                                   dir.file("out"));
+    ASSERT_EQ(mapped.exitCode, 0) << mapped.output;
+    EXPECT_TRUE(contains(mapped.output, "records 2, valid 2, held 0")) << mapped.output;
+    std::string payload = test::readFile(dir.file("out/payload.json"));
+    EXPECT_TRUE(contains(payload, "\"CF_XDR_MC\":\"示范市正通物流有限公司\"")) << "当事人.名称";
+    EXPECT_TRUE(contains(payload, "\"CF_NR_FK\":\"1.05\"")) << "罚款元 10500 → 万元";
+    EXPECT_TRUE(contains(payload, "\"CF_JDRQ\":\"2026/11/13\"")) << payload.substr(0, 600);
+    EXPECT_TRUE(contains(payload, "罚款;警告")) << "处罚类别[0] and [1] joined by the kind's join";
+
+    auto unknown = test::runCommand(common + "--source jsn --input x.json --out " + dir.file("o2"));
+    EXPECT_EQ(unknown.exitCode, 1) << unknown.output;
+    EXPECT_TRUE(contains(unknown.output, "--source jsn: no such source plugin")) << unknown.output;
+    EXPECT_TRUE(contains(unknown.output, "json")) << "lists the known ones: " << unknown.output;
+}
