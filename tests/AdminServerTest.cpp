@@ -98,3 +98,19 @@ TEST_F(AdminServerTest, ItListensOnLoopbackOnly) {
     EXPECT_NE(listening.output.find("127.0.0.1:" + std::to_string(server.port())), std::string::npos) << listening.output;
     EXPECT_EQ(listening.output.find("0.0.0.0:" + std::to_string(server.port())), std::string::npos) << listening.output;
 }
+
+TEST_F(AdminServerTest, TheDashboardMasksAnIdNumberInsideADocumentNumber) {
+    test::writeFile(dir.file("cf.csv"), "行政相对人名称,行政处罚决定书文号,处罚机关统一社会信用代码,处罚决定日期\n"
+                                        "傅新民371321197412169230,示交罚〔2026〕371321197412169230号,"
+                                        "11371300MB20260018,2026-11-02\n");
+    auto ingested = test::runCommand(std::string(CREDITGW_BINARY) + " ingest --kind cf --store " + dir.file("id.db") +
+                                     " --input " + dir.file("cf.csv"));
+    ASSERT_EQ(ingested.exitCode, 0) << ingested.output;
+    config.storePath = dir.file("id.db");
+    AdminServer server(config);
+    ASSERT_TRUE(server.start());
+    Answer page = get(server.port(), "/dashboard", kToken);
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("371321********9230"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("197412169"), std::string::npos) << page.body;
+}
