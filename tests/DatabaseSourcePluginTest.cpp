@@ -11,12 +11,14 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "TestSupport.h"
+#include "creditgw/MockPlatform.h"
 #include "creditgw/SourcePlugin.h"
 
 using namespace creditgw;
@@ -205,4 +207,26 @@ TEST_F(DatabaseSourcePluginTest, GivenTheBinaryKilledAfterACommittedChunk_ThenTh
     auto counted = test::runCommand("sqlite3 " + dir.file("store.db") +
                                     " 'SELECT count(*), count(DISTINCT identity) FROM records WHERE is_latest=1'");
     EXPECT_TRUE(contains(counted.output, "2510|2510")) << counted.output;
+}
+
+TEST_F(DatabaseSourcePluginTest, GivenAPollRoute_ThenTheDaemonReadsTheQueryEveryCycleFromItsWatermark) {
+    MockPlatform platform(test::devMockPlatformConfig());
+    ASSERT_TRUE(platform.start());
+    const std::string certs = test::devCertsDir();
+    std::filesystem::create_directories(dir.file("inbox"));
+    test::writeFile(dir.file("inbox/inbox.xml"),
+                    "<inbox><poll input=\"" + dir.file("cf.dbsource") + "\" kind=\"cf\"/></inbox>\n");
+    std::string run = std::string(CREDITGW_BINARY) + " run --once --settle-seconds 0 --inbox " + dir.file("inbox") +
+                      " --endpoint " + platform.endpoint() + " --ca " + certs + "/ca.pem --cert " + certs +
+                      "/client.pem --key " + certs + "/client.key --signing-key " + certs +
+                      "/signing.key --store " + dir.file("daemon.db") +
+                      " --unit-code 11371300MB20260018 --unit-name 示范市交通运输局";
+    auto first = test::runCommand(run);
+    ASSERT_EQ(first.exitCode, 0) << first.output;
+    EXPECT_TRUE(contains(first.output, "rows 2500, new 2500")) << first.output;
+    EXPECT_TRUE(std::filesystem::exists(dir.file("cf.dbsource"))) << "a polled source is never moved";
+    insertCases(2501, 2503);
+    auto second = test::runCommand(run);
+    ASSERT_EQ(second.exitCode, 0) << second.output;
+    EXPECT_TRUE(contains(second.output, "rows 3, new 3")) << second.output;
 }

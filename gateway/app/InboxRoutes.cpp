@@ -26,6 +26,30 @@ bool supported(const std::string& name) {
     return false;
 }
 
+std::string resolved(const std::string& path, const std::string& dataDir) {
+    if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+    return dataDir + "/" + path;
+}
+
+Result<InboxRoute> readPoll(xmlNode* node, const std::string& where, const std::string& dataDir,
+                            const std::vector<std::string>& kinds) {
+    static const std::set<std::string> known = {"input", "kind", "source", "layout"};
+    for (xmlAttr* a = node->properties; a; a = a->next)
+        if (!known.count(reinterpret_cast<const char*>(a->name)))
+            return Status::invalidArgument(where + "unknown attribute " + reinterpret_cast<const char*>(a->name) +
+                                           " of <poll>; known: input, kind, source, layout");
+    InboxRoute poll;
+    poll.input = resolved(attribute(node, "input"), dataDir);
+    poll.kind = attribute(node, "kind");
+    poll.source = attribute(node, "source");
+    poll.layout = resolved(attribute(node, "layout"), dataDir);
+    if (poll.input.empty() || poll.kind.empty())
+        return Status::invalidArgument(where + "<poll> needs input=\"X.dbsource\" and kind=\"cf\"");
+    if (std::find(kinds.begin(), kinds.end(), poll.kind) == kinds.end())
+        return Status::invalidArgument(where + "unknown kind \"" + poll.kind + "\"");
+    return poll;
+}
+
 }  // namespace
 
 bool routeTakes(const InboxRoute& route, const std::string& name) {
@@ -46,9 +70,15 @@ Result<std::vector<InboxRoute>> readInboxRoutes(const std::string& path, const s
     for (xmlNode* node = root->children; node; node = node->next) {
         if (node->type != XML_ELEMENT_NODE) continue;
         std::string where = path + ":" + std::to_string(xmlGetLineNo(node)) + ": ";
-        if (std::string(reinterpret_cast<const char*>(node->name)) != "route")
-            return Status::invalidArgument(where + "unknown element <" + reinterpret_cast<const char*>(node->name) +
-                                           ">; only <route> is allowed");
+        std::string element = reinterpret_cast<const char*>(node->name);
+        if (element == "poll") {
+            auto poll = readPoll(node, where, dataDir, kinds);
+            if (!poll) return poll.status();
+            routes.push_back(std::move(*poll));
+            continue;
+        }
+        if (element != "route")
+            return Status::invalidArgument(where + "unknown element <" + element + ">; only <route> and <poll> are allowed");
         for (xmlAttr* a = node->properties; a; a = a->next)
             if (!known.count(reinterpret_cast<const char*>(a->name)))
                 return Status::invalidArgument(where + "unknown attribute " + reinterpret_cast<const char*>(a->name) +

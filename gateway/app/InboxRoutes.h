@@ -3,7 +3,8 @@
 // source plugin, layout and sheet. INBOX/<kind>/ (any supported extension) always works; an
 // INBOX/inbox.xml (or --inbox-config FILE) adds routes by folder or file pattern, e.g.
 //   <inbox><route pattern="cf-county/*.xlsx" kind="cf" layout="mappings/sources/county-cf.xml"
-//                 sheet="行政处罚"/></inbox>
+//                 sheet="行政处罚"/>
+//          <poll input="mappings/sources/county-cf.dbsource" kind="cf"/></inbox>
 
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct InboxRoute {
     std::string layout;    ///< resolved path, "" = none
     std::string sheet;
     std::string encoding;  ///< "" = by file name (*.gb18030.csv / *.gbk.csv) or utf-8
+    /// <poll input="X.dbsource" kind="cf"/>: a source read every cycle and never moved (a
+    /// database query that continues after its watermark). `input` is the resolved path.
+    std::string input;
 };
 
 /// Reads inbox routes from an XML file. InvalidArgument naming the file, line and attribute

@@ -44,7 +44,8 @@ const char* kRunUsage =
     "GB18030; also *.xlsx, *.json, *.jsonl by extension) once a file has not changed for\n"
     "--settle-seconds (or was renamed from *.part), and the routes of INBOX/inbox.xml (or\n"
     "--inbox-config FILE): <route pattern=\"cf-county/*.xlsx\" kind=\"cf\" layout=\"mappings/\n"
-    "sources/X.xml\" sheet=\"行政处罚\" source=\"...\" encoding=\"...\"/>,\n"
+    "sources/X.xml\" sheet=\"行政处罚\" source=\"...\" encoding=\"...\"/> and <poll input=\"X.dbsource\"\n"
+    "kind=\"cf\"/> (a database query read every cycle after its watermark),\n"
     "then map, sign, queue and upload for each target. --endpoint overrides the\n"
     "target profile's endpoint (one target only). Stops on SIGTERM/SIGINT; --once runs one cycle.\n"
     "--admin-port N --admin-token-file F: health, statistics and a Chinese dashboard on\n"
@@ -117,6 +118,21 @@ void ingestFile(Gateway& gateway, const fs::path& inbox, const InboxRoute& route
     moveTo(inbox, "processed", folder, file);
 }
 
+/// A polled source (a database query) is read every cycle from where it stopped; a failure is
+/// logged and the next cycle tries again. It is never moved.
+void pollSource(Gateway& gateway, const InboxRoute& route) {
+    IngestRequest request{route.input, route.kind, "utf-8", route.source, route.layout, ""};
+    auto report = gateway.ingest(request);
+    if (!report) {
+        logger().error("%s: %s", route.input, report.status().message());
+        return;
+    }
+    const auto& c = report->counts;
+    if (c.rows > 0)
+        logger().information("%s (%s): rows %z, new %z, new versions %z, unchanged %z, with problems %z",
+                             route.input, route.kind, c.rows, c.inserted, c.newVersions, c.unchanged, c.withProblems);
+}
+
 /// The configured routes first (INBOX/inbox.xml or --inbox-config), then INBOX/<kind>/.
 std::vector<InboxRoute> routesOf(Gateway& gateway, const std::vector<InboxRoute>& configured,
                                  const InboxRoute& defaults) {
@@ -135,6 +151,10 @@ void ingestInbox(Gateway& gateway, const fs::path& inbox, const std::vector<Inbo
                  const InboxRoute& defaults, std::chrono::seconds settle) {
     std::set<fs::path> taken;  // a file two routes match is read once, by the first
     for (const auto& route : routesOf(gateway, configured, defaults)) {
+        if (!route.input.empty()) {
+            pollSource(gateway, route);
+            continue;
+        }
         fs::path dir = route.folder.empty() ? inbox : inbox / route.folder;
         std::error_code ec;
         if (!fs::is_directory(dir, ec)) continue;
