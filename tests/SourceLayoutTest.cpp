@@ -44,7 +44,7 @@ Export readExample() {
     std::getline(in, line);
     out.header = splitCsvLine(line);
     for (std::size_t number = 2; std::getline(in, line); ++number) {
-        SourceRow row{path, number, {}, {}, {}};
+        SourceRow row{path, number, {}, {}, {}, {}};
         auto cells = splitCsvLine(line);
         for (std::size_t i = 0; i < out.header.size() && i < cells.size(); ++i)
             row.columns.emplace_back(out.header[i], cells[i]);
@@ -53,7 +53,7 @@ Export readExample() {
     return out;
 }
 
-SourceRow oneRow(FieldList columns) { return SourceRow{"local.csv", 2, std::move(columns), {}, {}}; }
+SourceRow oneRow(FieldList columns) { return SourceRow{"local.csv", 2, std::move(columns), {}, {}, {}}; }
 
 std::vector<std::string> rules(const std::vector<Violation>& violations) {
     std::vector<std::string> out;

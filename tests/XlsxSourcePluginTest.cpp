@@ -280,3 +280,22 @@ TEST_F(XlsxSourcePluginTest, GivenTheTemplateOfACsv_WhenMapped_ThenThePayloadIsT
     EXPECT_EQ(wrongSheet.exitCode, 1) << wrongSheet.output;
     EXPECT_TRUE(contains(wrongSheet.output, "choose the sheet with --sheet")) << wrongSheet.output;
 }
+
+TEST_F(XlsxSourcePluginTest, GivenAControlCharacterInACell_WhenMapped_ThenTheRecordIsHeldNamingTheCell) {
+    std::string path = dir.file("ctl.xlsx");
+    lxw_workbook* book = workbook_new(path.c_str());
+    lxw_worksheet* sheet = workbook_add_worksheet(book, "行政处罚");
+    const char* header[] = {"行政相对人名称", "行政处罚决定书文号", "处罚机关统一社会信用代码"};
+    for (int c = 0; c < 3; ++c) worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(c), header[c], nullptr);
+    worksheet_write_string(sheet, 1, 0, "示范\x01公司", nullptr);  // stored as _x0001_
+    worksheet_write_string(sheet, 1, 1, "示交罚〔2026〕1号", nullptr);
+    worksheet_write_string(sheet, 1, 2, "11371300MB20260018", nullptr);
+    ASSERT_EQ(workbook_close(book), LXW_NO_ERROR);
+    auto mapped = test::runCommand(std::string(CREDITGW_BINARY) + " map --kind cf --unit-code 11371300MB20260018 "
+                                   "--unit-name 示范 --input " + path + " --out " + dir.file("out"));
+    ASSERT_EQ(mapped.exitCode, 0) << mapped.output;
+    std::string report = test::readFile(dir.file("out/report.json"));
+    EXPECT_TRUE(contains(report, "\"line\":2,")) << report;
+    EXPECT_TRUE(contains(report, "行政处罚!A2: column 行政相对人名称 (CF_XDR_MC): control character U+0001 at character 3"))
+        << report;
+}

@@ -302,7 +302,10 @@ void XlsxRowReader::toSourceRow(const SheetRow& sheetRow, SourceRow& row) const 
                                     where + "column " + _columnNames[cell.column] + ": " + cell.problem});
     }
     for (std::size_t c = 0; c < _columnNames.size(); ++c)
-        if (!_columnNames[c].empty()) row.columns.emplace_back(_columnNames[c], byColumn[c] ? byColumn[c]->value : "");
+        if (!_columnNames[c].empty()) {
+            row.columns.emplace_back(_columnNames[c], byColumn[c] ? byColumn[c]->value : "");
+            row.locations.push_back(address(c, sheetRow.number));
+        }
 }
 
 }  // namespace creditgw::xlsx

@@ -31,6 +31,9 @@ struct SourceRow {
     std::vector<Violation> problems;
     /// Incremental sources (database): where reading resumes after this row, opaque text.
     std::string watermark;
+    /// Optional, parallel to `columns`: where each value sits ("行政处罚!B17" for xlsx), so
+    /// problems found later name the cell. Empty when the line says enough.
+    std::vector<std::string> locations;
 };
 
 /// A record in canonical fields: for xk/cf the national 双公示 codes (domain.md §2).

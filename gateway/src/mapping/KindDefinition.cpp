@@ -123,8 +123,10 @@ void KindDefinition::checkControlCharacters(const SourceRow& row, std::size_t in
     std::string found = controlCharacter(value, breaks);
     if (found.empty()) return;
     const std::string& column = row.columns[index].first;
+    std::string where = index < row.locations.size() ? row.file + ": " + row.locations[index]
+                                                     : row.file + ":" + std::to_string(row.line);
     record.problems.push_back({code, "control",
-                               row.file + ":" + std::to_string(row.line) + ": column " + column + " (" + code +
+                               where + ": column " + column + " (" + code +
                                    "): " + found + (breaks ? "" : " (tab and line breaks are not allowed here either)") +
                                    "; remove it from the source (a NUL or control character is never uploaded)"});
 }
