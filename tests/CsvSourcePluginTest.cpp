@@ -12,60 +12,31 @@
 #include <string>
 #include <vector>
 
+#include "SourcePluginSupport.h"
 #include "TestSupport.h"
 #include "creditgw/PluginAbi.h"
 #include "creditgw/SourcePlugin.h"
 
 using namespace creditgw;
 using creditgw::test::ScratchDir;
+using creditgw::test::allProblems;
+using creditgw::test::columnValue;
+using creditgw::test::contains;
+using creditgw::test::peakResidentKib;
+using creditgw::test::resetPeakResident;
 
 namespace {
 
 const std::string kPluginPath = std::string(CREDITGW_TEST_PLUGIN_DIR) + "/csv.so";
 
-/// Loaded once and never unloaded while the process runs: every plugin instance and reader
-/// must be gone before the library's code is.
-Poco::ClassLoader<SourcePlugin>& pluginLoader() {
-    static Poco::ClassLoader<SourcePlugin> loader;
-    if (!loader.isLibraryLoaded(kPluginPath)) loader.loadLibrary(kPluginPath);
-    return loader;
-}
-
 std::string fixture(const std::string& name) {
     return test::sourcePath("tests/fixtures/csv/" + name);
-}
-
-std::string value(const SourceRow& row, const std::string& column) {
-    for (const auto& [name, text] : row.columns)
-        if (name == column) return text;
-    ADD_FAILURE() << "no column " << column << " in row at line " << row.line;
-    return {};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-/// Peak resident memory of this process in KiB (VmHWM).
-long peakResidentKib() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-    return -1;
-}
-
-/// Lowers VmHWM to the current RSS where the kernel allows it, so a later peak measures only
-/// what happens after this call. Where it does not, the check is merely looser.
-void resetPeakResident() {
-    std::ofstream clear("/proc/self/clear_refs");
-    clear << "5";
 }
 
 class CsvSourcePluginTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        plugin.reset(pluginLoader().create("creditgw::CsvSourcePlugin"));
+        plugin = test::loadSourcePlugin("csv.so", "creditgw::CsvSourcePlugin");
         ASSERT_TRUE(plugin);
     }
 
@@ -130,14 +101,14 @@ TEST_F(CsvSourcePluginTest, GivenUtf8WithBomAndCrlf_ThenHeaderWithoutBomAndTrimm
     ASSERT_EQ(rows.size(), 2u);
     EXPECT_EQ(rows[0].file, fixture("utf8-bom-crlf.csv"));
     EXPECT_EQ(rows[0].line, 2u);
-    EXPECT_EQ(value(rows[0], "行政相对人名称"), "济南顺达运输有限公司");
-    EXPECT_EQ(value(rows[0], "罚款金额"), "0.2");
+    EXPECT_EQ(columnValue(rows[0], "行政相对人名称"), "济南顺达运输有限公司");
+    EXPECT_EQ(columnValue(rows[0], "罚款金额"), "0.2");
     EXPECT_TRUE(rows[0].problems.empty());
 
     EXPECT_EQ(rows[1].line, 4u) << "the empty line 3 is skipped but still counted";
-    EXPECT_EQ(value(rows[1], "行政相对人名称"), "青岛港湾物流有限公司");
-    EXPECT_EQ(value(rows[1], "统一社会信用代码"), "91350100M000100Y43");
-    EXPECT_EQ(value(rows[1], "罚款金额"), " 1.5 ") << "quoted values are kept as they are";
+    EXPECT_EQ(columnValue(rows[1], "行政相对人名称"), "青岛港湾物流有限公司");
+    EXPECT_EQ(columnValue(rows[1], "统一社会信用代码"), "91350100M000100Y43");
+    EXPECT_EQ(columnValue(rows[1], "罚款金额"), " 1.5 ") << "quoted values are kept as they are";
     EXPECT_TRUE(rows[1].problems.empty());
 }
 
@@ -152,8 +123,8 @@ TEST_F(CsvSourcePluginTest, GivenGb18030BytesMadeByIconv_WhenReadAsGbk_ThenChine
               (std::vector<std::string>{"行政相对人名称", "处罚类别", "处罚机关"}));
     std::vector<SourceRow> rows = readAll(*reader);
     ASSERT_EQ(rows.size(), 2u);
-    EXPECT_EQ(value(rows[0], "处罚机关"), "济南市交通运输局");
-    EXPECT_EQ(value(rows[1], "行政相对人名称"), "张喆");
+    EXPECT_EQ(columnValue(rows[0], "处罚机关"), "济南市交通运输局");
+    EXPECT_EQ(columnValue(rows[1], "行政相对人名称"), "张喆");
     EXPECT_EQ(rows[1].line, 3u);
     EXPECT_TRUE(rows[0].problems.empty());
     EXPECT_TRUE(rows[1].problems.empty());
@@ -177,11 +148,11 @@ TEST_F(CsvSourcePluginTest, GivenAnInvalidByteAtLine3_ThenThatRowNamesLineAndCol
                          path + ":3: column 名称: invalid GB18030 byte sequence 0xFF 0x41 at byte 3"))
         << damaged.problems[0].message;
     EXPECT_TRUE(contains(damaged.problems[0].message, "--encoding"));
-    EXPECT_EQ(value(damaged, "名称"), "") << "no mojibake, no replacement characters";
-    EXPECT_EQ(value(damaged, "编号"), "2");
-    EXPECT_EQ(value(damaged, "机关"), "x");
+    EXPECT_EQ(columnValue(damaged, "名称"), "") << "no mojibake, no replacement characters";
+    EXPECT_EQ(columnValue(damaged, "编号"), "2");
+    EXPECT_EQ(columnValue(damaged, "机关"), "x");
 
-    EXPECT_EQ(value(rows[2], "名称"), "港湾物流");
+    EXPECT_EQ(columnValue(rows[2], "名称"), "港湾物流");
     EXPECT_TRUE(rows[2].problems.empty());
 }
 
@@ -203,16 +174,16 @@ TEST_F(CsvSourcePluginTest, GivenQuotedMultiLineFields_ThenEachRowStartsOnItsPhy
     std::vector<SourceRow> rows = readFile(fixture("multiline.csv"));
     ASSERT_EQ(rows.size(), 3u);
     EXPECT_EQ(rows[0].line, 2u);
-    EXPECT_EQ(value(rows[0], "CF_SY"), "超限运输，\n车货总重 55 吨");
-    EXPECT_EQ(value(rows[0], "BZ"), "无");
+    EXPECT_EQ(columnValue(rows[0], "CF_SY"), "超限运输，\n车货总重 55 吨");
+    EXPECT_EQ(columnValue(rows[0], "BZ"), "无");
 
     EXPECT_EQ(rows[1].line, 4u);
-    EXPECT_EQ(value(rows[1], "CF_SY"), "第一行\r\n第二行\r\n第三行");
-    EXPECT_EQ(value(rows[1], "BZ"), "他说\"好\"");
+    EXPECT_EQ(columnValue(rows[1], "CF_SY"), "第一行\r\n第二行\r\n第三行");
+    EXPECT_EQ(columnValue(rows[1], "BZ"), "他说\"好\"");
 
     EXPECT_EQ(rows[2].line, 7u);
-    EXPECT_EQ(value(rows[2], "CF_SY"), "逗号, 在引号内");
-    EXPECT_EQ(value(rows[2], "BZ"), "");
+    EXPECT_EQ(columnValue(rows[2], "CF_SY"), "逗号, 在引号内");
+    EXPECT_EQ(columnValue(rows[2], "BZ"), "");
     for (const SourceRow& row : rows) EXPECT_TRUE(row.problems.empty()) << row.line;
 }
 
@@ -228,13 +199,13 @@ TEST_F(CsvSourcePluginTest, GivenRowsWithTooFewOrTooManyColumns_ThenColumnsProbl
                                                        "(line 1), found 2"))
         << rows[1].problems[0].message;
     EXPECT_EQ(rows[1].columns.size(), 3u) << "every header column is present";
-    EXPECT_EQ(value(rows[1], "c"), "");
+    EXPECT_EQ(columnValue(rows[1], "c"), "");
 
     ASSERT_EQ(rows[2].problems.size(), 1u);
     EXPECT_EQ(rows[2].problems[0].rule, "columns");
     EXPECT_TRUE(contains(rows[2].problems[0].message, ":4: expected 3 columns"));
     EXPECT_TRUE(contains(rows[2].problems[0].message, "found 4"));
-    EXPECT_EQ(value(rows[2], "c"), "8");
+    EXPECT_EQ(columnValue(rows[2], "c"), "8");
 }
 
 TEST_F(CsvSourcePluginTest, GivenAFieldOver64KiB_ThenOversizedProblemAndOnlyItsStartIsKept) {
@@ -250,13 +221,13 @@ TEST_F(CsvSourcePluginTest, GivenAFieldOver64KiB_ThenOversizedProblemAndOnlyItsS
     EXPECT_EQ(rows[0].problems[0].field, "text");
     EXPECT_TRUE(contains(rows[0].problems[0].message, path + ":2: column text: value is 120000 bytes"))
         << rows[0].problems[0].message;
-    const std::string kept = value(rows[0], "text");
+    const std::string kept = columnValue(rows[0], "text");
     EXPECT_LE(kept.size(), 64u * 1024);
     EXPECT_GT(kept.size(), 64u * 1024 - 4);
     EXPECT_EQ(kept, huge.substr(0, kept.size())) << "cut on a character boundary";
-    EXPECT_EQ(value(rows[0], "tail"), "end");
+    EXPECT_EQ(columnValue(rows[0], "tail"), "end");
 
-    EXPECT_EQ(value(rows[1], "text"), "short");
+    EXPECT_EQ(columnValue(rows[1], "text"), "short");
     EXPECT_TRUE(rows[1].problems.empty());
 }
 
@@ -284,7 +255,7 @@ TEST_F(CsvSourcePluginTest, GivenAQuoteNeverClosed_ThenSyntaxProblemNamingWhereI
     }
     EXPECT_TRUE(syntax);
     EXPECT_TRUE(oversized);
-    EXPECT_LE(value(broken, "b").size(), 64u * 1024);
+    EXPECT_LE(columnValue(broken, "b").size(), 64u * 1024);
 }
 
 TEST_F(CsvSourcePluginTest, GivenTextAfterAClosingQuote_ThenSyntaxProblemAndTheTextKept) {
@@ -292,8 +263,8 @@ TEST_F(CsvSourcePluginTest, GivenTextAfterAClosingQuote_ThenSyntaxProblemAndTheT
     test::writeFile(path, "a,b\n\"x\"y,\"z\"  \n");
     std::vector<SourceRow> rows = readFile(path);
     ASSERT_EQ(rows.size(), 1u);
-    EXPECT_EQ(value(rows[0], "a"), "xy");
-    EXPECT_EQ(value(rows[0], "b"), "z") << "blanks after a closing quote are not content";
+    EXPECT_EQ(columnValue(rows[0], "a"), "xy");
+    EXPECT_EQ(columnValue(rows[0], "b"), "z") << "blanks after a closing quote are not content";
     ASSERT_EQ(rows[0].problems.size(), 1u);
     EXPECT_EQ(rows[0].problems[0].rule, "syntax");
     EXPECT_EQ(rows[0].problems[0].field, "a");
@@ -305,8 +276,8 @@ TEST_F(CsvSourcePluginTest, GivenATabDelimitedHeader_ThenTabsSplitAndCommasAreTe
     EXPECT_EQ(reader->header(), (std::vector<std::string>{"CF_WSH", "CF_CFLB", "CF_NR"}));
     std::vector<SourceRow> rows = readAll(*reader);
     ASSERT_EQ(rows.size(), 1u);
-    EXPECT_EQ(value(rows[0], "CF_CFLB"), "罚款,警告");
-    EXPECT_EQ(value(rows[0], "CF_NR"), "罚款 2000 元, 警告");
+    EXPECT_EQ(columnValue(rows[0], "CF_CFLB"), "罚款,警告");
+    EXPECT_EQ(columnValue(rows[0], "CF_NR"), "罚款 2000 元, 警告");
     EXPECT_TRUE(rows[0].problems.empty());
 }
 
@@ -316,7 +287,7 @@ TEST_F(CsvSourcePluginTest, GivenBlankLinesAndBlankRows_ThenSkippedButQuotedEmpt
     std::vector<SourceRow> rows = readFile(path);
     ASSERT_EQ(rows.size(), 2u);
     EXPECT_EQ(rows[0].line, 4u);
-    EXPECT_EQ(value(rows[0], "b"), "x");
+    EXPECT_EQ(columnValue(rows[0], "b"), "x");
     EXPECT_EQ(rows[1].line, 6u);
     EXPECT_TRUE(rows[1].problems.empty());
 }
@@ -346,8 +317,8 @@ TEST_F(CsvSourcePluginTest, Given50kGeneratedRows_ThenAllReadWithRightLinesAndBo
     while (reader->next(row)) {
         ++count;
         allGood = allGood && row.problems.empty() && row.line == expectedLine &&
-                  value(row, "序号") == std::to_string(count) &&
-                  value(row, "备注") == "备注内容备注内容备注内容备注内容备注内容备注内容";
+                  columnValue(row, "序号") == std::to_string(count) &&
+                  columnValue(row, "备注") == "备注内容备注内容备注内容备注内容备注内容备注内容";
         expectedLine += count % 7 == 0 ? 2 : 1;
         if (!allGood) break;
     }

@@ -17,31 +17,20 @@
 #include <string>
 #include <vector>
 
+#include "SourcePluginSupport.h"
 #include "TestSupport.h"
 #include "creditgw/MockPlatform.h"
 #include "creditgw/SourcePlugin.h"
 
 using namespace creditgw;
 using creditgw::test::ScratchDir;
+using creditgw::test::allProblems;
+using creditgw::test::columnValue;
+using creditgw::test::contains;
+using creditgw::test::peakResidentKib;
+using creditgw::test::resetPeakResident;
 
 namespace {
-
-const std::string kPluginPath = std::string(CREDITGW_TEST_PLUGIN_DIR) + "/database.so";
-
-Poco::ClassLoader<SourcePlugin>& pluginLoader() {
-    static Poco::ClassLoader<SourcePlugin> loader;
-    if (!loader.isLibraryLoaded(kPluginPath)) loader.loadLibrary(kPluginPath);
-    return loader;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string value(const SourceRow& row, const std::string& column) {
-    for (const auto& [name, text] : row.columns)
-        if (name == column) return text;
-    ADD_FAILURE() << "no column " << column;
-    return {};
-}
 
 class DatabaseSourcePluginTest : public ::testing::Test {
 protected:
@@ -64,7 +53,7 @@ protected:
         test::writeFile(dir.file("password"), "zhifa-secret\n");
         ::chmod(dir.file("password").c_str(), 0600);
         writeSource(100);
-        plugin.reset(pluginLoader().create("creditgw::DatabaseSourcePlugin"));
+        plugin = test::loadSourcePlugin("database.so", "creditgw::DatabaseSourcePlugin");
         ASSERT_TRUE(plugin);
     }
 
@@ -120,9 +109,9 @@ TEST_F(DatabaseSourcePluginTest, GivenAQuery_ThenRowsComeTypedAsTextInWatermarkO
     ASSERT_EQ((*reader)->header().size(), 7u);
     SourceRow row;
     ASSERT_TRUE((*reader)->next(row));
-    EXPECT_EQ(value(row, "CF_WSH"), "示交罚〔2026〕第1号");
-    EXPECT_EQ(value(row, "CF_NR_FK"), "1.05");
-    EXPECT_EQ(value(row, "CF_JDRQ"), "2026-01-02");
+    EXPECT_EQ(columnValue(row, "CF_WSH"), "示交罚〔2026〕第1号");
+    EXPECT_EQ(columnValue(row, "CF_NR_FK"), "1.05");
+    EXPECT_EQ(columnValue(row, "CF_JDRQ"), "2026-01-02");
     EXPECT_EQ(row.line, 1u);
     for (int i = 2; i <= 3; ++i) ASSERT_TRUE((*reader)->next(row));
     EXPECT_EQ(row.watermark, "[\"2026-01-01 00:00:01.5\",\"3\"]") << "exact, microseconds kept";
@@ -134,7 +123,7 @@ TEST_F(DatabaseSourcePluginTest, GivenTheConnectionKilledMidRead_ThenItReconnect
     std::vector<int> ids;
     SourceRow row;
     while ((*reader)->next(row)) {
-        ids.push_back(std::stoi(value(row, "id")));
+        ids.push_back(std::stoi(columnValue(row, "id")));
         if (ids.size() == 350) killReaderConnections();  // mid-page: the next page needs a new connection
     }
     EXPECT_TRUE((*reader)->finalStatus().isOk()) << (*reader)->finalStatus().toString();
@@ -149,7 +138,7 @@ TEST_F(DatabaseSourcePluginTest, GivenTheDatabaseGoneForGood_ThenTheReadFailsAnd
     SourceRow row;
     std::string last;
     while ((*reader)->next(row)) {
-        seen.insert(std::stoi(value(row, "id")));
+        seen.insert(std::stoi(columnValue(row, "id")));
         last = row.watermark;
         if (seen.size() == 150) {
             sql("ALTER ROLE " + role + " NOLOGIN;");
@@ -169,7 +158,7 @@ TEST_F(DatabaseSourcePluginTest, GivenTheDatabaseGoneForGood_ThenTheReadFailsAnd
     std::size_t more = 0;
     while ((*again)->next(row)) {
         ++more;
-        EXPECT_TRUE(seen.insert(std::stoi(value(row, "id"))).second) << "repeated id " << value(row, "id");
+        EXPECT_TRUE(seen.insert(std::stoi(columnValue(row, "id"))).second) << "repeated id " << columnValue(row, "id");
     }
     EXPECT_EQ(more, 2300u);
     EXPECT_EQ(seen.size(), 2500u);

@@ -11,21 +11,19 @@
 #include <string>
 #include <vector>
 
+#include "SourcePluginSupport.h"
 #include "TestSupport.h"
 #include "creditgw/SourcePlugin.h"
 
 using namespace creditgw;
 using creditgw::test::ScratchDir;
+using creditgw::test::allProblems;
+using creditgw::test::columnValue;
+using creditgw::test::contains;
+using creditgw::test::peakResidentKib;
+using creditgw::test::resetPeakResident;
 
 namespace {
-
-const std::string kPluginPath = std::string(CREDITGW_TEST_PLUGIN_DIR) + "/json.so";
-
-Poco::ClassLoader<SourcePlugin>& pluginLoader() {
-    static Poco::ClassLoader<SourcePlugin> loader;
-    if (!loader.isLibraryLoaded(kPluginPath)) loader.loadLibrary(kPluginPath);
-    return loader;
-}
 
 SourceOptions options(const std::string& path, const std::string& encoding) {
     SourceOptions o;
@@ -34,33 +32,10 @@ SourceOptions options(const std::string& path, const std::string& encoding) {
     return o;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string value(const SourceRow& row, const std::string& column) {
-    for (const auto& [name, text] : row.columns)
-        if (name == column) return text;
-    ADD_FAILURE() << "no column " << column << " in row " << row.line;
-    return {};
-}
-
-std::string allProblems(const SourceRow& row) {
-    std::string out;
-    for (const auto& p : row.problems) out += p.rule + ": " + p.message + "\n";
-    return out;
-}
-
-long peakResidentKib() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-    return -1;
-}
-
 class JsonSourcePluginTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        plugin.reset(pluginLoader().create("creditgw::JsonSourcePlugin"));
+        plugin = test::loadSourcePlugin("json.so", "creditgw::JsonSourcePlugin");
         ASSERT_TRUE(plugin);
     }
 
@@ -102,14 +77,14 @@ TEST_F(JsonSourcePluginTest, GivenAnArrayOfNestedRecords_ThenFieldsArePathsAndNu
 ])"));
     ASSERT_EQ(rows.size(), 2u);
     EXPECT_EQ(rows[0].line, 2u);
-    EXPECT_EQ(value(rows[0], "当事人.名称"), "示范市正通物流有限公司");
-    EXPECT_EQ(value(rows[0], "当事人.证件.号码"), "410502199204121849");
-    EXPECT_EQ(value(rows[0], "处罚类别[1]"), "警告");
-    EXPECT_EQ(value(rows[0], "罚款"), "1.05");
-    EXPECT_EQ(value(rows[0], "没收"), "10000000") << "no exponent";
-    EXPECT_EQ(value(rows[0], "备注"), "");
-    EXPECT_EQ(value(rows[0], "已公示"), "true");
-    EXPECT_EQ(value(rows[1], "罚款"), "0.50") << "the decimals as written";
+    EXPECT_EQ(columnValue(rows[0], "当事人.名称"), "示范市正通物流有限公司");
+    EXPECT_EQ(columnValue(rows[0], "当事人.证件.号码"), "410502199204121849");
+    EXPECT_EQ(columnValue(rows[0], "处罚类别[1]"), "警告");
+    EXPECT_EQ(columnValue(rows[0], "罚款"), "1.05");
+    EXPECT_EQ(columnValue(rows[0], "没收"), "10000000") << "no exponent";
+    EXPECT_EQ(columnValue(rows[0], "备注"), "");
+    EXPECT_EQ(columnValue(rows[0], "已公示"), "true");
+    EXPECT_EQ(columnValue(rows[1], "罚款"), "0.50") << "the decimals as written";
     EXPECT_EQ(rows[1].line, 4u) << "the line the record starts on";
     for (const auto& row : rows) EXPECT_TRUE(row.problems.empty()) << allProblems(row);
 }
@@ -117,11 +92,19 @@ TEST_F(JsonSourcePluginTest, GivenAnArrayOfNestedRecords_ThenFieldsArePathsAndNu
 TEST_F(JsonSourcePluginTest, GivenJsonLinesWithABadLine_ThenThatRecordHasAProblemAndTheOthersRead) {
     auto rows = readAll(write("a.jsonl", "{\"文书号\":\"1\"}\n{\"文书号\": }\n\n{\"文书号\":\"3\",\"x\":\"a\\u0000b\"}\n"));
     ASSERT_EQ(rows.size(), 3u);
-    EXPECT_EQ(value(rows[0], "文书号"), "1");
+    EXPECT_EQ(columnValue(rows[0], "文书号"), "1");
     EXPECT_TRUE(contains(allProblems(rows[1]), "syntax: " + dir.file("a.jsonl") + ":2: record 2: JSON syntax error"))
         << allProblems(rows[1]);
     EXPECT_EQ(rows[2].line, 4u);
-    EXPECT_EQ(value(rows[2], "x"), std::string("a\0b", 3)) << "the NUL reaches the core, which refuses it";
+    EXPECT_EQ(columnValue(rows[2], "x"), std::string("a\0b", 3)) << "the NUL reaches the core, which refuses it";
+}
+
+TEST_F(JsonSourcePluginTest, GivenAnUnpairedSurrogateEscape_ThenThatRecordHasAProblemNotInvalidUtf8) {
+    auto rows = readAll(write("s.jsonl", "{\"x\":\"\\ud83d\\ude00\"}\n{\"x\":\"\\ude00\"}\n{\"x\":\"\\ud83d!\"}\n"));
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(columnValue(rows[0], "x"), "\xF0\x9F\x98\x80");
+    EXPECT_TRUE(contains(allProblems(rows[1]), "unpaired surrogate")) << allProblems(rows[1]);
+    EXPECT_TRUE(contains(allProblems(rows[2]), "unpaired surrogate")) << allProblems(rows[2]);
 }
 
 TEST_F(JsonSourcePluginTest, GivenGb18030_ThenItDecodesAndInvalidBytesAreReportedWithTheirPosition) {
@@ -131,9 +114,9 @@ open(sys.argv[1], "wb").write(json.dumps(records, ensure_ascii=False).encode("gb
 )");
     auto rows = readAll(path, "gb18030");
     ASSERT_EQ(rows.size(), 2u);
-    EXPECT_EQ(value(rows[0], "当事人"), "示范市正通物流有限公司");
-    EXPECT_EQ(value(rows[0], "文书号"), "示交罚〔2026〕第1号");
-    EXPECT_EQ(value(rows[1], "当事人"), "傅新民");
+    EXPECT_EQ(columnValue(rows[0], "当事人"), "示范市正通物流有限公司");
+    EXPECT_EQ(columnValue(rows[0], "文书号"), "示交罚〔2026〕第1号");
+    EXPECT_EQ(columnValue(rows[1], "当事人"), "傅新民");
 
     std::string bytes = test::readFile(path);
     std::size_t second = bytes.rfind("\":");  // inside the second record

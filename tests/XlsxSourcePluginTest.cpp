@@ -13,49 +13,24 @@
 
 #include <xlsxwriter.h>
 
+#include "SourcePluginSupport.h"
 #include "TestSupport.h"
 #include "creditgw/SourcePlugin.h"
 
 using namespace creditgw;
 using creditgw::test::ScratchDir;
+using creditgw::test::allProblems;
+using creditgw::test::columnValue;
+using creditgw::test::contains;
+using creditgw::test::peakResidentKib;
+using creditgw::test::resetPeakResident;
 
 namespace {
-
-const std::string kPluginPath = std::string(CREDITGW_TEST_PLUGIN_DIR) + "/xlsx.so";
-
-Poco::ClassLoader<SourcePlugin>& pluginLoader() {
-    static Poco::ClassLoader<SourcePlugin> loader;
-    if (!loader.isLibraryLoaded(kPluginPath)) loader.loadLibrary(kPluginPath);
-    return loader;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string value(const SourceRow& row, const std::string& column) {
-    for (const auto& [name, text] : row.columns)
-        if (name == column) return text;
-    ADD_FAILURE() << "no column " << column << " in row " << row.line;
-    return {};
-}
-
-std::string allProblems(const SourceRow& row) {
-    std::string out;
-    for (const auto& p : row.problems) out += p.rule + ": " + p.message + "\n";
-    return out;
-}
-
-long peakResidentKib() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-    return -1;
-}
 
 class XlsxSourcePluginTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        plugin.reset(pluginLoader().create("creditgw::XlsxSourcePlugin"));
+        plugin = test::loadSourcePlugin("xlsx.so", "creditgw::XlsxSourcePlugin");
         ASSERT_TRUE(plugin);
     }
 
@@ -143,14 +118,14 @@ TEST_F(XlsxSourcePluginTest, GivenTypedCells_ThenValuesReadAsTheStandardWritesTh
     ASSERT_EQ(rows.size(), 2u) << "the formatted empty rows after the data are no records";
     const SourceRow& first = rows[0];
     EXPECT_EQ(first.line, 4u) << "line is the sheet's row number";
-    EXPECT_EQ(value(first, "罚款金额（万元）"), "0.3") << "no float noise";
-    EXPECT_EQ(value(first, "处罚决定日期"), "2026-11-13") << "a date-formatted serial is a date";
-    EXPECT_EQ(value(first, "录入时间"), "2026-11-14 09:30:15");
-    EXPECT_EQ(value(first, "违法事实"), "超限运输") << "rich text runs are joined";
-    EXPECT_EQ(value(first, "件数"), "3") << "a formula gives its cached value";
-    EXPECT_EQ(value(first, "备注"), "");
+    EXPECT_EQ(columnValue(first, "罚款金额（万元）"), "0.3") << "no float noise";
+    EXPECT_EQ(columnValue(first, "处罚决定日期"), "2026-11-13") << "a date-formatted serial is a date";
+    EXPECT_EQ(columnValue(first, "录入时间"), "2026-11-14 09:30:15");
+    EXPECT_EQ(columnValue(first, "违法事实"), "超限运输") << "rich text runs are joined";
+    EXPECT_EQ(columnValue(first, "件数"), "3") << "a formula gives its cached value";
+    EXPECT_EQ(columnValue(first, "备注"), "");
     EXPECT_TRUE(first.problems.empty()) << allProblems(first);
-    EXPECT_EQ(value(rows[1], "罚款金额（万元）"), "10000000") << "never 1.0E7";
+    EXPECT_EQ(columnValue(rows[1], "罚款金额（万元）"), "10000000") << "never 1.0E7";
 }
 
 TEST_F(XlsxSourcePluginTest, GivenADateOutsideTheCalendarOrALongNumber_ThenProblemsNameTheCell) {
@@ -162,7 +137,7 @@ TEST_F(XlsxSourcePluginTest, GivenADateOutsideTheCalendarOrALongNumber_ThenProbl
     EXPECT_TRUE(contains(problems, "1900-02-29")) << problems;
     EXPECT_TRUE(contains(problems, "行政处罚!F5")) << problems;
     EXPECT_TRUE(contains(problems, "more than 15 digits")) << problems;
-    EXPECT_EQ(value(rows[1], "处罚决定日期"), "") << "no made-up date";
+    EXPECT_EQ(columnValue(rows[1], "处罚决定日期"), "") << "no made-up date";
 }
 
 TEST_F(XlsxSourcePluginTest, GivenTheNationalTemplateByOpenpyxl_ThenEveryRecordReadsLikeTheCsv) {
@@ -170,10 +145,10 @@ TEST_F(XlsxSourcePluginTest, GivenTheNationalTemplateByOpenpyxl_ThenEveryRecordR
     auto rows = readAll(writeTemplateWithOpenpyxl(csv, "行政处罚"), "行政处罚");
     ASSERT_GE(rows.size(), 2u);
     EXPECT_EQ(rows[0].line, 4u);
-    EXPECT_EQ(value(rows[0], "行政相对人名称"), "示范市正通物流有限公司") << "the * required marker is not in the name";
-    EXPECT_EQ(value(rows[0], "罚款金额（万元）"), "1.05");
-    EXPECT_EQ(value(rows[0], "处罚决定日期"), "2026-11-13");
-    EXPECT_EQ(value(rows[0], "法定代表人证件号码"), "410502199204121849") << "text cells stay text";
+    EXPECT_EQ(columnValue(rows[0], "行政相对人名称"), "示范市正通物流有限公司") << "the * required marker is not in the name";
+    EXPECT_EQ(columnValue(rows[0], "罚款金额（万元）"), "1.05");
+    EXPECT_EQ(columnValue(rows[0], "处罚决定日期"), "2026-11-13");
+    EXPECT_EQ(columnValue(rows[0], "法定代表人证件号码"), "410502199204121849") << "text cells stay text";
     for (const auto& row : rows) EXPECT_TRUE(row.problems.empty()) << allProblems(row);
 }
 
@@ -252,7 +227,7 @@ TEST_F(XlsxSourcePluginTest, Given200kRows_ThenMemoryStaysFlat) {
     std::string last;
     while ((*reader)->next(row)) {
         ++rows;
-        if (rows == 200000) last = value(row, "行政处罚决定书文号");
+        if (rows == 200000) last = columnValue(row, "行政处罚决定书文号");
     }
     EXPECT_EQ(rows, 200000u);
     EXPECT_EQ(last, "示交罚〔2026〕第200000号");

@@ -22,23 +22,6 @@ std::string hexBytes(const char* bytes, std::size_t n) {
     return out;
 }
 
-void appendUtf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code >> 18));
-        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-}
 
 }  // namespace
 
@@ -365,6 +348,8 @@ std::optional<std::string> JsonRowReader::parseString(SourceRow& row, const std:
                     long low = hex4();
                     if (low < 0xDC00 || low > 0xDFFF) return fail(row, "unpaired surrogate \\u escape"), std::nullopt;
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                } else if (code >= 0xDC00 && code <= 0xDFFF) {
+                    return fail(row, "unpaired surrogate \\u escape"), std::nullopt;
                 }
                 std::string s;
                 appendUtf8(s, static_cast<unsigned>(code));

@@ -2,6 +2,7 @@
 // UTF-8 helpers. Length rules in the standards count characters, not bytes.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace creditgw {
@@ -30,6 +31,25 @@ inline bool isValidUtf8(std::string_view text) {
         i += extra + 1;
     }
     return true;
+}
+
+/// Appends code point `code` (at most U+10FFFF, not a surrogate) as UTF-8.
+inline void appendUtf8(std::string& out, unsigned code) {
+    if (code < 0x80) {
+        out += static_cast<char>(code);
+    } else if (code < 0x800) {
+        out += static_cast<char>(0xC0 | (code >> 6));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+        out += static_cast<char>(0xE0 | (code >> 12));
+        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (code >> 18));
+        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    }
 }
 
 /// Number of characters (code points) in well-formed UTF-8.

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "creditgw/Utf8.h"
+
 namespace creditgw {
 
 void appendJsonString(std::string& out, std::string_view value) {
@@ -52,23 +54,6 @@ bool readHex4(std::string_view text, std::size_t pos, unsigned& value) {
     return true;
 }
 
-void appendUtf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code >> 18));
-        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-}
 
 // Reads "\uXXXX" (and its low surrogate when it is a high one) at text[pos] == 'u'.
 bool readUnicodeEscape(std::string_view text, std::size_t& pos, std::string& out) {
