@@ -26,10 +26,12 @@ int usageError(const char* usage, const std::string& why) {
 }
 
 // For commands on an existing store (stats, report, status, export, requeue): a mistyped
-// --store is an error, not a new empty store.
+// --store is an error, not a new empty store. The read-only ones skip the whole-file
+// quick_check; requeue writes and turns it back on.
 GatewaySettings existingStoreSettings(const Arguments& args) {
     GatewaySettings settings = gatewaySettings(args);
     settings.storeMustExist = true;
+    settings.quickCheck = false;
     return settings;
 }
 
@@ -108,6 +110,9 @@ int ingestCommand(int argc, char** argv) {
     std::cout << *input << ": rows " << c.rows << ", new " << c.inserted << ", new versions "
               << c.newVersions << ", unchanged " << c.unchanged << ", with source problems "
               << c.withProblems << "\n";
+    if (c.repaired > 0)
+        std::cout << "repaired " << c.repaired << " records that had changed in the store (store-corrupt): "
+                  << "written again from the source as new versions\n";
     return kOk;
 }
 
@@ -139,9 +144,9 @@ int uploadCommand(int argc, char** argv) {
     auto sent = (*gateway)->uploadDue(target, !args.flag("once"));
     if (!sent) return reportFailure(sent.status());
     for (const auto& error : sent->errors) std::cerr << "warning: " << error << "\n";
-    if (packed->corrupt > 0)
-        std::cerr << "error: " << packed->corrupt << " records changed in the store after they were written and "
-                  << "are held as store-corrupt (see `creditgw report`): restore the store from a backup\n";
+    if (std::size_t corrupt = mapped->corrupt + packed->corrupt; corrupt > 0)
+        std::cerr << "error: " << corrupt << " records changed in the store after they were written and are held "
+                  << "as store-corrupt; `creditgw report` says for each what to do\n";
     std::cout << "mapped: ready " << mapped->ready << ", held " << mapped->held << "; queued "
               << packed->records << " records in " << packed->batches << " batches"
               << (packed->held ? "; held by the envelope " + std::to_string(packed->held) : std::string())
@@ -254,14 +259,21 @@ int exportCommand(int argc, char** argv) {
     auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string bytes;
+    std::vector<std::string> leftOut;
     auto count = (*gateway)->exportRecords(args.option("target", "creditchina"), *kind,
-                                           args.option("format", "xlsx"), args.flag("unsent"), bytes);
+                                           args.option("format", "xlsx"), args.flag("unsent"), bytes, leftOut);
     if (!count) return reportFailure(count.status());
+    for (const auto& record : leftOut) std::cerr << "error: left out of the export: " << record << "\n";
     std::ofstream file(*out, std::ios::binary | std::ios::trunc);
     file << bytes;
     file.close();
     if (!file) return reportFailure(Status::permanent(*out + ": cannot write"));
     std::cout << "wrote " << *count << " records to " << *out << "\n";
+    if (!leftOut.empty()) {
+        std::cerr << "error: " << leftOut.size() << " records changed in the store after they were written and "
+                  << "are not in the file: restore the store from a backup\n";
+        return kFailure;
+    }
     return kOk;
 }
 
@@ -306,7 +318,9 @@ int requeueCommand(int argc, char** argv) {
         "by `creditgw report` is fixed (certificate, endpoint, platform outage).\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    auto gateway = Gateway::open(existingStoreSettings(args));
+    GatewaySettings settings = existingStoreSettings(args);
+    settings.quickCheck = true;
+    auto gateway = Gateway::open(settings);
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto count = (*gateway)->store().requeueDead(target);
