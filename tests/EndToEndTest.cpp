@@ -7,8 +7,10 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include "ScriptedHttpsServer.h"
 #include "TestSupport.h"
 #include "creditgw/CivilDate.h"
+#include "creditgw/Json.h"
 #include "creditgw/MockPlatform.h"
 
 using namespace creditgw;
@@ -348,6 +350,48 @@ TEST_F(StoreIntegrityEndToEndTest, ExportLeavesAChangedRecordOutAndFailsAndReIng
     EXPECT_EQ(reingest.exitCode, 0) << reingest.output;
     EXPECT_NE(reingest.output.find("repaired 1"), std::string::npos) << reingest.output;
 }
+
+// A receipt that names a record the batch does not carry, or one record twice, through the
+// real binary: nothing of it is applied, the batch stays in doubt, and the real platform later
+// gets it exactly once.
+class ReceiptAnomalyTest : public EndToEndTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(ReceiptAnomalyTest, KeepsTheBatchInDoubtAndAppliesNothing) {
+    std::string anomaly = GetParam();
+    creditgw::test::ScriptedHttpsServer wrongPlatform([&](const creditgw::test::ScriptedRequest& request) {
+        auto package = Poco::JSON::Parser().parse(request.body).extract<Poco::JSON::Object::Ptr>();
+        auto records = package->getArray("records");
+        std::string listed;
+        for (std::size_t i = 0; i < records->size(); ++i)
+            listed += "{\"key\":" + jsonString(records->getObject(i)->getValue<std::string>("key")) +
+                      ",\"status\":\"accepted\"},";
+        listed += anomaly == "twice"
+                      ? "{\"key\":" + jsonString(records->getObject(0)->getValue<std::string>("key")) +
+                            ",\"status\":\"accepted\"}"
+                      : std::string("{\"key\":\"ghost\",\"status\":\"accepted\"}");
+        std::string body = "{\"batchId\":" + jsonString(request.headers.at("X-Batch-Id")) +
+                           ",\"acceptedAt\":\"2026-11-23T10:00:00+08:00\",\"records\":[" + listed + "]}";
+        return creditgw::test::ScriptedAnswer{creditgw::test::ScriptedHttpsServer::jsonResponse(200, "OK", body)};
+    });
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    std::string toWrongPlatform = uploadArgs() + " --once --endpoint " + wrongPlatform.endpoint();
+    CommandResult refused = gw(toWrongPlatform);
+    EXPECT_EQ(refused.exitCode, 4) << refused.output;
+    EXPECT_NE(refused.output.find("receipt anomaly"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find(anomaly == "twice" ? "twice" : "record ghost"), std::string::npos) << refused.output;
+    EXPECT_EQ(stats()->getObject("counts")->getValue<int>("accepted"), 0) << "nothing of the receipt counted";
+    CommandResult doubt = runCommand("sqlite3 " + dir.file("store.db") + " \"SELECT state FROM batches\"");
+    EXPECT_EQ(doubt.output, "unknown\n") << doubt.output;
+
+    CommandResult settled = gw(uploadArgs());
+    EXPECT_EQ(settled.exitCode, 0) << settled.output;
+    EXPECT_NE(settled.output.find("accepted 3, rejected 1"), std::string::npos) << settled.output;
+    EXPECT_EQ(platform->counters().batches, 1u);
+    EXPECT_EQ(platform->counters().duplicates, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(UnknownKeyOrKeyTwice, ReceiptAnomalyTest, ::testing::Values("ghost", "twice"),
+                         [](const auto& info) { return std::string(info.param); });
 
 class ImpossibleAcceptanceTimeTest : public EndToEndTest,
                                      public ::testing::WithParamInterface<std::pair<const char*, const char*>> {};

@@ -76,7 +76,8 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     auto wait = integerOption(args, "wait", 600, 0, 7 * 24 * 3600);
     auto lease = integerOption(args, "lease-seconds", 180, 1, 24 * 3600);
     auto timeout = integerOption(args, "timeout", 60, 1, 3600);
-    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout})
+    auto retryAfterCap = integerOption(args, "retry-after-cap", 3600, 0, 7 * 24 * 3600);
+    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout, &retryAfterCap})
         if (!*checked) return checked->status();
     target.batchSize = static_cast<std::size_t>(*batchSize);
     target.maxAttempts = static_cast<int>(*maxAttempts);
@@ -84,6 +85,7 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     target.settleWithin = std::chrono::seconds(*wait);
     target.lease = std::chrono::seconds(*lease);
     target.tls.timeout = std::chrono::seconds(*timeout);
+    target.retryAfterCap = std::chrono::seconds(*retryAfterCap);
     return target;
 }
 
@@ -121,13 +123,15 @@ int uploadCommand(int argc, char** argv) {
         "Usage: creditgw upload --endpoint URL --ca FILE --cert FILE --key FILE --signing-key FILE\n"
         "                       [--target creditchina] [--batch-size 500] [--once] [--wait 600]\n"
         "                       [--retry-hours 72] [--max-attempts 0 (no limit)]\n"
-        "                       [--timeout 60] [--lease-seconds 180]\n"
+        "                       [--timeout 60] [--lease-seconds 180] [--retry-after-cap 3600]\n"
         "Maps and validates new records, packs valid ones into batches, signs each batch once\n"
         "(SM2-with-SM3), commits it to the queue, then sends due batches over mutual TLS and\n"
         "stores the per-record receipts. Without --once it waits out retries for up to --wait\n"
         "seconds; batches still failing stay queued for the next run. A batch is given up (its\n"
         "records shown as dead, and re-queueable with `creditgw requeue`) only when the platform\n"
-        "refuses it for good, or it has failed for --retry-hours. Exits 4 when anything failed.\n";
+        "refuses it for good, or it has failed for --retry-hours. --timeout bounds each whole\n"
+        "exchange (connect, send, answer) in seconds; a platform's Retry-After is honoured up to\n"
+        "--retry-after-cap seconds. Exits 4 when anything failed.\n";
     Arguments args(argc, argv, 2, {"help", "once"});
     if (wantsHelp(args, usage)) return kOk;
     auto parsed = targetSettings(args);

@@ -50,6 +50,8 @@ struct TargetSettings {
     std::chrono::hours retryFor{72};
     std::chrono::milliseconds retryInitial{500};
     std::chrono::milliseconds retryMaximum{60000};
+    /// The longest wait a platform's Retry-After can impose (--retry-after-cap, seconds).
+    std::chrono::seconds retryAfterCap{3600};
     /// uploadDue(untilSettled): how long to keep waiting for retries before returning with
     /// batches still pending (they stay queued for the next run).
     std::chrono::seconds settleWithin{600};

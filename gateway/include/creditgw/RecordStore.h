@@ -190,8 +190,11 @@ public:
                                std::optional<std::chrono::system_clock::time_point> nextAttempt);
     /// When the earliest waiting batch may be tried again (nullopt when none is waiting).
     Result<std::optional<std::chrono::system_clock::time_point>> nextAttemptTime(const std::string& target);
+    /// The record keys a batch carries, to check a receipt against before it is applied.
+    Result<std::vector<std::string>> batchRecordKeys(const std::string& batchId);
     /// Applies a platform receipt: records accepted/rejected, batch done, in one transaction.
-    /// Keys in the receipt that are not in the batch are ignored and counted in the return.
+    /// Keys in the receipt that are not in the batch are ignored and counted in the return
+    /// (the gateway refuses such a receipt before it gets here: see receiptAnomaly).
     Result<std::size_t> applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
                                      const std::string& rawReceipt);
 

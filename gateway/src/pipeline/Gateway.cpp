@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <set>
+#include <string_view>
 #include <thread>
 
 #include "creditgw/CivilDate.h"
@@ -381,6 +383,19 @@ std::string judgedAcceptanceTime(const std::string& platformTime, const std::str
     return receivedAt;
 }
 
+// A receipt that names a record the batch does not carry, or one record twice, is not an
+// answer for this batch: applying it could count a record accepted that the platform never
+// saw. "" when the receipt is consistent with the batch.
+std::string receiptAnomaly(const BatchReceipt& receipt, const std::vector<std::string>& batchKeys) {
+    std::set<std::string_view> carried(batchKeys.begin(), batchKeys.end());
+    std::set<std::string_view> named;
+    for (const auto& r : receipt.records) {
+        if (!carried.count(r.key)) return "names record " + r.key + ", which the batch does not carry";
+        if (!named.insert(r.key).second) return "names record " + r.key + " twice";
+    }
+    return {};
+}
+
 // Applies a platform answer; a body we cannot read leaves the outcome unknown.
 Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const QueuedBatch& batch,
                      const std::string& body, UploadReport& report) {
@@ -388,6 +403,12 @@ Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const Queue
     if (!receipt) return Status::unknown("unreadable receipt: " + receipt.status().message());
     if (receipt->batchId != batch.id)
         return Status::unknown("receipt is for batch " + receipt->batchId + ", not " + batch.id);
+    auto keys = store.batchRecordKeys(batch.id);
+    if (!keys) return keys.status();
+    if (std::string anomaly = receiptAnomaly(*receipt, *keys); !anomaly.empty())
+        return Status::unknown("receipt anomaly: the platform's receipt for batch " + batch.id + " " + anomaly +
+                               "; nothing of it is applied and the batch stays in doubt (ask the platform's "
+                               "operator; the receipt is asked for again at the next attempt)");
     receipt->acceptedAt = judgedAcceptanceTime(receipt->acceptedAt, batch.id, report);
     auto applied = store.applyReceipt(batch.id, *receipt, body);
     if (!applied) return applied.status();
@@ -443,7 +464,8 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
     if (!plugin) return plugin.status();
     auto uploader = HttpsUploader::create(target.tls);
     if (!uploader) return uploader.status();
-    RetryPolicy policy(target.retryInitial, target.retryMaximum, std::numeric_limits<int>::max());
+    RetryPolicy policy(target.retryInitial, target.retryMaximum, std::numeric_limits<int>::max(), 0,
+                       target.retryAfterCap);
     UploadReport report;
     auto settleBy = std::chrono::system_clock::now() + target.settleWithin;
     for (;;) {

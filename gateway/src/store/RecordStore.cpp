@@ -699,6 +699,16 @@ Status RecordStore::recordFailedAttempt(const std::string& batchId, const Status
     return result ? Status::ok() : result.status();
 }
 
+Result<std::vector<std::string>> RecordStore::batchRecordKeys(const std::string& batchId) {
+    return guarded(*_db, "reading a batch's record keys", [&]() -> Result<std::vector<std::string>> {
+        std::vector<std::string> keys;
+        Statement select(_db->handle(), "SELECT record_key FROM deliveries WHERE batch_id=?");
+        select.bind(1, batchId);
+        while (select.step()) keys.push_back(select.text(0));
+        return keys;
+    });
+}
+
 Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
                                               const std::string& rawReceipt) {
     return guarded(*_db, "applying a receipt", [&]() -> Result<std::size_t> {
