@@ -333,6 +333,83 @@ TEST_F(HttpsUploaderTest, GivenAnAnswerDrippedAByteAtATime_WhenPosting_ThenTheTi
     EXPECT_LT(took, 6s);
 }
 
+namespace {
+
+creditgw::test::ScriptedAnswer neverAnswered(const creditgw::test::ScriptedRequest&) {
+    return {creditgw::test::ScriptedHttpsServer::jsonResponse(500, "Internal Server Error", "{}")};
+}
+
+/// A server context with the development certificate and key, narrowed by `narrow`.
+Poco::Net::Context::Ptr serverContext(const std::string& certFile, const std::string& cipherList) {
+    return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, devCertsDir() + "/server.key", certFile, "",
+                                  Poco::Net::Context::VERIFY_NONE, 9, false, cipherList);
+}
+
+/// The development server key under a certificate from the development CA that expired in 2020.
+std::string expiredServerCertificate(const creditgw::test::ScratchDir& dir) {
+    const std::string& certs = devCertsDir();
+    creditgw::test::writeFile(dir.file("index.txt"), "");
+    creditgw::test::writeFile(dir.file("serial"), "1000\n");
+    creditgw::test::writeFile(dir.file("ca.cnf"),
+                              "[ca]\ndefault_ca=dev\n[dev]\ndatabase=" + dir.file("index.txt") + "\nnew_certs_dir=" +
+                                  dir.path() + "\nserial=" + dir.file("serial") +
+                                  "\ndefault_md=sha256\npolicy=any\ncopy_extensions=copy\n[any]\ncommonName=supplied\n");
+    auto made = creditgw::test::runCommand(
+        "openssl req -new -key " + certs + "/server.key -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 -out " +
+        dir.file("expired.csr") + " && openssl ca -batch -notext -config " + dir.file("ca.cnf") + " -cert " + certs +
+        "/ca.pem -keyfile " + certs + "/ca.key -startdate 20200101000000Z -enddate 20200201000000Z -in " +
+        dir.file("expired.csr") + " -out " + dir.file("expired.pem") + " 2>&1");
+    EXPECT_EQ(made.exitCode, 0) << made.output;
+    return dir.file("expired.pem");
+}
+
+}  // namespace
+
+TEST_F(HttpsUploaderTest, GivenAnExpiredServerCertificate_WhenPosting_ThenPermanentSayingItExpired) {
+    creditgw::test::ScratchDir dir("uploader-expired");
+    creditgw::test::ScriptedHttpsServer server(neverAnswered, serverContext(expiredServerCertificate(dir), "ALL"));
+    auto response = _uploader->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.status().code(), StatusCode::Permanent) << response.status().message();
+    EXPECT_NE(response.status().message().find("server certificate has expired"), std::string::npos)
+        << response.status().message();
+    EXPECT_EQ(server.requests(), 0u);
+}
+
+TEST_F(HttpsUploaderTest, GivenAPlatformSpeakingOnlyTls10_WhenPosting_ThenPermanentSayingSo) {
+    auto context = serverContext(devCertsDir() + "/server.pem", "DEFAULT:@SECLEVEL=0");
+    context->disableProtocols(Poco::Net::Context::PROTO_TLSV1_1 | Poco::Net::Context::PROTO_TLSV1_2 |
+                              Poco::Net::Context::PROTO_TLSV1_3);
+    creditgw::test::ScriptedHttpsServer server(neverAnswered, context);
+    auto response = _uploader->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.status().code(), StatusCode::Permanent) << response.status().message();
+    EXPECT_NE(response.status().message().find("speaks only TLS 1.0 or 1.1"), std::string::npos)
+        << response.status().message();
+}
+
+TEST_F(HttpsUploaderTest, GivenAPlatformOfferingOnlyCbcSuitesOnTls12_WhenPosting_ThenRefusedAsNotAead) {
+    auto context = serverContext(devCertsDir() + "/server.pem", "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA");
+    context->disableProtocols(Poco::Net::Context::PROTO_TLSV1_3);
+    creditgw::test::ScriptedHttpsServer server(neverAnswered, context);
+    auto response = _uploader->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.status().code(), StatusCode::Permanent) << response.status().message();
+    EXPECT_NE(response.status().message().find("no forward-secret AEAD cipher suite"), std::string::npos)
+        << response.status().message();
+    EXPECT_EQ(server.requests(), 0u);
+}
+
+TEST_F(HttpsUploaderTest, GivenAClientKeyOfAnotherCertificate_WhenCreating_ThenRefusedNamingBoth) {
+    TlsClientConfig config = clientConfig();
+    config.keyFile = devCertsDir() + "/server.key";
+    auto uploader = HttpsUploader::create(config);
+    ASSERT_FALSE(uploader);
+    EXPECT_EQ(uploader.status().code(), StatusCode::Permanent);
+    EXPECT_NE(uploader.status().message().find("does not belong to the certificate"), std::string::npos)
+        << uploader.status().message();
+}
+
 TEST(RetryAfterTest, GivenSecondsOrAnHttpDate_ThenParsedNeverNegative) {
     EXPECT_EQ(parseRetryAfter("120"), std::optional<std::chrono::seconds>(120s));
     EXPECT_EQ(parseRetryAfter(" 1 "), std::optional<std::chrono::seconds>(1s));

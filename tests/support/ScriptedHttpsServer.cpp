@@ -58,9 +58,9 @@ bool readRequest(Poco::Net::StreamSocket& connection, ScriptedRequest& request) 
 
 }  // namespace
 
-ScriptedHttpsServer::ScriptedHttpsServer(Script script)
+ScriptedHttpsServer::ScriptedHttpsServer(Script script, Poco::Net::Context::Ptr context)
     : _script(std::move(script)),
-      _socket(Poco::Net::SocketAddress("127.0.0.1", 0), 16, serverContext()),
+      _socket(Poco::Net::SocketAddress("127.0.0.1", 0), 16, context ? context : serverContext()),
       _thread([this] { serve(); }) {
     std::signal(SIGPIPE, SIG_IGN);  // a client that gave up must fail our write, not kill the test
 }

@@ -3,6 +3,7 @@
 // test scripts: for the answers no real platform (and not the mock) gives on purpose — a receipt
 // naming a record twice, a Retry-After only in the body, an answer dripped a byte at a time.
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/SecureServerSocket.h>
 
 #include <atomic>
@@ -32,7 +33,9 @@ public:
     using Script = std::function<ScriptedAnswer(const ScriptedRequest&)>;
     /// Serves connections one after the other until destroyed. Client certificates are asked
     /// for and checked against the development CA, as a platform would.
-    explicit ScriptedHttpsServer(Script script);
+    /// `context` replaces the development server context (a test's own certificate, protocol or
+    /// cipher suites).
+    explicit ScriptedHttpsServer(Script script, Poco::Net::Context::Ptr context = nullptr);
     ~ScriptedHttpsServer();
     ScriptedHttpsServer(const ScriptedHttpsServer&) = delete;
     ScriptedHttpsServer& operator=(const ScriptedHttpsServer&) = delete;

@@ -9,11 +9,14 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -29,7 +32,13 @@
 
 namespace creditgw {
 
+const char* const kForwardSecretAeadCiphers =
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+    "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256";
+
 namespace {
+
 
 // A receipt for tens of thousands of records stays far below this; anything larger is not a
 // receipt, and reading it whole would break the flat-memory rule.
@@ -92,8 +101,18 @@ bool isTlsFailure(const Poco::Exception& e) {
     return dynamic_cast<const Poco::Net::SSLException*>(&e) != nullptr;
 }
 
+bool mentions(const std::string& text, std::initializer_list<const char*> markers) {
+    return std::any_of(markers.begin(), markers.end(), [&](const char* m) { return text.find(m) != std::string::npos; });
+}
+
 /// What the operator should look at, from OpenSSL's / Poco's wording of the failure.
 std::string tlsHint(const std::string& text) {
+    if (mentions(text, {"unsupported protocol", "wrong version number", "alert protocol version"}))
+        return "the platform speaks only TLS 1.0 or 1.1; creditgw requires TLS 1.2 or newer: ask its operator to "
+               "enable TLS 1.2";
+    if (mentions(text, {"no shared cipher", "alert handshake failure", "no ciphers available"}))
+        return "the platform offers no forward-secret AEAD cipher suite (ECDHE/DHE with AES-GCM or ChaCha20) on "
+               "TLS 1.2: ask its operator to enable one, or TLS 1.3";
     if (text.find("alert") != std::string::npos)
         return "the platform refused our client certificate: check certFile/keyFile and that the "
                "platform trusts the CA that issued it";
@@ -104,6 +123,29 @@ std::string tlsHint(const std::string& text) {
         return "the platform's certificate does not verify against caFile: configure the CA that "
                "issued it";
     return "check caFile, the endpoint host, and our client certificate";
+}
+
+/// OpenSSL says only "certificate verify failed"; the most common cause an operator can act on
+/// is a certificate past its date. One more handshake without verification (nothing is sent
+/// over it) reads the platform's certificate dates. "" when they are fine or unreadable.
+std::string certificateDateProblem(const Target& target, std::chrono::seconds timeout) {
+    try {
+        Poco::Net::Context::Ptr look = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
+                                                              Poco::Net::Context::VERIFY_NONE);
+        Poco::Net::SecureStreamSocket socket(look);
+        socket.connect(Poco::Net::SocketAddress(target.host, target.port),
+                       Poco::Timespan(static_cast<long>(timeout.count()), 0));
+        socket.completeHandshake();
+        Poco::Net::X509Certificate certificate = socket.peerCertificate();
+        socket.close();
+        Poco::DateTime now;
+        auto day = [](const Poco::DateTime& t) { return Poco::DateTimeFormatter::format(t, "%Y-%m-%d %H:%M UTC"); };
+        if (certificate.expiresOn() < now) return "certificate has expired (" + day(certificate.expiresOn()) + ")";
+        if (certificate.validFrom() > now) return "certificate is not yet valid (" + day(certificate.validFrom()) + ")";
+    } catch (const Poco::Exception&) {
+        // No second look possible: the first failure's own words stand.
+    }
+    return {};
 }
 
 Status classifyException(const Poco::Exception& e, Phase phase, const std::string& what) {
@@ -293,7 +335,7 @@ Result<std::unique_ptr<HttpsUploader>> HttpsUploader::create(const TlsClientConf
     params.privateKeyFile = config.keyFile;
     params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
     params.loadDefaultCAs = false;
-    params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
+    params.cipherList = kForwardSecretAeadCiphers;
     auto impl = std::make_unique<Impl>();
     try {
         impl->context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
@@ -303,6 +345,11 @@ Result<std::unique_ptr<HttpsUploader>> HttpsUploader::create(const TlsClientConf
                                  (config.certFile.empty() ? "" : ", certificate " + config.certFile + " or its key") +
                                  ": " + e.displayText());
     }
+    // Checked here, at start: otherwise the mismatch shows only as the platform refusing our
+    // certificate at the first upload, which reads like a problem on the platform's side.
+    if (!config.certFile.empty() && SSL_CTX_check_private_key(impl->context->sslContext()) != 1)
+        return Status::permanent("TLS client: the key " + config.keyFile + " does not belong to the certificate " +
+                                 config.certFile + ": configure the key the certificate was issued for");
     impl->timeout = config.timeout;
     return std::unique_ptr<HttpsUploader>(new HttpsUploader(std::move(impl)));
 }
@@ -313,7 +360,14 @@ Result<UploadResponse> HttpsUploader::Impl::exchange(const Target& target, Poco:
     Phase phase = Phase::Sending;
     ExchangeDeadline deadline(session, timeout);
     auto result = exchangeWithin(session, phase, request, body, what);
-    if (!deadline.expired() || result) return result;
+    if (result) return result;
+    if (result.status().code() == StatusCode::Permanent &&
+        mentions(result.status().message(), {"certificate verify failed"})) {
+        if (std::string dates = certificateDateProblem(target, timeout); !dates.empty())
+            return Status::permanent(what + ": TLS failed: the platform's server " + dates +
+                                     ": ask its operator to renew it, and check this machine's clock");
+    }
+    if (!deadline.expired()) return result;
     const std::string limit = std::to_string(timeout.count()) + " s (--timeout)";
     if (phase == Phase::Sending) return Status::transient(what + ": not sent within " + limit);
     return Status::unknown(what + ": no complete answer within " + limit +
