@@ -84,4 +84,35 @@ Status writeMonthlyReport(Gateway& gateway, const MonthlyReportRequest& request,
     return Status::ok();
 }
 
+namespace {
+
+// True from the month's first working day on. Unknown years count every day as one (see header).
+bool firstWorkingDayReached(const WorkingDayCalendar& calendar, const CivilDate& today) {
+    for (CivilDate day = CalendarMonth::of(today).firstDay(); day < today; day = day.addDays(1)) {
+        auto working = calendar.isWorkingDay(day);
+        if (!working || *working) return true;
+    }
+    auto working = calendar.isWorkingDay(today);
+    return !working || *working;
+}
+
+}  // namespace
+
+Result<std::string> writeDueMonthlyReport(Gateway& gateway, const std::string& reportsDir, const std::string& target,
+                                          const CivilDate& today) {
+    if (!firstWorkingDayReached(gateway.calendar(), today)) return std::string();
+    CalendarMonth month = CalendarMonth::of(today).previous();
+    std::string path = reportsDir + "/report-" + month.toIso() + "-" + target + ".xlsx";
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) return std::string();
+    std::filesystem::create_directories(reportsDir, ec);
+    if (ec) return Status::permanent(reportsDir + ": cannot create the reports folder: " + ec.message());
+    MonthlyReportRequest request;
+    request.target = target;
+    request.month = month;
+    request.query.today = today;
+    if (Status written = writeMonthlyReport(gateway, request, path); !written) return written;
+    return path;
+}
+
 }  // namespace creditgw::cli

@@ -26,4 +26,12 @@ Result<MonthlyWorkbookData> gatherMonth(Gateway& gateway, const MonthlyReportReq
 /// reader never sees half a workbook.
 Status writeMonthlyReport(Gateway& gateway, const MonthlyReportRequest& request, const std::string& path);
 
+/// The daemon's monthly duty for one target: from the first working day of a month on (a
+/// daemon that was down that day catches up later in the month), writes last month's workbook
+/// as DIR/report-YYYY-MM-TARGET.xlsx unless it is already there. Returns the path written, or
+/// "" when nothing was due. When the calendar lacks the year, the 1st counts as the first
+/// working day: a report a few days early does no harm, while none at all would.
+Result<std::string> writeDueMonthlyReport(Gateway& gateway, const std::string& reportsDir, const std::string& target,
+                                          const CivilDate& today);
+
 }  // namespace creditgw::cli
