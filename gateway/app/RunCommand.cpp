@@ -25,6 +25,7 @@
 
 #include "CommandLine.h"
 #include "InboxRoutes.h"
+#include "MonthlyReport.h"
 #include "creditgw/AdminServer.h"
 #include "creditgw/MappingReloader.h"
 
@@ -39,6 +40,7 @@ const char* kRunUsage =
     "                    [--targets creditchina,xyjt] [--endpoint URL] [--interval 60] [--once]\n"
     "                    [--settle-seconds 10] [--admin-port N --admin-token-file F]\n"
     "                    [--inbox-config FILE] [--source csv|xlsx|json] [--sheet NAME|INDEX]\n"
+    "                    [--reports-dir DIR [--as-of DATE]]\n"
     "The scheduled uploader. Each cycle: reload changed mapping files (a bad edit keeps the last\n"
     "good mappings and is logged), ingest INBOX/<kind>/*.csv (*.gb18030.csv / *.gbk.csv for\n"
     "GB18030; also *.xlsx, *.json, *.jsonl by extension) once a file has not changed for\n"
@@ -50,7 +52,9 @@ const char* kRunUsage =
     "target profile's endpoint (one target only). Stops on SIGTERM/SIGINT; --once runs one cycle.\n"
     "--admin-port N --admin-token-file F: health, statistics and a Chinese dashboard on\n"
     "http://127.0.0.1:N/ (/health, /stats, /dashboard), each request with\n"
-    "\"Authorization: Bearer <token>\"; the token file must be 0600.\n";
+    "\"Authorization: Bearer <token>\"; the token file must be 0600.\n"
+    "--reports-dir DIR: from the first working day of each month, last month's workbook per target\n"
+    "(DIR/report-YYYY-MM-TARGET.xlsx, as `creditgw report --format xlsx`); --as-of fixes today.\n";
 
 Poco::Logger& logger() {
     static Poco::Logger& log = [] () -> Poco::Logger& {
@@ -199,6 +203,16 @@ void uploadTarget(Gateway& gateway, TargetSettings target) {
                          sent->batchesDone, sent->batchesDead, sent->accepted, sent->rejected);
 }
 
+// The monthly workbooks that are due (MonthlyReport.h); a failure is logged and retried next cycle.
+void writeDueReports(Gateway& gateway, const std::string& reportsDir, const Poco::StringTokenizer& targets,
+                     const std::optional<CivilDate>& asOf) {
+    for (const auto& target : targets) {
+        auto written = writeDueMonthlyReport(gateway, reportsDir, target, asOf.value_or(CivilDate::todayInShanghai()));
+        if (!written) logger().error("%s: monthly workbook not written: %s", target, written.status().message());
+        else if (!written->empty()) logger().information("%s: wrote the monthly workbook %s", target, *written);
+    }
+}
+
 }  // namespace
 
 int runCommand(int argc, char** argv) {
@@ -227,6 +241,14 @@ int runCommand(int argc, char** argv) {
     if (!common.endpoint.empty() && targets.count() != 1) {
         std::cerr << "creditgw run: --endpoint applies to one target; set the others' in their profile.xml\n";
         return kUsage;
+    }
+    std::optional<CivilDate> asOf;
+    if (auto text = args.option("as-of")) {
+        asOf = CivilDate::parse(*text);
+        if (!asOf) {
+            std::cerr << "creditgw run: --as-of \"" << *text << "\" is not a date\n";
+            return kUsage;
+        }
     }
     GatewaySettings settings = gatewaySettings(args);
     auto gateway = Gateway::open(settings);
@@ -288,6 +310,7 @@ int runCommand(int argc, char** argv) {
             }
             uploadTarget(**gateway, target);
         }
+        if (auto reportsDir = args.option("reports-dir")) writeDueReports(**gateway, *reportsDir, targets, asOf);
         if (args.flag("once")) break;
         timespec wait{static_cast<time_t>(*interval), 0};
         if (sigtimedwait(&stopSignals, nullptr, &wait) > 0) break;

@@ -3,9 +3,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "CommandLine.h"
 #include "creditgw/CodeChecks.h"
+#include "MonthlyReport.h"
+#include "StatsOutput.h"
 #include "TextReport.h"
 #include "creditgw/Json.h"
 #include "creditgw/Statistics.h"
@@ -57,6 +60,31 @@ Result<StatisticsQuery> statisticsQuery(const Arguments& args) {
     if (!threshold) return threshold.status();
     query.completenessThreshold = *threshold;
     return query;
+}
+
+// --month YYYY-MM: the period is that calendar month (instead of --from/--to).
+Result<std::optional<CalendarMonth>> monthOption(const Arguments& args, StatisticsQuery& query) {
+    auto text = args.option("month");
+    if (!text) return std::optional<CalendarMonth>();
+    auto month = CalendarMonth::parse(*text);
+    if (!month) return Status::invalidArgument("--month \"" + *text + "\" is not a month; write YYYY-MM");
+    if (args.option("from") || args.option("to"))
+        return Status::invalidArgument("--month replaces --from/--to; give one or the other");
+    query.from = month->firstDay();
+    query.to = month->lastDay();
+    return std::optional<CalendarMonth>(*month);
+}
+
+// stats --by field: each indicator's fill rate among the submitted records of the selection.
+int printFillRates(Gateway& gateway, const std::string& target, const StatisticsQuery& query,
+                   const std::string& format) {
+    ReportSelection selection{query.from, query.to, query.kind, query.department};
+    auto fills = fieldFillRates(gateway.store(), target, selection);
+    if (!fills) return reportFailure(fills.status());
+    if (format == "csv") std::cout << fillRatesCsv(*fills, gateway.mappings());
+    else if (format == "json") std::cout << fillRatesJson(*fills, gateway.mappings());
+    else std::cout << fillRatesChineseText(*fills, gateway.mappings());
+    return kOk;
 }
 
 }  // namespace
@@ -161,53 +189,95 @@ int uploadCommand(int argc, char** argv) {
 
 int statsCommand(int argc, char** argv) {
     static const char* usage =
-        "Usage: creditgw stats [--format json|text] [--from DATE --to DATE] [--kind xk|cf]\n"
-        "                      [--department NAME] [--target creditchina] [--days 7] [--as-of DATE]\n"
+        "Usage: creditgw stats [--format text|json|csv] [--from DATE --to DATE | --month YYYY-MM]\n"
+        "                      [--kind xk|cf] [--department NAME] [--target creditchina] [--days 7]\n"
+        "                      [--as-of DATE] [--by department|kind|target|month|field]\n"
         "上报率, 合规率, 及时率 (7 working days) and 完整率 (>= 60% of indicators filled) by decision\n"
-        "date, each with its numerator and denominator; also per 责任部门 and per kind.\n";
+        "date, each with its numerator and denominator; also per 责任部门 and per kind.\n"
+        "--by groups the rates (csv: one row per group after the \"all\" row); --by field lists\n"
+        "each indicator's fill rate among the submitted records, the emptiest first.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
     auto query = statisticsQuery(args);
     if (!query) return usageError(usage, query.status().message());
+    auto month = monthOption(args, *query);
+    if (!month) return usageError(usage, month.status().message());
+    std::string format = args.option("format", "text");
+    if (format != "text" && format != "json" && format != "csv")
+        return usageError(usage, "--format \"" + format + "\" is unknown; known: text, json, csv");
+    std::string by = args.option("by", "");
+    static const std::set<std::string> kBy = {"", "department", "kind", "target", "month", "field"};
+    if (!kBy.count(by))
+        return usageError(usage, "--by \"" + by + "\" is unknown; known: department, kind, target, month, field");
     auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
+    if (by == "field") return printFillRates(**gateway, target, *query, format);
     auto facts = (*gateway)->deliveryFacts(target);
     if (!facts) return reportFailure(facts.status());
     StatisticsReport report = computeStatistics(target, *facts, (*gateway)->calendar(), *query);
-    std::string format = args.option("format", "text");
-    if (format == "json") std::cout << statisticsToJson(report);
-    else if (format == "text") std::cout << statisticsToChineseText(report);
-    else return usageError(usage, "--format must be json or text");
+    std::vector<StatsGroup> groups;
+    if (!by.empty()) {
+        auto grouped = groupStatistics(**gateway, target, by, *query);
+        if (!grouped) return reportFailure(grouped.status());
+        groups = std::move(*grouped);
+    }
+    if (format == "csv") std::cout << statisticsCsv(by.empty() ? "all" : by, report.total, groups);
+    else if (format == "json") std::cout << (by.empty() ? statisticsToJson(report) : groupsJson(by, report, groups));
+    else std::cout << (by.empty() ? statisticsToChineseText(report)
+                                  : groupsChineseText(by, report, groups, (*gateway)->mappings()));
     return kOk;
 }
 
 int reportCommand(int argc, char** argv) {
     static const char* usage =
         "Usage: creditgw report [--target creditchina] [--limit N] [--at-risk-days 2]\n"
-        "                       [--from DATE --to DATE] [--department NAME] [--kind K] [--as-of DATE]\n"
+        "                       [--from DATE --to DATE | --month YYYY-MM] [--department NAME] [--kind K]\n"
+        "                       [--as-of DATE] [--format text|xlsx --out FILE.xlsx]\n"
         "Lists, in Chinese: held records (failed validation, never sent), records the platform\n"
         "rejected and records whose batch was given up, each with file, line and reason; then the\n"
-        "records overdue, accepted late, or at risk of missing the 7-working-day deadline.\n";
+        "records overdue, accepted late, or at risk of missing the 7-working-day deadline.\n"
+        "Totals count every record; --limit (default 1000) only shortens each list.\n"
+        "--format xlsx --month YYYY-MM --out FILE writes the monthly workbook (sheets 汇总, 逾期,\n"
+        "临期, 不合规) for the records decided in that month.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    auto gateway = Gateway::open(existingStoreSettings(args));
-    if (!gateway) return reportFailure(gateway.status());
-    std::string target = args.option("target", "creditchina");
+    std::string format = args.option("format", "text");
+    if (format != "text" && format != "xlsx")
+        return usageError(usage, "--format \"" + format + "\" is unknown; known: text, xlsx");
+    auto out = args.option("out");
+    if (format == "xlsx" && !out) return usageError(usage, "--format xlsx needs --out FILE.xlsx");
+    if (format == "text" && out) return usageError(usage, "--out is for --format xlsx; text goes to standard output");
     auto query = statisticsQuery(args);
     if (!query) return usageError(usage, query.status().message());
+    auto month = monthOption(args, *query);
+    if (!month) return usageError(usage, month.status().message());
+    if (format == "xlsx" && !*month) return usageError(usage, "--format xlsx needs --month YYYY-MM");
     auto limit = integerOption(args, "limit", 1000, 1, 10000000);
     auto atRisk = integerOption(args, "at-risk-days", 2, 0, 30);
     if (!limit) return usageError(usage, limit.status().message());
     if (!atRisk) return usageError(usage, atRisk.status().message());
-    auto problems = (*gateway)->store().problemRecords(target, static_cast<std::size_t>(*limit));
+    auto gateway = Gateway::open(existingStoreSettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    std::string target = args.option("target", "creditchina");
+    if (format == "xlsx") {
+        MonthlyReportRequest request{target, **month, *query, static_cast<int>(*atRisk)};
+        if (Status written = writeMonthlyReport(**gateway, request, *out); !written) return reportFailure(written);
+        std::cout << "wrote the workbook for " << (*month)->toIso() << " (" << target << ") to " << *out << "\n";
+        return kOk;
+    }
+    auto rules = RuleMessages::loadShipped((*gateway)->settings().dataDir);
+    if (!rules) return reportFailure(rules.status());
+    ReportSelection selection{query->from, query->to, query->kind, query->department};
+    auto problems = problemLines((*gateway)->store(), target, selection);
     if (!problems) return reportFailure(problems.status());
     auto facts = (*gateway)->deliveryFacts(target);
     if (!facts) return reportFailure(facts.status());
+    auto shown = static_cast<std::size_t>(*limit);
     // Officers' output: a 身份证号 inside a 文书号, name or message is masked too.
-    std::cout << maskIdNumbersIn(problemReportText(*problems, (*gateway)->mappings())) << "\n"
-              << maskIdNumbersIn(deadlineWatchToChineseText(deadlineWatch(*facts, (*gateway)->calendar(), *query,
-                                                                          static_cast<int>(*atRisk))));
+    std::cout << maskIdNumbersIn(problemListText(*problems, (*gateway)->mappings(), *rules, shown)) << "\n"
+              << maskIdNumbersIn(deadlineWatchToChineseText(
+                     deadlineWatch(*facts, (*gateway)->calendar(), *query, static_cast<int>(*atRisk)), shown));
     return kOk;
 }
 

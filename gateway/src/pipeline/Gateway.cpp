@@ -169,6 +169,11 @@ Result<std::size_t> Gateway::exportRecords(const std::string& target, const std:
     profile->envelopeFormat = format;
     auto settings = envelopeSettingsFor(*profile, kind);
     if (!settings) return settings.status();
+    // What an officer uploads by hand: dates and amounts typed as the template has them, and
+    // the kind's name (行政处罚) as the sheet unless the profile names one.
+    settings->xlsxCellTypes = mapping->valueTypes();
+    const KindDefinition* definition = _mappings->kind(kind);
+    if (settings->sheetName == EnvelopeSettings{}.sheetName && definition) settings->sheetName = definition->name();
     std::vector<MappedRecord> records;
     for (std::int64_t lastId = 0;;) {
         auto chunk = _store->publishableRecords(target, kind, onlyUnsent, lastId, kChunkSize);
