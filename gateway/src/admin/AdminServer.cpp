@@ -214,7 +214,7 @@ Status AdminServer::start() {
     if (trimmed.size() < 16)
         return Status::invalidArgument(_impl->config.tokenFile + ": the admin token must have at least 16 characters");
     _impl->token = trimmed;
-    auto calendar = WorkingDayCalendar::loadDirectory(_impl->config.dataDir + "/data/holidays");
+    auto calendar = WorkingDayCalendar::loadWithLocal(_impl->config.dataDir + "/data/holidays");
     if (!calendar) return calendar.status();
     _impl->calendar = std::move(*calendar);
     auto mappings = MappingCatalog::load(_impl->config.dataDir + "/mappings");
