@@ -15,6 +15,7 @@ Steps (run in order; the first failure exits 1 with the reason on stderr):
     script:NAME=JS        write the JSON value of a JavaScript expression to OUT_DIR/NAME.json
 """
 import base64
+import fcntl
 import json
 import os
 import shutil
@@ -31,8 +32,12 @@ class Browser:
         self.from_browser, from_browser_w = os.pipe()
 
         def wire_pipes():
-            os.dup2(to_browser_r, 3)
-            os.dup2(from_browser_w, 4)
+            # Copy both ends above 4 first, so that neither dup2 can close the other's source,
+            # and mark 3 and 4 inheritable (Python's pipes are close-on-exec).
+            commands = fcntl.fcntl(to_browser_r, fcntl.F_DUPFD, 10)
+            answers = fcntl.fcntl(from_browser_w, fcntl.F_DUPFD, 10)
+            os.dup2(commands, 3, inheritable=True)
+            os.dup2(answers, 4, inheritable=True)
 
         self.process = subprocess.Popen(
             ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
