@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "ScriptedHttpsServer.h"
 #include "TestSupport.h"
 #include "creditgw/Json.h"
 #include "creditgw/MockPlatform.h"
@@ -289,6 +290,47 @@ TEST_F(HttpsUploaderTest, GivenAClientKeyReadableByOthers_WhenCreating_ThenRefus
     ASSERT_FALSE(uploader);
     EXPECT_EQ(uploader.status().code(), StatusCode::Permanent);
     EXPECT_NE(uploader.status().message().find("chmod 600"), std::string::npos) << uploader.status().message();
+}
+
+TEST_F(HttpsUploaderTest, GivenRetryAfterOnlyInTheBody_WhenPosting_ThenOnlyTheHeaderIsHonoured) {
+    using creditgw::test::ScriptedHttpsServer;
+    ScriptedHttpsServer server([](const creditgw::test::ScriptedRequest& request) {
+        bool header = request.headers.at("X-Batch-Id") == "B2";
+        return creditgw::test::ScriptedAnswer{ScriptedHttpsServer::jsonResponse(
+            503, "Service Unavailable", "{\"error\":\"busy; Retry-After: 86400s\"}",
+            header ? "Retry-After: 7\r\n" : "")};
+    });
+    auto bodyOnly = _uploader->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    ASSERT_FALSE(bodyOnly);
+    EXPECT_EQ(bodyOnly.status().code(), StatusCode::Transient) << bodyOnly.status().message();
+    EXPECT_FALSE(HttpsUploader::retryAfterOf(bodyOnly.status()).has_value()) << bodyOnly.status().message();
+    EXPECT_NE(bodyOnly.status().message().find("busy"), std::string::npos) << "the platform's words are kept";
+    auto withHeader = _uploader->post(signedRequest(server.endpoint(), "B2", twoRecordBatch("B2")));
+    ASSERT_FALSE(withHeader);
+    EXPECT_EQ(HttpsUploader::retryAfterOf(withHeader.status()), std::optional<std::chrono::seconds>(7s))
+        << withHeader.status().message();
+}
+
+TEST_F(HttpsUploaderTest, GivenAnAnswerDrippedAByteAtATime_WhenPosting_ThenTheTimeoutBoundsTheWholeExchange) {
+    using creditgw::test::ScriptedHttpsServer;
+    // Each byte comes well within the 2 s read timeout; the whole answer would take 15 s.
+    ScriptedHttpsServer server([](const creditgw::test::ScriptedRequest&) {
+        return creditgw::test::ScriptedAnswer{
+            ScriptedHttpsServer::jsonResponse(200, "OK", "{\"batchId\":\"B1\",\"records\":[" + std::string(100, ' ') + "]}"),
+            100ms};
+    });
+    TlsClientConfig config = clientConfig();
+    config.timeout = 2s;
+    auto uploader = HttpsUploader::create(config);
+    ASSERT_TRUE(uploader) << uploader.status().toString();
+    auto started = std::chrono::steady_clock::now();
+    auto response = (*uploader)->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.status().code(), StatusCode::Unknown) << response.status().message();
+    EXPECT_NE(response.status().message().find("no complete answer within 2 s"), std::string::npos)
+        << response.status().message();
+    EXPECT_LT(took, 6s);
 }
 
 TEST(RetryAfterTest, GivenSecondsOrAnHttpDate_ThenParsedNeverNegative) {

@@ -93,6 +93,11 @@ bool settled(const fs::path& file, std::chrono::seconds settle) {
     return fs::file_time_type::clock::now() - modified >= settle;
 }
 
+void logIngestCounts(const std::string& input, const std::string& kind, const IngestCounts& c) {
+    logger().information("%s (%s): rows %z, new %z, new versions %z (repaired %z), unchanged %z, with problems %z",
+                         input, kind, c.rows, c.inserted, c.newVersions, c.repaired, c.unchanged, c.withProblems);
+}
+
 void ingestFile(Gateway& gateway, const fs::path& inbox, const InboxRoute& route, const fs::path& file) {
     IngestRequest request{file.string(), route.kind, route.encoding.empty() ? encodingOf(file) : route.encoding,
                           route.source, route.layout, route.sheet};
@@ -111,10 +116,7 @@ void ingestFile(Gateway& gateway, const fs::path& inbox, const InboxRoute& route
         return;
     }
     for (const auto& warning : report->warnings) logger().warning(warning);
-    const auto& c = report->counts;
-    logger().information("%s (%s): rows %z, new %z, new versions %z, unchanged %z, with problems %z",
-                         file.filename().string(), route.kind, c.rows, c.inserted, c.newVersions, c.unchanged,
-                         c.withProblems);
+    logIngestCounts(file.filename().string(), route.kind, report->counts);
     moveTo(inbox, "processed", folder, file);
 }
 
@@ -127,10 +129,7 @@ void pollSource(Gateway& gateway, const InboxRoute& route) {
         logger().error("%s: %s", route.input, report.status().message());
         return;
     }
-    const auto& c = report->counts;
-    if (c.rows > 0)
-        logger().information("%s (%s): rows %z, new %z, new versions %z, unchanged %z, with problems %z",
-                             route.input, route.kind, c.rows, c.inserted, c.newVersions, c.unchanged, c.withProblems);
+    if (report->counts.rows > 0) logIngestCounts(route.input, route.kind, report->counts);
 }
 
 /// The configured routes first (INBOX/inbox.xml or --inbox-config), then INBOX/<kind>/.
@@ -186,9 +185,9 @@ void uploadTarget(Gateway& gateway, TargetSettings target) {
         logger().error("%s: packaging failed: %s", target.name, packed.status().message());
         return;
     }
-    if (packed->corrupt > 0)
-        logger().error("%s: %z records changed in the store after they were written; held as store-corrupt, "
-                       "restore the store from a backup", target.name, packed->corrupt);
+    if (std::size_t corrupt = mapped->corrupt + packed->corrupt; corrupt > 0)
+        logger().error("%s: %z records changed in the store after they were written; held as store-corrupt "
+                       "(`creditgw report` says for each what to do)", target.name, corrupt);
     auto sent = gateway.uploadDue(target, false);
     if (!sent) {
         logger().error("%s: upload failed: %s", target.name, sent.status().message());

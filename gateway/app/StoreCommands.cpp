@@ -26,10 +26,12 @@ int usageError(const char* usage, const std::string& why) {
 }
 
 // For commands on an existing store (stats, report, status, export, requeue): a mistyped
-// --store is an error, not a new empty store.
+// --store is an error, not a new empty store. The read-only ones skip the whole-file
+// quick_check; requeue writes and turns it back on.
 GatewaySettings existingStoreSettings(const Arguments& args) {
     GatewaySettings settings = gatewaySettings(args);
     settings.storeMustExist = true;
+    settings.quickCheck = false;
     return settings;
 }
 
@@ -74,7 +76,8 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     auto wait = integerOption(args, "wait", 600, 0, 7 * 24 * 3600);
     auto lease = integerOption(args, "lease-seconds", 180, 1, 24 * 3600);
     auto timeout = integerOption(args, "timeout", 60, 1, 3600);
-    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout})
+    auto retryAfterCap = integerOption(args, "retry-after-cap", 3600, 0, 7 * 24 * 3600);
+    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout, &retryAfterCap})
         if (!*checked) return checked->status();
     target.batchSize = static_cast<std::size_t>(*batchSize);
     target.maxAttempts = static_cast<int>(*maxAttempts);
@@ -82,6 +85,7 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     target.settleWithin = std::chrono::seconds(*wait);
     target.lease = std::chrono::seconds(*lease);
     target.tls.timeout = std::chrono::seconds(*timeout);
+    target.retryAfterCap = std::chrono::seconds(*retryAfterCap);
     return target;
 }
 
@@ -108,6 +112,9 @@ int ingestCommand(int argc, char** argv) {
     std::cout << *input << ": rows " << c.rows << ", new " << c.inserted << ", new versions "
               << c.newVersions << ", unchanged " << c.unchanged << ", with source problems "
               << c.withProblems << "\n";
+    if (c.repaired > 0)
+        std::cout << "repaired " << c.repaired << " records that had changed in the store (store-corrupt): "
+                  << "written again from the source as new versions\n";
     return kOk;
 }
 
@@ -116,13 +123,15 @@ int uploadCommand(int argc, char** argv) {
         "Usage: creditgw upload --endpoint URL --ca FILE --cert FILE --key FILE --signing-key FILE\n"
         "                       [--target creditchina] [--batch-size 500] [--once] [--wait 600]\n"
         "                       [--retry-hours 72] [--max-attempts 0 (no limit)]\n"
-        "                       [--timeout 60] [--lease-seconds 180]\n"
+        "                       [--timeout 60] [--lease-seconds 180] [--retry-after-cap 3600]\n"
         "Maps and validates new records, packs valid ones into batches, signs each batch once\n"
         "(SM2-with-SM3), commits it to the queue, then sends due batches over mutual TLS and\n"
         "stores the per-record receipts. Without --once it waits out retries for up to --wait\n"
         "seconds; batches still failing stay queued for the next run. A batch is given up (its\n"
         "records shown as dead, and re-queueable with `creditgw requeue`) only when the platform\n"
-        "refuses it for good, or it has failed for --retry-hours. Exits 4 when anything failed.\n";
+        "refuses it for good, or it has failed for --retry-hours. --timeout bounds each whole\n"
+        "exchange (connect, send, answer) in seconds; a platform's Retry-After is honoured up to\n"
+        "--retry-after-cap seconds. Exits 4 when anything failed.\n";
     Arguments args(argc, argv, 2, {"help", "once"});
     if (wantsHelp(args, usage)) return kOk;
     auto parsed = targetSettings(args);
@@ -139,9 +148,9 @@ int uploadCommand(int argc, char** argv) {
     auto sent = (*gateway)->uploadDue(target, !args.flag("once"));
     if (!sent) return reportFailure(sent.status());
     for (const auto& error : sent->errors) std::cerr << "warning: " << error << "\n";
-    if (packed->corrupt > 0)
-        std::cerr << "error: " << packed->corrupt << " records changed in the store after they were written and "
-                  << "are held as store-corrupt (see `creditgw report`): restore the store from a backup\n";
+    if (std::size_t corrupt = mapped->corrupt + packed->corrupt; corrupt > 0)
+        std::cerr << "error: " << corrupt << " records changed in the store after they were written and are held "
+                  << "as store-corrupt; `creditgw report` says for each what to do\n";
     std::cout << "mapped: ready " << mapped->ready << ", held " << mapped->held << "; queued "
               << packed->records << " records in " << packed->batches << " batches"
               << (packed->held ? "; held by the envelope " + std::to_string(packed->held) : std::string())
@@ -254,14 +263,21 @@ int exportCommand(int argc, char** argv) {
     auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string bytes;
+    std::vector<std::string> leftOut;
     auto count = (*gateway)->exportRecords(args.option("target", "creditchina"), *kind,
-                                           args.option("format", "xlsx"), args.flag("unsent"), bytes);
+                                           args.option("format", "xlsx"), args.flag("unsent"), bytes, leftOut);
     if (!count) return reportFailure(count.status());
+    for (const auto& record : leftOut) std::cerr << "error: left out of the export: " << record << "\n";
     std::ofstream file(*out, std::ios::binary | std::ios::trunc);
     file << bytes;
     file.close();
     if (!file) return reportFailure(Status::permanent(*out + ": cannot write"));
     std::cout << "wrote " << *count << " records to " << *out << "\n";
+    if (!leftOut.empty()) {
+        std::cerr << "error: " << leftOut.size() << " records changed in the store after they were written and "
+                  << "are not in the file: restore the store from a backup\n";
+        return kFailure;
+    }
     return kOk;
 }
 
@@ -306,7 +322,9 @@ int requeueCommand(int argc, char** argv) {
         "by `creditgw report` is fixed (certificate, endpoint, platform outage).\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    auto gateway = Gateway::open(existingStoreSettings(args));
+    GatewaySettings settings = existingStoreSettings(args);
+    settings.quickCheck = true;
+    auto gateway = Gateway::open(settings);
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto count = (*gateway)->store().requeueDead(target);

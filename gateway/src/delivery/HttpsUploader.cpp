@@ -14,10 +14,16 @@
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <string_view>
+#include <thread>
 
 #include "creditgw/SecretFile.h"
 
@@ -134,19 +140,29 @@ Status sendFailure(Poco::Net::HTTPSClientSession& session, const Poco::Exception
     return classifyException(error, Phase::Sending, what);
 }
 
+constexpr std::string_view kRetryAfterMarker = "Retry-After: ";
+
+/// The platform's words with every "Retry-After: " defused, so that retryAfterOf() reads only
+/// the marker classifyResponse() writes from the header, never a wait a body asks for.
+std::string withoutRetryAfterMarker(std::string text) {
+    for (auto at = text.find(kRetryAfterMarker); at != std::string::npos; at = text.find(kRetryAfterMarker, at))
+        text.replace(at, kRetryAfterMarker.size(), "Retry-After (in the body): ");
+    return text;
+}
+
 /// The platform's explanation for a 4xx/5xx: its {"error": …} text, else the start of the body.
 std::string platformErrorText(const std::string& body) {
     try {
         Poco::JSON::Parser parser;
         auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
-        if (object && object->has("error")) return object->getValue<std::string>("error");
+        if (object && object->has("error")) return withoutRetryAfterMarker(object->getValue<std::string>("error"));
     } catch (const Poco::Exception&) {
         // Not JSON: fall through to the raw text, which is still the best explanation we have.
     } catch (const std::exception&) {
     }
     std::string text = body.substr(0, 300);
     std::replace_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-    return text.empty() ? "(empty body)" : text;
+    return text.empty() ? "(empty body)" : withoutRetryAfterMarker(text);
 }
 
 Result<UploadResponse> classifyResponse(UploadResponse response, const std::string& what,
@@ -155,12 +171,50 @@ Result<UploadResponse> classifyResponse(UploadResponse response, const std::stri
     if (status >= 200 && status < 300) return response;
     std::string message = what + ": HTTP " + std::to_string(status) + ": " + platformErrorText(response.body);
     if (status == 429 || status >= 500) {
-        if (response.retryAfter) message += "; Retry-After: " + std::to_string(response.retryAfter->count()) + "s";
+        if (response.retryAfter)
+            message += "; " + std::string(kRetryAfterMarker) + std::to_string(response.retryAfter->count()) + "s";
         return Status::transient(message);
     }
     if (status == 404 && notFoundIsNotFound) return Status::notFound(message);
     return Status::permanent(message);
 }
+
+/// Bounds a whole exchange (connect, send, answer) by one deadline: the session's own timeout
+/// applies to each read, so a platform dripping a byte every few seconds would hold a sender for
+/// hours. At the deadline a watchdog shuts the socket down at the kernel level (not through
+/// OpenSSL, which is not safe from a second thread), and whatever read or write is blocked fails.
+class ExchangeDeadline {
+public:
+    ExchangeDeadline(Poco::Net::HTTPClientSession& session, std::chrono::seconds limit)
+        : _session(session), _watchdog([this, limit] { watch(limit); }) {}
+    ~ExchangeDeadline() {
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _finished = true;
+        }
+        _wake.notify_one();
+        _watchdog.join();
+    }
+    ExchangeDeadline(const ExchangeDeadline&) = delete;
+    ExchangeDeadline& operator=(const ExchangeDeadline&) = delete;
+    bool expired() const { return _expired.load(); }
+
+private:
+    void watch(std::chrono::seconds limit) {
+        std::unique_lock<std::mutex> lock(_mutex);
+        if (_wake.wait_for(lock, limit, [this] { return _finished; })) return;
+        _expired = true;
+        Poco::Net::SocketImpl* socket = _session.socket().impl();
+        if (socket && socket->initialized()) ::shutdown(socket->sockfd(), SHUT_RDWR);
+    }
+
+    Poco::Net::HTTPClientSession& _session;
+    std::mutex _mutex;
+    std::condition_variable _wake;
+    bool _finished = false;
+    std::atomic<bool> _expired{false};
+    std::thread _watchdog;
+};
 
 /// Reads the response body with the size limit. False when the stream broke or overflowed.
 bool readBody(std::istream& in, std::string& body, std::string& problem) {
@@ -203,9 +257,13 @@ struct HttpsUploader::Impl {
     Poco::Net::Context::Ptr context;
     std::chrono::seconds timeout;
 
-    /// Sends one request and reads the whole answer. Failures are classified by `Phase`.
+    /// Sends one request and reads the whole answer within `timeout`. Failures are classified
+    /// by `Phase`.
     Result<UploadResponse> exchange(const Target& target, Poco::Net::HTTPRequest& request,
                                     const std::string* body, const std::string& what) const;
+    Result<UploadResponse> exchangeWithin(Poco::Net::HTTPSClientSession& session, Phase& phase,
+                                          Poco::Net::HTTPRequest& request, const std::string* body,
+                                          const std::string& what) const;
 };
 
 HttpsUploader::HttpsUploader(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
@@ -253,6 +311,18 @@ Result<UploadResponse> HttpsUploader::Impl::exchange(const Target& target, Poco:
                                                      const std::string* body, const std::string& what) const {
     Poco::Net::HTTPSClientSession session(target.host, target.port, context);  // connects lazily
     Phase phase = Phase::Sending;
+    ExchangeDeadline deadline(session, timeout);
+    auto result = exchangeWithin(session, phase, request, body, what);
+    if (!deadline.expired() || result) return result;
+    const std::string limit = std::to_string(timeout.count()) + " s (--timeout)";
+    if (phase == Phase::Sending) return Status::transient(what + ": not sent within " + limit);
+    return Status::unknown(what + ": no complete answer within " + limit +
+                           ": the platform may have processed it; query the receipt before sending again");
+}
+
+Result<UploadResponse> HttpsUploader::Impl::exchangeWithin(Poco::Net::HTTPSClientSession& session, Phase& phase,
+                                                           Poco::Net::HTTPRequest& request, const std::string* body,
+                                                           const std::string& what) const {
     try {
         session.setTimeout(Poco::Timespan(static_cast<long>(timeout.count()), 0));
         session.setKeepAlive(false);
@@ -334,7 +404,7 @@ Result<UploadResponse> HttpsUploader::queryReceipt(const std::string& endpoint, 
 
 std::optional<std::chrono::seconds> HttpsUploader::retryAfterOf(const Status& status) {
     // The uploader appends the marker last; the platform's own text comes before it.
-    static const std::string marker = "Retry-After: ";
+    const std::string marker(kRetryAfterMarker);
     const std::string& message = status.message();
     const auto at = message.rfind(marker);
     if (at == std::string::npos) return std::nullopt;
