@@ -21,16 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kTwoPenalties =
-    "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,"
-    "CF_YXQ,CF_CFJG,CF_CFJGDM,CF_SJLY,CF_SJLYDM\n"
-    "示范市顺达物流有限公司,法人及非法人组织,914403001922038216,李明,示交罚〔2026〕11号,超限运输,车货总重超限,"
-    "《公路法》第七十六条,罚款,罚款2000元,0.2,2026-11-20,2027-11-20,示范市交通运输局,11100000000019713D,"
-    "示范市交通运输局,11100000000019713D\n"
-    "示范市远达运输有限公司,法人及非法人组织,91350100M000100Y43,赵强,示交罚〔2026〕12号,超限运输,车货总重超限,"
-    "《公路法》第七十六条,罚款,罚款3000元,0.3,2026-11-19,2027-11-19,示范市交通运输局,11100000000019713D,"
-    "示范市交通运输局,11100000000019713D\n";
-
 class RunCommandTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -65,9 +55,9 @@ protected:
 }  // namespace
 
 TEST_F(RunCommandTest, OneCycleIngestsTheInboxUploadsAndFilesTheInput) {
-    test::writeFile(dir.file("inbox/cf/penalties.csv"), kTwoPenalties);
+    test::writeFile(dir.file("inbox/cf/penalties.csv"), test::kTwoNovemberPenaltiesCsv);
     test::writeFile(dir.file("inbox/cf/broken.gbk.csv"), "\xEF\xBB\xBF" "CF_WSH\n1\n");  // UTF-8 BOM in a GBK file
-    test::writeFile(dir.file("inbox/cf/still-copying.csv.part"), kTwoPenalties);
+    test::writeFile(dir.file("inbox/cf/still-copying.csv.part"), test::kTwoNovemberPenaltiesCsv);
     auto result = test::runCommand(joined(runArgs(CREDITGW_SOURCE_DIR, "--once")) + " --settle-seconds 0");
     ASSERT_EQ(result.exitCode, 0) << result.output;
     EXPECT_EQ(platform->counters().accepted, 2u) << result.output;
@@ -80,7 +70,7 @@ TEST_F(RunCommandTest, OneCycleIngestsTheInboxUploadsAndFilesTheInput) {
 }
 
 TEST_F(RunCommandTest, AFileStillBeingWrittenIsLeftForALaterCycle) {
-    test::writeFile(dir.file("inbox/cf/penalties.csv"), kTwoPenalties);  // modified just now
+    test::writeFile(dir.file("inbox/cf/penalties.csv"), test::kTwoNovemberPenaltiesCsv);  // modified just now
     auto result = test::runCommand(joined(runArgs(CREDITGW_SOURCE_DIR, "--once")) + " --settle-seconds 60");
     ASSERT_EQ(result.exitCode, 0) << result.output;
     EXPECT_TRUE(fs::exists(dir.file("inbox/cf/penalties.csv")));
@@ -119,7 +109,7 @@ TEST_F(RunCommandTest, ABadMappingEditWhileRunningKeepsTheLastGoodMappingsAndUpl
     text.replace(text.find("codeTable=\"cflb\""), 16, "codeTable=\"nosuchtable\"");
     test::writeFile(cf, text);
     EXPECT_TRUE(waitFor("mapping change refused"));
-    test::writeFile(dir.file("inbox/cf/penalties.csv"), kTwoPenalties);
+    test::writeFile(dir.file("inbox/cf/penalties.csv"), test::kTwoNovemberPenaltiesCsv);
     EXPECT_TRUE(waitFor("accepted 2"));  // still uploading, with the last good mappings
 
     Poco::Process::requestTermination(daemon.id());
@@ -132,13 +122,13 @@ TEST_F(RunCommandTest, ABadMappingEditWhileRunningKeepsTheLastGoodMappingsAndUpl
 
 namespace {
 
-/// kTwoPenalties as a workbook whose second sheet "行政处罚" holds the records (libxlsxwriter).
+/// kTwoNovemberPenaltiesCsv as a workbook whose second sheet "行政处罚" holds the records (libxlsxwriter).
 void writePenaltiesWorkbook(const std::string& path) {
     lxw_workbook* book = workbook_new(path.c_str());
     worksheet_write_string(workbook_add_worksheet(book, "说明"), 0, 0, "填报说明", nullptr);
     lxw_worksheet* sheet = workbook_add_worksheet(book, "行政处罚");
     std::vector<std::vector<std::string>> rows;
-    std::string text = kTwoPenalties;
+    std::string text = test::kTwoNovemberPenaltiesCsv;
     for (std::size_t start = 0; start < text.size();) {
         std::size_t end = text.find('\n', start);
         std::vector<std::string> cells;

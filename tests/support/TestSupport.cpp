@@ -27,6 +27,16 @@ std::string sourcePath(const std::string& relative) {
     return std::string(CREDITGW_SOURCE_DIR) + "/" + relative;
 }
 
+const char* const kTwoNovemberPenaltiesCsv =
+    "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,"
+    "CF_YXQ,CF_CFJG,CF_CFJGDM,CF_SJLY,CF_SJLYDM\n"
+    "示范市顺达物流有限公司,法人及非法人组织,914403001922038216,李明,示交罚〔2026〕11号,超限运输,车货总重超限,"
+    "《公路法》第七十六条,罚款,罚款2000元,0.2,2026-11-20,2027-11-20,示范市交通运输局,11100000000019713D,"
+    "示范市交通运输局,11100000000019713D\n"
+    "示范市远达运输有限公司,法人及非法人组织,91350100M000100Y43,赵强,示交罚〔2026〕12号,超限运输,车货总重超限,"
+    "《公路法》第七十六条,罚款,罚款3000元,0.3,2026-11-19,2027-11-19,示范市交通运输局,11100000000019713D,"
+    "示范市交通运输局,11100000000019713D\n";
+
 ScratchDir::ScratchDir(const std::string& name) {
     fs::path base = fs::path(CREDITGW_TEST_BUILD_DIR) / "test-scratch";
     fs::create_directories(base);

@@ -27,6 +27,9 @@ private:
     std::string _path;
 };
 
+/// Two valid 行政处罚 of November 2026 (示交罚〔2026〕11号 and 12号) in the national column names.
+extern const char* const kTwoNovemberPenaltiesCsv;
+
 void writeFile(const std::string& path, const std::string& bytes);
 std::string readFile(const std::string& path);
 

@@ -232,4 +232,8 @@ private:
 /// The key a platform sees for a record: stable for the identity across versions.
 std::string recordKeyFor(const std::string& kind, const std::string& identity);
 
+/// The 文书号 part of an identity "<机关>|<文书号>|<相对人>|<kind>" ("" for an unidentified
+/// record); never the 相对人 part, which may be a 身份证号.
+std::string documentNumberOf(const std::string& identity);
+
 }  // namespace creditgw

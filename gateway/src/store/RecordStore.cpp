@@ -260,15 +260,6 @@ std::string storedContentCorruption(const Statement& row) {
     return {};
 }
 
-// The 文书号 part of an identity "<机关>|<文书号>|<相对人>|<kind>"; never the 相对人 part,
-// which may be a 身份证号.
-std::string documentNumberOf(const std::string& identity) {
-    if (identity.rfind("unidentified|", 0) == 0) return {};
-    auto first = identity.find('|');
-    if (first == std::string::npos) return {};
-    auto second = identity.find('|', first + 1);
-    return identity.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
-}
 
 BatchState parseBatchState(const std::string& name) {
     if (name == "inflight") return BatchState::Inflight;
@@ -311,6 +302,14 @@ const char* batchStateName(BatchState state) {
         case BatchState::Dead: return "dead";
     }
     return "pending";
+}
+
+std::string documentNumberOf(const std::string& identity) {
+    if (identity.rfind("unidentified|", 0) == 0) return {};
+    auto first = identity.find('|');
+    if (first == std::string::npos) return {};
+    auto second = identity.find('|', first + 1);
+    return identity.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
 }
 
 std::string recordKeyFor(const std::string& kind, const std::string& identity) {

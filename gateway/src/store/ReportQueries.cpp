@@ -17,14 +17,6 @@ auto readingGuarded(RecordStore& store, const char* what, F&& body) -> decltype(
     }
 }
 
-// The identity is 机关代码|文书号|相对人|kind; unidentified records have none.
-std::string documentNumberOf(const std::string& identity) {
-    if (identity.rfind("unidentified|", 0) == 0) return {};
-    auto first = identity.find('|');
-    if (first == std::string::npos) return {};
-    auto second = identity.find('|', first + 1);
-    return identity.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
-}
 
 // ?2 from, ?3 to ('' = open), ?4 kind, ?5 department ('' = all); undated records always pass.
 const char* kSelection =
