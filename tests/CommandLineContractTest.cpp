@@ -41,7 +41,7 @@ std::vector<std::string> helpOptions(const std::string& command) {
 // Every command and subcommand with its own option table.
 std::vector<std::string> allCommands() {
     std::vector<std::string> commands = listedCommands();
-    for (const char* sub : {"mapping check", "mapping test", "mapping explain"}) commands.push_back(sub);
+    for (const char* sub : {"mapping check", "mapping test", "mapping explain", "config check"}) commands.push_back(sub);
     return commands;
 }
 
@@ -50,7 +50,7 @@ std::vector<std::string> allCommands() {
 TEST(CommandLineContractTest, TheHelpListsEveryCommand) {
     auto commands = listedCommands();
     EXPECT_GE(commands.size(), 16u);
-    for (const char* expected : {"run", "stats", "upload", "mapping", "report"})
+    for (const char* expected : {"run", "stats", "upload", "mapping", "report", "config"})
         EXPECT_NE(std::find(commands.begin(), commands.end(), expected), commands.end()) << expected;
 }
 

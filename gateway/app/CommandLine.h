@@ -76,5 +76,6 @@ int exportCommand(int argc, char** argv);
 int runCommand(int argc, char** argv);
 int statusCommand(int argc, char** argv);
 int requeueCommand(int argc, char** argv);
+int configCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

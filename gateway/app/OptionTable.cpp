@@ -101,7 +101,8 @@ std::vector<CommandOptions> makeTable() {
          "/stats and a Chinese /dashboard on http://127.0.0.1:N/ behind the token of\n"
          "--admin-token-file (0600).",
          0,
-         joined({{value("inbox", "DIR", "the inbox folder (required)"),
+         joined({{value("config", "FILE", "the configuration file (flags and CREDITGW_* override it)"),
+                  value("inbox", "DIR", "the inbox folder (required)"),
                   value("targets", "A,B", "targets served (default: --target)", OptionValues::TargetList),
                   flag("once", "run one cycle and exit"),
                   value("interval", "SECONDS", "time between cycles (default: 60)"),
@@ -112,6 +113,20 @@ std::vector<CommandOptions> makeTable() {
                   value("source", "NAME", "source plugin for INBOX/<kind>/ files (default by extension)"),
                   value("sheet", "NAME|INDEX", "xlsx sheet for INBOX/<kind>/ files")},
                  kDelivery, kPlaces, kUnit})});
+    table.push_back({"config", "check FILE",
+                     "Validates the daemon's configuration file (docs/creditgw.properties.example).\n"
+                     "See `creditgw config check --help`.",
+                     2, {}});
+    table.push_back({"config check", "FILE",
+                     "Validates the daemon's configuration file: every key known (did-you-mean otherwise),\n"
+                     "files present, keys 0600, certificates parse, chain to the CA and do not expire within\n"
+                     "--expiry-days, each key matches its certificate, endpoints are https URLs, schedules\n"
+                     "parse, folders exist, numbers in range. CREDITGW_* environment variables override the\n"
+                     "file. Prints each problem as FILE:LINE: message (exit 1) or ok (exit 0), then the\n"
+                     "effective configuration with secrets masked.",
+                     1,
+                     {value("as-of", "DATE", "check expiry as if today were DATE (default: today)"),
+                      value("expiry-days", "N", "a certificate expiring within N days is a problem (default: 30)")}});
     table.push_back({"check", "uscc|id|orgcode CODE",
                      "Checks a 统一社会信用代码 (uscc, GB 32100-2015), 居民身份证号 (id, GB 11643) or\n"
                      "组织机构代码 (orgcode, GB 11714). Prints \"valid\" and exits 0, or prints why and exits 1.",

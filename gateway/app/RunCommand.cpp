@@ -24,6 +24,7 @@
 #include <set>
 
 #include "CommandLine.h"
+#include "DaemonConfig.h"
 #include "InboxRoutes.h"
 #include "creditgw/AdminServer.h"
 #include "creditgw/MappingReloader.h"
@@ -203,7 +204,13 @@ void uploadTarget(Gateway& gateway, TargetSettings target) {
 }  // namespace
 
 int runCommand(int argc, char** argv) {
-    Arguments args(argc, argv, 2, {"help", "once"});
+    // --config FILE: the file's settings join the command line where no flag gives them.
+    auto configured = ConfiguredCommandLine::of(argc, argv);
+    if (!configured) {
+        std::cerr << configured.status().message() << "\ncreditgw run: the configuration file is not valid\n";
+        return kInvalid;
+    }
+    Arguments args(configured->argc(), configured->argv(), 2, {"help", "once"});
     if (args.flag("help")) {
         std::cout << kRunUsage << kCommonOptionsHelp;
         return kOk;
@@ -219,7 +226,8 @@ int runCommand(int argc, char** argv) {
             return kUsage;
         }
     TargetSettings common = *parsed;
-    if (!inbox || common.signingKeyFile.empty() || common.tls.caFile.empty()) {
+    bool perTargetFile = configured->configured();  // config check required each target's CA and key
+    if (!inbox || (!perTargetFile && (common.signingKeyFile.empty() || common.tls.caFile.empty()))) {
         std::cerr << "creditgw run: --inbox, --ca and --signing-key are required\n" << kRunUsage;
         return kUsage;
     }
@@ -266,6 +274,17 @@ int runCommand(int argc, char** argv) {
         if (!started) return reportFailure(started);
         logger().information("admin interface on http://127.0.0.1:%hu/ (token required)", admin->port());
     }
+    TargetSchedules schedules;
+    for (const auto& name : targets) {
+        auto settings = configured->targetSettingsOf(name, common);
+        if (!settings) return reportFailure(settings.status());
+        std::string schedule = configured->scheduleOf(name);
+        if (schedule.empty()) continue;
+        Status added = schedules.add(name, schedule, std::chrono::system_clock::now());
+        if (!added) return reportFailure(added);
+        logger().information("%s: schedule \"%s\", next run %s", name, schedule,
+                             shanghaiTimestamp(*schedules.nextRun(name)));
+    }
     logger().information("started: inbox %s, targets %s, every %Lds", *inbox, args.option("targets", common.name),
                          *interval);
     for (;;) {
@@ -275,8 +294,10 @@ int runCommand(int argc, char** argv) {
         (*gateway)->setMappings((*reloader)->current());
         ingestInbox(**gateway, *inbox, routes, defaults, std::chrono::seconds(*settle));
         for (const auto& name : targets) {
-            TargetSettings target = common;
-            target.name = name;
+            if (!schedules.due(name, std::chrono::system_clock::now())) continue;
+            auto configuredTarget = configured->targetSettingsOf(name, common);
+            if (!configuredTarget) return reportFailure(configuredTarget.status());
+            TargetSettings target = *configuredTarget;
             auto profile = (*gateway)->profileOf(name);
             if (!profile) {
                 logger().error(profile.status().message());

@@ -18,6 +18,7 @@ struct Command {
 const Command kCommands[] = {
     {"demo", creditgw::cli::demoCommand, "run the whole exchange on shipped samples against a local mock platform"},
     {"run", creditgw::cli::runCommand, "the daemon: ingest an inbox and upload on a schedule, reloading mappings"},
+    {"config", creditgw::cli::configCommand, "check the daemon's configuration file (config check FILE)"},
     {"check", creditgw::cli::checkCommand, "check a 统一社会信用代码, 身份证号 or 组织机构代码"},
     {"calendar", creditgw::cli::calendarCommand, "working-day deadlines by the official holiday calendar"},
     {"map", creditgw::cli::mapCommand, "dry run: map and validate a file, write the payload and a report"},
