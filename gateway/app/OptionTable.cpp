@@ -97,9 +97,11 @@ std::vector<CommandOptions> makeTable() {
          "mappings and is logged), ingest INBOX/<kind>/*.csv (*.gb18030.csv / *.gbk.csv for GB18030;\n"
          "also *.xlsx, *.json, *.jsonl) once a file has not changed for --settle-seconds, and the\n"
          "routes of INBOX/inbox.xml (or --inbox-config FILE), then map, sign, queue and upload for\n"
-         "each target. Stops on SIGTERM/SIGINT; --once runs one cycle. --admin-port serves /health,\n"
-         "/stats and a Chinese /dashboard on http://127.0.0.1:N/ behind the token of\n"
-         "--admin-token-file (0600).",
+         "each target. Stops on SIGTERM/SIGINT; --once runs one cycle. --admin-port serves, on\n"
+         "http://127.0.0.1:N/, /health without a token (503 with the reason when a target has dead\n"
+         "batches or an old backlog) and, behind the token of --admin-token-file (0600), /status,\n"
+         "/metrics (Prometheus), /stats and a Chinese /dashboard. --config FILE takes all of this\n"
+         "from one file (docs/creditgw.properties.example; check it with `creditgw config check`).",
          0,
          joined({{value("config", "FILE", "the configuration file (flags and CREDITGW_* override it)"),
                   value("inbox", "DIR", "the inbox folder (required)"),
