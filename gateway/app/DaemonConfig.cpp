@@ -40,6 +40,9 @@ const std::vector<ConfigKey>& globalConfigKeys() {
         {"admin.port", "admin-port", Check::Number, 1, 65535, "admin interface on 127.0.0.1"},
         {"admin.token.file", "admin-token-file", Check::SecretFile, 0, 0, "bearer token of the admin interface"},
         {"targets", "targets", Check::TargetList, 0, 0, "targets served (default: every target.<name>)"},
+        {"log.file", "log-file", Check::StoreFile, 0, 0, "also log to this file; its folder must exist"},
+        {"log.rotation", "log-rotation", Check::Text, 0, 0, "rotate the log file at this size (\"10 M\")"},
+        {"log.keep", "log-keep", Check::Number, 1, 1000, "rotated log files kept"},
     };
     return keys;
 }
@@ -515,6 +518,26 @@ std::optional<std::chrono::system_clock::time_point> TargetSchedules::nextRun(co
     auto entry = _entries.find(target);
     if (entry == _entries.end()) return std::nullopt;
     return entry->second.next;
+}
+
+Status reloadConfiguration(int argc, char** argv, const std::vector<std::string>& targets,
+                           const TargetSettings& common, ConfiguredCommandLine& configured,
+                           TargetSchedules& schedules) {
+    auto fresh = ConfiguredCommandLine::of(argc, argv);
+    if (!fresh) return fresh.status();
+    TargetSchedules freshSchedules;
+    auto now = std::chrono::system_clock::now();
+    for (const auto& target : targets) {
+        auto settings = fresh->targetSettingsOf(target, common);
+        if (!settings) return settings.status();
+        std::string schedule = fresh->scheduleOf(target);
+        if (schedule.empty()) continue;
+        Status added = freshSchedules.add(target, schedule, now);
+        if (!added) return added;
+    }
+    configured = std::move(*fresh);
+    schedules = std::move(freshSchedules);
+    return Status::ok();
 }
 
 }  // namespace creditgw::cli

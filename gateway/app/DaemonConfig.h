@@ -84,7 +84,10 @@ public:
     /// problem of the file (as `config check` would) when the file is not valid.
     static Result<ConfiguredCommandLine> of(int argc, char** argv);
     int argc() const { return static_cast<int>(_pointers.size()) - 1; }
-    char** argv() { return _pointers.data(); }
+    char** argv() {
+        point();  // the strings may have moved with the object
+        return _pointers.data();
+    }
     /// The command line for `target`: its target.<name>.* settings added as options (--ca,
     /// --endpoint, ...) where no flag gives them; for targetSettings().
     std::vector<std::string> forTarget(const std::string& target) const;
@@ -103,6 +106,16 @@ private:
     bool _configured = false;
     void point();
 };
+
+class TargetSchedules;
+
+/// SIGHUP: reads the file of `run --config` again and checks it as at start; on success
+/// replaces `configured` and `schedules` (targets' endpoints, TLS files, keys, batch sizes,
+/// schedules). On any problem both stay as they were and the problems are returned. Folders,
+/// store, targets list and admin port need a restart.
+Status reloadConfiguration(int argc, char** argv, const std::vector<std::string>& targets,
+                           const TargetSettings& common, ConfiguredCommandLine& configured,
+                           TargetSchedules& schedules);
 
 /// Which targets are due this cycle, by their schedules (a target without one is always due).
 /// The first run of a scheduled target is its first slot after the daemon started.

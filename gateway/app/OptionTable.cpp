@@ -113,7 +113,10 @@ std::vector<CommandOptions> makeTable() {
                   value("admin-token-file", "FILE", "bearer token of the admin interface (0600)"),
                   value("inbox-config", "FILE", "inbox routes (default: INBOX/inbox.xml)"),
                   value("source", "NAME", "source plugin for INBOX/<kind>/ files (default by extension)"),
-                  value("sheet", "NAME|INDEX", "xlsx sheet for INBOX/<kind>/ files")},
+                  value("sheet", "NAME|INDEX", "xlsx sheet for INBOX/<kind>/ files"),
+                  value("log-file", "FILE", "also log to FILE (SIGHUP does not reopen it; it rotates itself)"),
+                  value("log-rotation", "SIZE", "rotate the log file at SIZE (default: \"10 M\")"),
+                  value("log-keep", "N", "rotated log files kept (default: 10)")},
                  kDelivery, kPlaces, kUnit})});
     table.push_back({"config", "check FILE",
                      "Validates the daemon's configuration file (docs/creditgw.properties.example).\n"

@@ -25,6 +25,7 @@
 
 #include "CommandLine.h"
 #include "DaemonConfig.h"
+#include "DaemonLog.h"
 #include "InboxRoutes.h"
 #include "creditgw/AdminServer.h"
 #include "creditgw/MappingReloader.h"
@@ -53,18 +54,7 @@ const char* kRunUsage =
     "http://127.0.0.1:N/ (/health, /stats, /dashboard), each request with\n"
     "\"Authorization: Bearer <token>\"; the token file must be 0600.\n";
 
-Poco::Logger& logger() {
-    static Poco::Logger& log = [] () -> Poco::Logger& {
-        auto formatter = new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S %p creditgw: %t");
-        formatter->setProperty("times", "local");
-        auto channel = new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel(std::cerr));
-        Poco::Logger& l = Poco::Logger::get("creditgw.run");
-        l.setChannel(channel);
-        l.setLevel("information");
-        return l;
-    }();
-    return log;
-}
+Poco::Logger& logger() { return daemonLogger(); }  // DaemonLog.h: ISO 8601 times, optional file
 
 std::string encodingOf(const fs::path& file) {
     std::string name = file.filename().string();
@@ -237,6 +227,12 @@ int runCommand(int argc, char** argv) {
         std::cerr << "creditgw run: --endpoint applies to one target; set the others' in their profile.xml\n";
         return kUsage;
     }
+    if (auto logFile = args.option("log-file")) {
+        auto keep = integerOption(args, "log-keep", 10, 1, 1000);
+        Status logging = keep ? logToFile(*logFile, args.option("log-rotation", "10 M"), static_cast<int>(*keep))
+                              : keep.status();
+        if (!logging) return reportFailure(logging);
+    }
     GatewaySettings settings = gatewaySettings(args);
     auto gateway = Gateway::open(settings);
     if (!gateway) return reportFailure(gateway.status());
@@ -260,6 +256,7 @@ int runCommand(int argc, char** argv) {
     sigemptyset(&stopSignals);
     sigaddset(&stopSignals, SIGINT);
     sigaddset(&stopSignals, SIGTERM);
+    sigaddset(&stopSignals, SIGHUP);  // reload, not stop
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     std::unique_ptr<AdminServer> admin;
     if (args.option("admin-port")) {
@@ -285,8 +282,8 @@ int runCommand(int argc, char** argv) {
         logger().information("%s: schedule \"%s\", next run %s", name, schedule,
                              shanghaiTimestamp(*schedules.nextRun(name)));
     }
-    logger().information("started: inbox %s, targets %s, every %Lds", *inbox, args.option("targets", common.name),
-                         *interval);
+    logger().information("started: inbox %s, targets %s, every %lds", *inbox, args.option("targets", common.name),
+                         static_cast<long>(*interval));  // Poco's %ld is long; long long printed [ERRFMT]
     for (;;) {
         auto reload = (*reloader)->reloadIfChanged();
         if (reload.reloaded) logger().information("mapping files changed: reloaded");
@@ -312,7 +309,20 @@ int runCommand(int argc, char** argv) {
         }
         if (args.flag("once")) break;
         timespec wait{static_cast<time_t>(*interval), 0};
-        if (sigtimedwait(&stopSignals, nullptr, &wait) > 0) break;
+        int signal = sigtimedwait(&stopSignals, nullptr, &wait);
+        if (signal == SIGHUP) {
+            // Mappings are reloaded at the start of every cycle; the file now, keeping the last
+            // good one on a bad edit.
+            std::vector<std::string> names(targets.begin(), targets.end());
+            Status reloaded = configured->configured()
+                                  ? reloadConfiguration(argc, argv, names, common, *configured, schedules)
+                                  : Status::ok();
+            if (reloaded) logger().information("SIGHUP: configuration and mappings reloaded");
+            else logger().error("SIGHUP: configuration reload refused, keeping the last good one: %s",
+                                reloaded.message());
+            continue;
+        }
+        if (signal > 0) break;
     }
     logger().information("stopped");
     return kOk;
