@@ -100,7 +100,7 @@ TEST_F(DaemonConfigTest, ABrokenFileGivesOneFileLineMessagePerProblem) {
     EXPECT_EQ(result.exitCode, 1) << result.output;
     for (const std::string& expected : std::vector<std::string>{
              ":1: unit.code: \"91350100M000100Y44\" is not a valid 统一社会信用代码",
-          ":3: store: the store's folder /nonexistent/folder does not exist",
+          ":3: store: its folder /nonexistent/folder does not exist",
           ":4: inbox: " + dir.file("no-inbox") + ": no such folder",
           ":5: admin.prot: unknown key; did you mean admin.port?",
           ":6: interval: needs a whole number from 1 to 86400, not \"0\"",

@@ -39,6 +39,8 @@ const std::vector<ConfigKey>& globalConfigKeys() {
         {"settle.seconds", "settle-seconds", Check::Number, 0, 3600, "a file is taken once unchanged this long"},
         {"admin.port", "admin-port", Check::Number, 1, 65535, "admin interface on 127.0.0.1"},
         {"admin.token.file", "admin-token-file", Check::SecretFile, 0, 0, "bearer token of the admin interface"},
+        {"admin.backlog.alert.seconds", "backlog-alert-seconds", Check::Number, 0, 30 * 24 * 3600,
+         "/health fails once a batch has waited this long"},
         {"targets", "targets", Check::TargetList, 0, 0, "targets served (default: every target.<name>)"},
         {"log.file", "log-file", Check::StoreFile, 0, 0, "also log to this file; its folder must exist"},
         {"log.rotation", "log-rotation", Check::Text, 0, 0, "rotate the log file at this size (\"10 M\")"},
@@ -275,7 +277,7 @@ void DaemonConfig::checkValue(const std::string& key, const ConfigKey& spec, con
             break;
         case Check::StoreFile: {
             fs::path parent = fs::absolute(*text, ec).parent_path();
-            if (!fs::is_directory(parent, ec)) problem(key, "the store's folder " + parent.string() + " does not exist");
+            if (!fs::is_directory(parent, ec)) problem(key, "its folder " + parent.string() + " does not exist");
             break;
         }
         case Check::File:

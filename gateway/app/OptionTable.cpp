@@ -111,6 +111,7 @@ std::vector<CommandOptions> makeTable() {
                   value("settle-seconds", "SECONDS", "a file is taken once unchanged this long (default: 10)"),
                   value("admin-port", "N", "serve the admin interface on 127.0.0.1:N"),
                   value("admin-token-file", "FILE", "bearer token of the admin interface (0600)"),
+                  value("backlog-alert-seconds", "N", "/health fails once a batch has waited N s (default: 14400)"),
                   value("inbox-config", "FILE", "inbox routes (default: INBOX/inbox.xml)"),
                   value("source", "NAME", "source plugin for INBOX/<kind>/ files (default by extension)"),
                   value("sheet", "NAME|INDEX", "xlsx sheet for INBOX/<kind>/ files"),

@@ -266,6 +266,9 @@ int runCommand(int argc, char** argv) {
         config.storePath = settings.storePath;
         config.dataDir = settings.dataDir;
         config.targets.assign(targets.begin(), targets.end());
+        auto backlogAlert = integerOption(args, "backlog-alert-seconds", 4 * 3600, 0, 30 * 24 * 3600);
+        if (!backlogAlert) return reportFailure(backlogAlert.status());
+        config.backlogLimit = std::chrono::seconds(*backlogAlert);
         admin = std::make_unique<AdminServer>(config);
         Status started = admin->start();
         if (!started) return reportFailure(started);
