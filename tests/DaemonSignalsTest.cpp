@@ -129,3 +129,39 @@ TEST_F(DaemonSignalsTest, TheLogFileRotatesBySizeAndKeepsTheConfiguredNumber) {
     EXPECT_FALSE(fs::exists(dir.file("log/creditgw.log.3"))) << "only 2 old files kept";
     EXPECT_LE(fs::file_size(dir.file("log/creditgw.log.0")), 2048u);
 }
+
+TEST_F(DaemonSignalsTest, ATargetThatKeepsFailingIsLeftAloneWhileItsBreakerIsOpen) {
+    std::string file = dir.file("creditgw.properties");
+    // Nothing listens on port 1: every attempt is refused (transient).
+    std::string text = config("breaker.failures = 2\nbreaker.open.seconds = 3600\ntarget.creditchina.timeout = 2\n");
+    text.replace(text.find(platform.endpoint()), platform.endpoint().size(), "https://127.0.0.1:1/api");
+    test::writeFile(file, text);
+    test::writeFile(dir.file("inbox/cf/penalty.csv"), kOnePenalty);
+    Poco::Pipe errors;
+    Poco::ProcessHandle daemon =
+        Poco::Process::launch(CREDITGW_BINARY, {"run", "--config", file}, nullptr, nullptr, &errors);
+    Poco::PipeInputStream log(errors);
+    std::atomic<bool> finished{false};
+    std::thread watchdog([&] {
+        for (int i = 0; i < 400 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!finished) Poco::Process::kill(daemon);
+    });
+    std::string seen;
+    auto waitFor = [&](const std::string& text) {
+        for (std::string line; std::getline(log, line);) {
+            seen += line + "\n";
+            if (line.find(text) != std::string::npos) return true;
+        }
+        return false;
+    };
+    EXPECT_TRUE(waitFor("creditchina: circuit breaker open after 2 failed cycles; next try ")) << seen;
+    std::size_t opened = seen.size();
+    EXPECT_TRUE(waitFor("creditchina: circuit breaker open until ")) << seen;
+    EXPECT_TRUE(waitFor("creditchina: circuit breaker open until ")) << "every cycle while open: " << seen;
+    EXPECT_EQ(seen.find("creditchina: ready", opened), std::string::npos) << "no send while open: " << seen;
+    ::kill(daemon.id(), SIGTERM);
+    EXPECT_TRUE(waitFor("stopped")) << seen;
+    EXPECT_EQ(daemon.wait(), 0);
+    finished = true;
+    watchdog.join();
+}

@@ -42,6 +42,8 @@ const std::vector<ConfigKey>& globalConfigKeys() {
         {"admin.backlog.alert.seconds", "backlog-alert-seconds", Check::Number, 0, 30 * 24 * 3600,
          "/health fails once a batch has waited this long"},
         {"targets", "targets", Check::TargetList, 0, 0, "targets served (default: every target.<name>)"},
+        {"breaker.failures", "breaker-failures", Check::Number, 1, 1000, "failed cycles in a row that open a breaker"},
+        {"breaker.open.seconds", "breaker-open-seconds", Check::Number, 1, 24 * 3600, "how long a breaker stays open"},
         {"log.file", "log-file", Check::StoreFile, 0, 0, "also log to this file; its folder must exist"},
         {"log.rotation", "log-rotation", Check::Text, 0, 0, "rotate the log file at this size (\"10 M\")"},
         {"log.keep", "log-keep", Check::Number, 1, 1000, "rotated log files kept"},

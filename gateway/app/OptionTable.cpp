@@ -115,6 +115,8 @@ std::vector<CommandOptions> makeTable() {
                   value("inbox-config", "FILE", "inbox routes (default: INBOX/inbox.xml)"),
                   value("source", "NAME", "source plugin for INBOX/<kind>/ files (default by extension)"),
                   value("sheet", "NAME|INDEX", "xlsx sheet for INBOX/<kind>/ files"),
+                  value("breaker-failures", "N", "stop trying a target after N failed cycles in a row (default: 5)"),
+                  value("breaker-open-seconds", "N", "then wait N s before one probe (default: 300)"),
                   value("log-file", "FILE", "also log to FILE (SIGHUP does not reopen it; it rotates itself)"),
                   value("log-rotation", "SIZE", "rotate the log file at SIZE (default: \"10 M\")"),
                   value("log-keep", "N", "rotated log files kept (default: 10)")},

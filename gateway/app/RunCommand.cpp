@@ -28,6 +28,7 @@
 #include "DaemonLog.h"
 #include "InboxRoutes.h"
 #include "creditgw/AdminServer.h"
+#include "creditgw/CircuitBreaker.h"
 #include "creditgw/MappingReloader.h"
 
 namespace creditgw::cli {
@@ -166,16 +167,16 @@ void ingestInbox(Gateway& gateway, const fs::path& inbox, const std::vector<Inbo
     }
 }
 
-void uploadTarget(Gateway& gateway, TargetSettings target) {
+std::optional<UploadReport> uploadTarget(Gateway& gateway, TargetSettings target) {
     auto mapped = gateway.mapPending(target.name);
     if (!mapped) {
         logger().error("%s: mapping failed: %s", target.name, mapped.status().message());
-        return;
+        return std::nullopt;
     }
     auto packed = gateway.packageReady(target);
     if (!packed) {
         logger().error("%s: packaging failed: %s", target.name, packed.status().message());
-        return;
+        return std::nullopt;
     }
     if (packed->corrupt > 0)
         logger().error("%s: %z records changed in the store after they were written; held as store-corrupt, "
@@ -183,12 +184,29 @@ void uploadTarget(Gateway& gateway, TargetSettings target) {
     auto sent = gateway.uploadDue(target, false);
     if (!sent) {
         logger().error("%s: upload failed: %s", target.name, sent.status().message());
-        return;
+        return std::nullopt;
     }
     for (const auto& error : sent->errors) logger().warning("%s: %s", target.name, error);
     logger().information("%s: ready %z, held %z; queued %z records in %z batches; done %z, dead %z; accepted %z, rejected %z",
                          target.name, mapped->ready, mapped->held, packed->records, packed->batches,
                          sent->batchesDone, sent->batchesDead, sent->accepted, sent->rejected);
+    return *sent;
+}
+
+// A cycle whose attempts all failed counts against the target's breaker; a delivery closes it;
+// a cycle that tried nothing (backoff, empty queue) changes nothing.
+void recordOutcome(CircuitBreaker& breaker, const std::string& target, const std::optional<UploadReport>& sent) {
+    auto now = std::chrono::system_clock::now();
+    bool wasClosed = breaker.state() == CircuitBreaker::State::Closed;
+    if (sent && sent->attemptsFailed > 0 && sent->batchesDone == 0) {
+        breaker.recordFailure(now);
+        if (breaker.state() == CircuitBreaker::State::Open)
+            logger().error("%s: circuit breaker open after %d failed cycles; next try %s", target,
+                           breaker.consecutiveFailures(), shanghaiTimestamp(breaker.openUntil()));
+    } else if (sent && sent->batchesDone > 0) {
+        breaker.recordSuccess();
+        if (!wasClosed) logger().information("%s: circuit breaker closed: the platform answers again", target);
+    }
 }
 
 }  // namespace
@@ -274,6 +292,12 @@ int runCommand(int argc, char** argv) {
         if (!started) return reportFailure(started);
         logger().information("admin interface on http://127.0.0.1:%hu/ (token required)", admin->port());
     }
+    auto breakerFailures = integerOption(args, "breaker-failures", 5, 1, 1000);
+    auto breakerOpen = integerOption(args, "breaker-open-seconds", 300, 1, 24 * 3600);
+    if (!breakerFailures || !breakerOpen)
+        return reportFailure(!breakerFailures ? breakerFailures.status() : breakerOpen.status());
+    CircuitBreaker::Settings breakerSettings{static_cast<int>(*breakerFailures), std::chrono::seconds(*breakerOpen)};
+    std::map<std::string, CircuitBreaker> breakers;
     TargetSchedules schedules;
     for (const auto& name : targets) {
         auto settings = configured->targetSettingsOf(name, common);
@@ -308,7 +332,13 @@ int runCommand(int argc, char** argv) {
                 logger().error("%s: no endpoint: set it in %s/profile.xml or pass --endpoint", name, profile->directory);
                 continue;
             }
-            uploadTarget(**gateway, target);
+            CircuitBreaker& breaker = breakers.try_emplace(name, breakerSettings).first->second;
+            if (!breaker.allows(std::chrono::system_clock::now())) {
+                logger().information("%s: circuit breaker open until %s, not sending", name,
+                                     shanghaiTimestamp(breaker.openUntil()));
+                continue;
+            }
+            recordOutcome(breaker, name, uploadTarget(**gateway, target));
         }
         if (args.flag("once")) break;
         timespec wait{static_cast<time_t>(*interval), 0};
