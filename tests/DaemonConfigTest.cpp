@@ -8,6 +8,8 @@
 #include <filesystem>
 
 #include "TestSupport.h"
+#include "creditgw/CivilDate.h"
+#include "creditgw/CronSchedule.h"
 #include "creditgw/MockPlatform.h"
 
 using namespace creditgw;
@@ -217,4 +219,28 @@ TEST_F(DaemonConfigTest, RunRefusesToStartOnABrokenFileAndAFlagOverridesTheFile)
     EXPECT_EQ(platform.counters().accepted, 1u) << overridden.output;
     EXPECT_TRUE(fs::exists(dir.file("other.db")));
     EXPECT_FALSE(fs::exists(dir.file("store.db")));
+}
+
+TEST_F(DaemonConfigTest, StatusShowsTheNextRunOfTheTargetsSchedule) {
+    std::string file = writeConfig("https://127.0.0.1:1/api");
+    std::string text = test::readFile(file);
+    text.replace(text.find("schedule = asap"), 15, "schedule = */15 8-20 * * 1-5");
+    test::writeFile(file, text);
+    auto before = std::chrono::system_clock::now();
+    auto run = test::runCommand(std::string(CREDITGW_BINARY) + " run --config '" + file + "' --once");
+    ASSERT_EQ(run.exitCode, 0) << run.output;
+    EXPECT_NE(run.output.find("creditchina: schedule \"*/15 8-20 * * 1-5\", next run "), std::string::npos) << run.output;
+    EXPECT_EQ(run.output.find("creditchina: ready"), std::string::npos) << "not due in the first cycle: " << run.output;
+    auto status = test::runCommand(std::string(CREDITGW_BINARY) + " status --store " + dir.file("store.db") +
+                                   " --config '" + file + "'");
+    auto after = std::chrono::system_clock::now();
+    ASSERT_EQ(status.exitCode, 0) << status.output;
+    auto schedule = CronSchedule::parse("*/15 8-20 * * 1-5");
+    ASSERT_TRUE(schedule);
+    // The next slot as of some instant between the two readings of the clock.
+    std::string early = shanghaiTimestamp(*schedule->nextAfter(before));
+    std::string late = shanghaiTimestamp(*schedule->nextAfter(after));
+    bool shown = status.output.find("next run: " + early + " (schedule") != std::string::npos ||
+                 status.output.find("next run: " + late + " (schedule") != std::string::npos;
+    EXPECT_TRUE(shown) << early << " / " << late << "\n" << status.output;
 }

@@ -16,6 +16,7 @@
 #include "CertificateChecks.h"
 #include "CommandLine.h"
 #include "OptionTable.h"
+#include "creditgw/CivilDate.h"
 #include "creditgw/CodeChecks.h"
 #include "creditgw/CronSchedule.h"
 #include "creditgw/SecretFile.h"
@@ -542,6 +543,20 @@ Status reloadConfiguration(int argc, char** argv, const std::vector<std::string>
     configured = std::move(*fresh);
     schedules = std::move(freshSchedules);
     return Status::ok();
+}
+
+std::string nextRunText(const std::string& configFile, const std::string& target,
+                        std::chrono::system_clock::time_point now) {
+    DaemonConfig config = DaemonConfig::read(configFile);
+    auto expression = config.value("target." + target + ".schedule");
+    if (!expression) return "next run: every cycle (no schedule for " + target + " in " + configFile + ")";
+    auto schedule = CronSchedule::parse(*expression);
+    if (!schedule) return "next run: unknown: " + config.sourceOf("target." + target + ".schedule") + ": " +
+                          schedule.status().message();
+    if (schedule->asSoonAsPossible()) return "next run: every cycle (schedule \"asap\")";
+    auto next = schedule->nextAfter(now);
+    if (!next) return "next run: none: " + next.status().message();
+    return "next run: " + shanghaiTimestamp(*next) + " (schedule \"" + *expression + "\")";
 }
 
 }  // namespace creditgw::cli

@@ -109,6 +109,11 @@ private:
 
 class TargetSchedules;
 
+/// For `creditgw status --config FILE`: "next run: 2026-12-02T09:15:00+08:00 (schedule \"…\")",
+/// or "next run: every cycle" for a target without a schedule or with "asap".
+std::string nextRunText(const std::string& configFile, const std::string& target,
+                        std::chrono::system_clock::time_point now);
+
 /// SIGHUP: reads the file of `run --config` again and checks it as at start; on success
 /// replaces `configured` and `schedules` (targets' endpoints, TLS files, keys, batch sizes,
 /// schedules). On any problem both stay as they were and the problems are returned. Folders,

@@ -200,7 +200,8 @@ std::vector<CommandOptions> makeTable() {
                      "Exits 1 when any record or batch is dead, so monitoring can alert on it.",
                      0,
                      joined({{kTargetOption, value("format", "FORMAT", "text or json (default: text)",
-                                                   OptionValues::Choices, {"text", "json"})},
+                                                   OptionValues::Choices, {"text", "json"}),
+                              value("config", "FILE", "the daemon's configuration: also print the next run")},
                              kPlaces, kUnit})});
     table.push_back({"requeue", "",
                      "Puts the target's dead records back to ready, to be packed, signed and sent again by\n"

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "CommandLine.h"
+#include "DaemonConfig.h"
 #include "creditgw/CodeChecks.h"
 #include "TextReport.h"
 #include "creditgw/Json.h"
@@ -293,6 +294,8 @@ int statusCommand(int argc, char** argv) {
         if (health->waitedSeconds >= 0)
             std::cout << "oldest waiting batch queued " << health->oldestWaitingSince << " (" << health->waitedSeconds
                       << " s ago)" << (health->lastError.empty() ? "" : "; last error: " + health->lastError) << "\n";
+        if (auto config = args.option("config"))
+            std::cout << nextRunText(*config, target, std::chrono::system_clock::now()) << "\n";
     }
     return health->dead > 0 ? kInvalid : kOk;
 }
