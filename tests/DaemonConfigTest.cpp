@@ -244,3 +244,26 @@ TEST_F(DaemonConfigTest, StatusShowsTheNextRunOfTheTargetsSchedule) {
                  status.output.find("next run: " + late + " (schedule") != std::string::npos;
     EXPECT_TRUE(shown) << early << " / " << late << "\n" << status.output;
 }
+
+TEST_F(DaemonConfigTest, OnlyTheEnabledKindsOfATargetAreSent) {
+    MockPlatform platform(test::devMockPlatformConfig());
+    ASSERT_TRUE(platform.start());
+    std::string bad = writeConfig(platform.endpoint(), "target.creditchina.kinds = xk,zz\n");
+    auto refused = check(bad);
+    EXPECT_EQ(refused.exitCode, 1);
+    EXPECT_NE(refused.output.find(bad + ":16: target.creditchina.kinds: target creditchina has no mapping for kind \"zz\""),
+              std::string::npos)
+        << refused.output;
+
+    std::string file = writeConfig(platform.endpoint(), "target.creditchina.kinds = xk\n");
+    test::writeFile(dir.file("inbox/cf/penalty.csv"), kOnePenalty);
+    auto xkOnly = test::runCommand(std::string(CREDITGW_BINARY) + " run --config '" + file + "' --once");
+    ASSERT_EQ(xkOnly.exitCode, 0) << xkOnly.output;
+    EXPECT_EQ(platform.counters().accepted, 0u) << "cf is not enabled: " << xkOnly.output;
+    EXPECT_NE(xkOnly.output.find("creditchina: ready 1, held 0; queued 0 records"), std::string::npos) << xkOnly.output;
+
+    file = writeConfig(platform.endpoint(), "target.creditchina.kinds = xk, cf\n");
+    auto both = test::runCommand(std::string(CREDITGW_BINARY) + " run --config '" + file + "' --once");
+    ASSERT_EQ(both.exitCode, 0) << both.output;
+    EXPECT_EQ(platform.counters().accepted, 1u) << both.output;
+}

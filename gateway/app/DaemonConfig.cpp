@@ -65,6 +65,7 @@ const std::vector<ConfigKey>& targetConfigKeys() {
         {"retry.hours", "retry-hours", Check::Number, 1, 24 * 365, "hours of failures before a batch is given up"},
         {"timeout", "timeout", Check::Number, 1, 3600, "seconds one exchange may take"},
         {"schedule", "", Check::Schedule, 0, 0, "cron expression in Asia/Shanghai time, or asap"},
+        {"kinds", "kinds", Check::KindList, 0, 0, "kinds sent to the target (default: every kind it maps)"},
     };
     return keys;
 }
@@ -329,6 +330,20 @@ void DaemonConfig::checkValue(const std::string& key, const ConfigKey& spec, con
             if (!ok || number < spec.min || number > spec.max)
                 problem(key, "needs a whole number from " + std::to_string(spec.min) + " to " +
                                  std::to_string(spec.max) + ", not \"" + *text + "\"");
+            break;
+        }
+        case Check::KindList: {
+            // A kind the target has a mapping for: mappings/<target>/<kind>.xml.
+            std::size_t start = 0;
+            while (start <= text->size()) {
+                std::size_t comma = std::min(text->find(',', start), text->size());
+                std::string kind = trimmed(text->substr(start, comma - start));
+                std::error_code missing;
+                if (!kind.empty() && !fs::exists(fs::path(dataDir()) / "mappings" / target / (kind + ".xml"), missing))
+                    problem(key, "target " + target + " has no mapping for kind \"" + kind + "\" (" + dataDir() +
+                                     "/mappings/" + target + "/" + kind + ".xml)");
+                start = comma + 1;
+            }
             break;
         }
         case Check::TargetList: {

@@ -54,6 +54,7 @@ const Options kDelivery = {
     value("wait", "SECONDS", "how long to wait out retries (default: 600)"),
     value("lease-seconds", "N", "how long a sender holds a batch it is sending (default: 180)"),
     value("timeout", "SECONDS", "bound on one exchange with the platform (default: 60)"),
+    value("kinds", "A,B", "only send these kinds (default: every kind the target maps)", OptionValues::KindList),
 };
 
 // How a file is read (IngestRequest).
@@ -251,7 +252,7 @@ std::vector<CommandOptions> makeTable() {
 std::vector<std::string> knownNames(const std::string& dataDir, OptionValues values) {
     std::vector<std::string> names;
     std::error_code ec;
-    bool kinds = values == OptionValues::Kinds;
+    bool kinds = values == OptionValues::Kinds || values == OptionValues::KindList;
     fs::path dir = fs::path(dataDir) / "mappings" / (kinds ? "kinds" : "");
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         if (kinds && entry.path().extension() == ".xml") names.push_back(entry.path().stem().string());
@@ -284,9 +285,10 @@ Status checkOneValue(const OptionSpec& spec, const std::string& text, const std:
 
 Status checkValue(const OptionSpec& spec, const std::string& text, const std::string& dataDir) {
     if (spec.values == OptionValues::Any) return Status::ok();
-    if (spec.values != OptionValues::TargetList) return checkOneValue(spec, text, dataDir);
+    if (spec.values != OptionValues::TargetList && spec.values != OptionValues::KindList)
+        return checkOneValue(spec, text, dataDir);
     OptionSpec one = spec;
-    one.values = OptionValues::Targets;
+    one.values = spec.values == OptionValues::KindList ? OptionValues::Kinds : OptionValues::Targets;
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t comma = std::min(text.find(',', start), text.size());

@@ -20,6 +20,7 @@ enum class OptionValues {
     Targets,  ///< a target folder of DATA_DIR/mappings (one with profile.xml)
     TargetList,  ///< a comma-separated list of such targets
     Kinds,    ///< a record kind of DATA_DIR/mappings/kinds
+    KindList,  ///< a comma-separated list of such kinds
 };
 
 struct OptionSpec {

@@ -1,5 +1,7 @@
 // Commands that work on the record store: ingest, upload, stats, report, batch, plugins.
 
+#include <Poco/StringTokenizer.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -83,6 +85,9 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     target.settleWithin = std::chrono::seconds(*wait);
     target.lease = std::chrono::seconds(*lease);
     target.tls.timeout = std::chrono::seconds(*timeout);
+    Poco::StringTokenizer kinds(args.option("kinds", ""), ",",
+                                Poco::StringTokenizer::TOK_IGNORE_EMPTY | Poco::StringTokenizer::TOK_TRIM);
+    target.kinds.assign(kinds.begin(), kinds.end());
     return target;
 }
 
