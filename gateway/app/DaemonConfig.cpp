@@ -333,7 +333,9 @@ void DaemonConfig::checkValue(const std::string& key, const ConfigKey& spec, con
             break;
         }
         case Check::KindList: {
-            // A kind the target has a mapping for: mappings/<target>/<kind>.xml.
+            // A kind the target has a mapping for: mappings/<target>/<kind>.xml (data.dir itself
+            // is reported when it has no mappings/).
+            if (!fs::is_directory(fs::path(dataDir()) / "mappings", ec)) break;
             std::size_t start = 0;
             while (start <= text->size()) {
                 std::size_t comma = std::min(text->find(',', start), text->size());
