@@ -7,7 +7,10 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include "ScriptedHttpsServer.h"
 #include "TestSupport.h"
+#include "creditgw/CivilDate.h"
+#include "creditgw/Json.h"
 #include "creditgw/MockPlatform.h"
 
 using namespace creditgw;
@@ -323,20 +326,100 @@ TEST_F(StoreIntegrityEndToEndTest, AFineChangedOnDiskFrom3To9WanyuanIsHeldAsCorr
     EXPECT_EQ(sent.output, "0\n") << "the changed record is in no signed batch";
 }
 
+TEST_F(StoreIntegrityEndToEndTest, ExportLeavesAChangedRecordOutAndFailsAndReIngestRepairsIt) {
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    std::string store = dir.file("store.db");
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    CommandResult tampered = runCommand(
+        "sqlite3 " + store + " \"UPDATE deliveries SET mapped_fields=replace(mapped_fields, '顺达', '顺发')"
+        " WHERE record_id=(SELECT id FROM records WHERE fields LIKE '%示交罚〔2026〕1号%'); SELECT changes();\"");
+    ASSERT_EQ(tampered.exitCode, 0) << tampered.output;
+    ASSERT_EQ(tampered.output, "1\n") << "one delivery changed";
+
+    CommandResult exported = gw("export --kind cf --format csv --out " + dir.file("manual.csv"));
+    EXPECT_EQ(exported.exitCode, 4) << exported.output;
+    EXPECT_NE(exported.output.find("left out of the export"), std::string::npos) << exported.output;
+    std::string written = creditgw::test::readFile(dir.file("manual.csv"));
+    EXPECT_NE(written.find("示交罚〔2026〕2号"), std::string::npos) << written;
+    EXPECT_EQ(written.find("示交罚〔2026〕1号"), std::string::npos) << "the changed record is not in the file";
+
+    CommandResult tamperedRecord = runCommand("sqlite3 " + store +
+                                              " \"UPDATE records SET fields=replace(fields, '顺达', '顺发') WHERE fields LIKE '%示交罚〔2026〕1号%'\"");
+    ASSERT_EQ(tamperedRecord.exitCode, 0) << tamperedRecord.output;
+    CommandResult reingest = gw("ingest --kind cf --input " + dir.file("cf.csv"));
+    EXPECT_EQ(reingest.exitCode, 0) << reingest.output;
+    EXPECT_NE(reingest.output.find("repaired 1"), std::string::npos) << reingest.output;
+}
+
+// A receipt that names a record the batch does not carry, or one record twice, through the
+// real binary: nothing of it is applied, the batch stays in doubt, and the real platform later
+// gets it exactly once.
+class ReceiptAnomalyTest : public EndToEndTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(ReceiptAnomalyTest, KeepsTheBatchInDoubtAndAppliesNothing) {
+    std::string anomaly = GetParam();
+    creditgw::test::ScriptedHttpsServer wrongPlatform([&](const creditgw::test::ScriptedRequest& request) {
+        auto package = Poco::JSON::Parser().parse(request.body).extract<Poco::JSON::Object::Ptr>();
+        auto records = package->getArray("records");
+        std::string listed;
+        for (std::size_t i = 0; i < records->size(); ++i)
+            listed += "{\"key\":" + jsonString(records->getObject(i)->getValue<std::string>("key")) +
+                      ",\"status\":\"accepted\"},";
+        listed += anomaly == "twice"
+                      ? "{\"key\":" + jsonString(records->getObject(0)->getValue<std::string>("key")) +
+                            ",\"status\":\"accepted\"}"
+                      : std::string("{\"key\":\"ghost\",\"status\":\"accepted\"}");
+        std::string body = "{\"batchId\":" + jsonString(request.headers.at("X-Batch-Id")) +
+                           ",\"acceptedAt\":\"2026-11-23T10:00:00+08:00\",\"records\":[" + listed + "]}";
+        return creditgw::test::ScriptedAnswer{creditgw::test::ScriptedHttpsServer::jsonResponse(200, "OK", body)};
+    });
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    std::string toWrongPlatform = uploadArgs() + " --once --endpoint " + wrongPlatform.endpoint();
+    CommandResult refused = gw(toWrongPlatform);
+    EXPECT_EQ(refused.exitCode, 4) << refused.output;
+    EXPECT_NE(refused.output.find("receipt anomaly"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find(anomaly == "twice" ? "twice" : "record ghost"), std::string::npos) << refused.output;
+    EXPECT_EQ(stats()->getObject("counts")->getValue<int>("accepted"), 0) << "nothing of the receipt counted";
+    CommandResult doubt = runCommand("sqlite3 " + dir.file("store.db") + " \"SELECT state FROM batches\"");
+    EXPECT_EQ(doubt.output, "unknown\n") << doubt.output;
+
+    CommandResult settled = gw(uploadArgs());
+    EXPECT_EQ(settled.exitCode, 0) << settled.output;
+    EXPECT_NE(settled.output.find("accepted 3, rejected 1"), std::string::npos) << settled.output;
+    EXPECT_EQ(platform->counters().batches, 1u);
+    EXPECT_EQ(platform->counters().duplicates, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(UnknownKeyOrKeyTwice, ReceiptAnomalyTest, ::testing::Values("ghost", "twice"),
+                         [](const auto& info) { return std::string(info.param); });
+
 class ImpossibleAcceptanceTimeTest : public EndToEndTest,
                                      public ::testing::WithParamInterface<std::pair<const char*, const char*>> {};
 
-TEST_P(ImpossibleAcceptanceTimeTest, KeepsTheBatchInDoubtInsteadOfSkewingTimeliness) {
+TEST_P(ImpossibleAcceptanceTimeTest, CountsTheOutcomeAtTheTimeItWasReceivedAndSaysSo) {
     platform.reset();
     config.clockOverride = GetParam().first;
     platform = std::make_unique<MockPlatform>(config);
     ASSERT_TRUE(platform->start());
     ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    std::string before = shanghaiTimestamp(std::chrono::system_clock::now() - std::chrono::seconds(1));
     CommandResult upload = gw(uploadArgs() + " --once");
+    std::string after = shanghaiTimestamp(std::chrono::system_clock::now() + std::chrono::seconds(1));
     EXPECT_NE(upload.output.find(GetParam().second), std::string::npos) << upload.output;
-    EXPECT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " \"SELECT DISTINCT state FROM batches\"").output,
-              "unknown\n");
-    EXPECT_EQ(stats()->getObject("counts")->getValue<int>("accepted"), 0);
+    EXPECT_NE(upload.output.find("recorded the time it was received"), std::string::npos) << upload.output;
+    EXPECT_NE(upload.output.find("accepted 3, rejected 1"), std::string::npos) << upload.output;
+    // Settled, so never sent again; judged by when the gateway received the answer.
+    std::string store = dir.file("store.db");
+    EXPECT_EQ(runCommand("sqlite3 " + store + " \"SELECT DISTINCT state FROM batches\"").output, "done\n");
+    CommandResult times = runCommand("sqlite3 " + store +
+                                     " \"SELECT DISTINCT accepted_at FROM deliveries WHERE state='accepted'\"");
+    ASSERT_EQ(times.exitCode, 0) << times.output;
+    std::string acceptedAt = times.output.substr(0, times.output.find('\n'));
+    EXPECT_EQ(times.output.size(), acceptedAt.size() + 1) << "one acceptance time: " << times.output;
+    EXPECT_GE(acceptedAt, before);
+    EXPECT_LE(acceptedAt, after);
+    CommandResult again = gw(uploadArgs() + " --once");
+    EXPECT_EQ(platform->counters().batches, 1u) << again.output;
 }
 
 // Year 9999 used to overflow into 1816-03-30 and count as on time.

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "ScriptedHttpsServer.h"
 #include "TestSupport.h"
 #include "creditgw/Json.h"
 #include "creditgw/MockPlatform.h"
@@ -289,6 +290,124 @@ TEST_F(HttpsUploaderTest, GivenAClientKeyReadableByOthers_WhenCreating_ThenRefus
     ASSERT_FALSE(uploader);
     EXPECT_EQ(uploader.status().code(), StatusCode::Permanent);
     EXPECT_NE(uploader.status().message().find("chmod 600"), std::string::npos) << uploader.status().message();
+}
+
+TEST_F(HttpsUploaderTest, GivenRetryAfterOnlyInTheBody_WhenPosting_ThenOnlyTheHeaderIsHonoured) {
+    using creditgw::test::ScriptedHttpsServer;
+    ScriptedHttpsServer server([](const creditgw::test::ScriptedRequest& request) {
+        bool header = request.headers.at("X-Batch-Id") == "B2";
+        return creditgw::test::ScriptedAnswer{ScriptedHttpsServer::jsonResponse(
+            503, "Service Unavailable", "{\"error\":\"busy; Retry-After: 86400s\"}",
+            header ? "Retry-After: 7\r\n" : "")};
+    });
+    auto bodyOnly = _uploader->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    ASSERT_FALSE(bodyOnly);
+    EXPECT_EQ(bodyOnly.status().code(), StatusCode::Transient) << bodyOnly.status().message();
+    EXPECT_FALSE(HttpsUploader::retryAfterOf(bodyOnly.status()).has_value()) << bodyOnly.status().message();
+    EXPECT_NE(bodyOnly.status().message().find("busy"), std::string::npos) << "the platform's words are kept";
+    auto withHeader = _uploader->post(signedRequest(server.endpoint(), "B2", twoRecordBatch("B2")));
+    ASSERT_FALSE(withHeader);
+    EXPECT_EQ(HttpsUploader::retryAfterOf(withHeader.status()), std::optional<std::chrono::seconds>(7s))
+        << withHeader.status().message();
+}
+
+TEST_F(HttpsUploaderTest, GivenAnAnswerDrippedAByteAtATime_WhenPosting_ThenTheTimeoutBoundsTheWholeExchange) {
+    using creditgw::test::ScriptedHttpsServer;
+    // Each byte comes well within the 2 s read timeout; the whole answer would take 15 s.
+    ScriptedHttpsServer server([](const creditgw::test::ScriptedRequest&) {
+        return creditgw::test::ScriptedAnswer{
+            ScriptedHttpsServer::jsonResponse(200, "OK", "{\"batchId\":\"B1\",\"records\":[" + std::string(100, ' ') + "]}"),
+            100ms};
+    });
+    TlsClientConfig config = clientConfig();
+    config.timeout = 2s;
+    auto uploader = HttpsUploader::create(config);
+    ASSERT_TRUE(uploader) << uploader.status().toString();
+    auto started = std::chrono::steady_clock::now();
+    auto response = (*uploader)->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.status().code(), StatusCode::Unknown) << response.status().message();
+    EXPECT_NE(response.status().message().find("no complete answer within 2 s"), std::string::npos)
+        << response.status().message();
+    EXPECT_LT(took, 6s);
+}
+
+namespace {
+
+creditgw::test::ScriptedAnswer neverAnswered(const creditgw::test::ScriptedRequest&) {
+    return {creditgw::test::ScriptedHttpsServer::jsonResponse(500, "Internal Server Error", "{}")};
+}
+
+/// A server context with the development certificate and key, narrowed by `narrow`.
+Poco::Net::Context::Ptr serverContext(const std::string& certFile, const std::string& cipherList) {
+    return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, devCertsDir() + "/server.key", certFile, "",
+                                  Poco::Net::Context::VERIFY_NONE, 9, false, cipherList);
+}
+
+/// The development server key under a certificate from the development CA that expired in 2020.
+std::string expiredServerCertificate(const creditgw::test::ScratchDir& dir) {
+    const std::string& certs = devCertsDir();
+    creditgw::test::writeFile(dir.file("index.txt"), "");
+    creditgw::test::writeFile(dir.file("serial"), "1000\n");
+    creditgw::test::writeFile(dir.file("ca.cnf"),
+                              "[ca]\ndefault_ca=dev\n[dev]\ndatabase=" + dir.file("index.txt") + "\nnew_certs_dir=" +
+                                  dir.path() + "\nserial=" + dir.file("serial") +
+                                  "\ndefault_md=sha256\npolicy=any\ncopy_extensions=copy\n[any]\ncommonName=supplied\n");
+    auto made = creditgw::test::runCommand(
+        "openssl req -new -key " + certs + "/server.key -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 -out " +
+        dir.file("expired.csr") + " && openssl ca -batch -notext -config " + dir.file("ca.cnf") + " -cert " + certs +
+        "/ca.pem -keyfile " + certs + "/ca.key -startdate 20200101000000Z -enddate 20200201000000Z -in " +
+        dir.file("expired.csr") + " -out " + dir.file("expired.pem") + " 2>&1");
+    EXPECT_EQ(made.exitCode, 0) << made.output;
+    return dir.file("expired.pem");
+}
+
+}  // namespace
+
+TEST_F(HttpsUploaderTest, GivenAnExpiredServerCertificate_WhenPosting_ThenPermanentSayingItExpired) {
+    creditgw::test::ScratchDir dir("uploader-expired");
+    creditgw::test::ScriptedHttpsServer server(neverAnswered, serverContext(expiredServerCertificate(dir), "ALL"));
+    auto response = _uploader->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.status().code(), StatusCode::Permanent) << response.status().message();
+    EXPECT_NE(response.status().message().find("server certificate has expired"), std::string::npos)
+        << response.status().message();
+    EXPECT_EQ(server.requests(), 0u);
+}
+
+TEST_F(HttpsUploaderTest, GivenAPlatformSpeakingOnlyTls10_WhenPosting_ThenPermanentSayingSo) {
+    auto context = serverContext(devCertsDir() + "/server.pem", "DEFAULT:@SECLEVEL=0");
+    context->disableProtocols(Poco::Net::Context::PROTO_TLSV1_1 | Poco::Net::Context::PROTO_TLSV1_2 |
+                              Poco::Net::Context::PROTO_TLSV1_3);
+    creditgw::test::ScriptedHttpsServer server(neverAnswered, context);
+    auto response = _uploader->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.status().code(), StatusCode::Permanent) << response.status().message();
+    EXPECT_NE(response.status().message().find("speaks only TLS 1.0 or 1.1"), std::string::npos)
+        << response.status().message();
+}
+
+TEST_F(HttpsUploaderTest, GivenAPlatformOfferingOnlyCbcSuitesOnTls12_WhenPosting_ThenRefusedAsNotAead) {
+    auto context = serverContext(devCertsDir() + "/server.pem", "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA");
+    context->disableProtocols(Poco::Net::Context::PROTO_TLSV1_3);
+    creditgw::test::ScriptedHttpsServer server(neverAnswered, context);
+    auto response = _uploader->post(signedRequest(server.endpoint(), "B1", twoRecordBatch("B1")));
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.status().code(), StatusCode::Permanent) << response.status().message();
+    EXPECT_NE(response.status().message().find("no forward-secret AEAD cipher suite"), std::string::npos)
+        << response.status().message();
+    EXPECT_EQ(server.requests(), 0u);
+}
+
+TEST_F(HttpsUploaderTest, GivenAClientKeyOfAnotherCertificate_WhenCreating_ThenRefusedNamingBoth) {
+    TlsClientConfig config = clientConfig();
+    config.keyFile = devCertsDir() + "/server.key";
+    auto uploader = HttpsUploader::create(config);
+    ASSERT_FALSE(uploader);
+    EXPECT_EQ(uploader.status().code(), StatusCode::Permanent);
+    EXPECT_NE(uploader.status().message().find("does not belong to the certificate"), std::string::npos)
+        << uploader.status().message();
 }
 
 TEST(RetryAfterTest, GivenSecondsOrAnHttpDate_ThenParsedNeverNegative) {

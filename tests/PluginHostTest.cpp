@@ -47,6 +47,33 @@ TEST(PluginHostTest, BrokenMismatchedAndForeignLibrariesAreRefusedOneByOneAndThe
     EXPECT_EQ(host.createTarget("old"), nullptr);
 }
 
+TEST(PluginHostTest, AFolderOrPluginOthersCanWriteIsRefusedWithTheChmodThatFixesIt) {
+    test::ScratchDir dir("plugins-perms");
+    fs::copy_file(std::string(CREDITGW_TEST_PLUGIN_DIR) + "/csv.so", dir.file("csv.so"));
+    fs::copy_file(std::string(CREDITGW_TEST_PLUGIN_DIR) + "/json.so", dir.file("json.so"));
+    fs::permissions(dir.path(), fs::perms(0777));
+    {
+        PluginHost host;
+        auto loaded = host.loadDirectory(dir.path());
+        ASSERT_FALSE(loaded);
+        EXPECT_EQ(loaded.status().code(), StatusCode::Permanent);
+        EXPECT_NE(loaded.status().message().find("mode 0777"), std::string::npos) << loaded.status().message();
+        EXPECT_NE(loaded.status().message().find("chmod go-w " + dir.path()), std::string::npos);
+        EXPECT_EQ(host.createSource("csv"), nullptr);
+    }
+    fs::permissions(dir.path(), fs::perms(0755));
+    fs::permissions(dir.file("json.so"), fs::perms(0666));
+    PluginHost host;
+    auto loaded = host.loadDirectory(dir.path());
+    ASSERT_TRUE(loaded) << loaded.status().toString();
+    EXPECT_EQ(*loaded, 1u) << "the safe plugin still loads";
+    ASSERT_EQ(host.errors().size(), 1u);
+    EXPECT_NE(host.errors()[0].reason.find("chmod go-w " + dir.file("json.so")), std::string::npos)
+        << host.errors()[0].reason;
+    EXPECT_EQ(host.createSource("json"), nullptr);
+    EXPECT_NE(host.createSource("csv"), nullptr);
+}
+
 TEST(PluginHostTest, MissingDirectoryIsNotFound) {
     PluginHost host;
     auto loaded = host.loadDirectory("/nonexistent/plugins");

@@ -131,6 +131,12 @@ protected:
         creditgw::test::writeFile(dir.file("cf.csv"), csv);
         ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
         ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+        // A send that fails (nothing listens on port 1) runs the retry and in-doubt statements.
+        csv.replace(csv.find("赵强"), std::string("赵强").size(), "赵强国");
+        creditgw::test::writeFile(dir.file("cf.csv"), csv);
+        ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+        CommandResult failing = gw(uploadArgs() + " --endpoint https://127.0.0.1:1/api --once");
+        EXPECT_NE(failing.exitCode, 0) << failing.output;
         for (const char* reading : {"stats --format json --as-of 2026-11-23", "report --as-of 2026-11-23",
                                     "status --format json", "requeue --target creditchina"}) {
             CommandResult result = gw(reading);
@@ -138,6 +144,8 @@ protected:
         }
         CommandResult exported = gw("export --kind cf --format csv --out " + dir.file("export.csv"));
         EXPECT_EQ(exported.exitCode, 0) << exported.output;
+        CommandResult unsent = gw("export --kind cf --format csv --unsent --out " + dir.file("unsent.csv"));
+        EXPECT_EQ(unsent.exitCode, 0) << unsent.output;
     }
 
     creditgw::test::ScratchDir dir{"query-plan"};

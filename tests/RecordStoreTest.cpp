@@ -218,6 +218,23 @@ TEST_F(RecordStoreTest, ARecordChangedOnDiskAfterIngestIsReportedCorruptInsteadO
     EXPECT_TRUE((*pending)[0].record.fields.empty()) << "nothing of a changed record is mapped";
 }
 
+TEST_F(RecordStoreTest, ReIngestingTheSourceRepairsARecordChangedOnDiskAsANewVersion) {
+    auto store = open();
+    ASSERT_TRUE(store->storeRecords({incoming("罚1", "甲公司"), incoming("罚2", "丙公司")}));
+    tamper(dir.file("store.db"), "UPDATE records SET fields=replace(fields, '甲公司', '乙公司')");
+    auto again = store->storeRecords({incoming("罚1", "甲公司"), incoming("罚2", "丙公司")});
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->repaired, 1u);
+    EXPECT_EQ(again->newVersions, 1u);
+    EXPECT_EQ(again->unchanged, 1u) << "the untouched record stays as it was";
+    auto pending = store->recordsAwaitingMapping("creditchina", {"cf"}, 0, 10);
+    ASSERT_EQ(pending->size(), 2u);
+    for (const auto& p : *pending) EXPECT_EQ(p.corruption, "") << p.identity;
+    auto third = store->storeRecords({incoming("罚1", "甲公司")});
+    EXPECT_EQ(third->repaired, 0u);
+    EXPECT_EQ(third->unchanged, 1u) << "a repaired record is not repaired again";
+}
+
 TEST_F(RecordStoreTest, MappedFieldsChangedOnDiskAreReportedCorruptBeforePacking) {
     auto store = open();
     ASSERT_TRUE(store->storeRecords({incoming("罚1", "甲公司"), incoming("罚2", "丙公司")}));

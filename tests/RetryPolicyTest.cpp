@@ -52,6 +52,14 @@ TEST(RetryPolicyTest, GivenRetryAfterLongerThanTheJitter_ThenTheDelayIsAtLeastRe
     EXPECT_EQ(policy.delayBefore(1, 120s), 120000ms);
 }
 
+TEST(RetryPolicyTest, GivenARetryAfterOfAYear_ThenTheWaitStopsAtTheRetryAfterCap) {
+    RetryPolicy capped(100ms, 1000ms, 10, 3, 3600s);
+    EXPECT_EQ(capped.delayBefore(1, std::chrono::seconds(365 * 24 * 3600)), 3600000ms);
+    EXPECT_EQ(capped.delayBefore(1, 120s), 120000ms) << "a wait below the cap is honoured as asked";
+    RetryPolicy tight(100ms, 1000ms, 10, 3, 0s);
+    EXPECT_LE(tight.delayBefore(1, 600s), 100ms) << "a cap of 0 ignores Retry-After: backoff alone";
+}
+
 TEST(RetryPolicyTest, GivenRetryAfterShorterThanTheJitterWindow_ThenTheDelayStaysWithinTheWindow) {
     RetryPolicy policy(10000ms, 60000ms, 10, 5);
     for (int i = 0; i < 50; ++i) {

@@ -3,6 +3,8 @@
 # Used by both README commands and by .ci/run.
 set -eu
 cd "$(dirname "$0")/.."
+# The build's plugin folder must be writable by its owner only: creditgw refuses it otherwise.
+umask 022
 
 # Build: compiler, libraries. Tests: a PostgreSQL server (started privately by the ctest fixture),
 # chromium for the dashboard, promtool (prometheus) for /metrics, openpyxl as an independent XLSX

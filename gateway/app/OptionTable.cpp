@@ -55,6 +55,7 @@ const Options kDelivery = {
     value("lease-seconds", "N", "how long a sender holds a batch it is sending (default: 180)"),
     value("timeout", "SECONDS", "bound on one exchange with the platform (default: 60)"),
     value("kinds", "A,B", "only send these kinds (default: every kind the target maps)", OptionValues::KindList),
+    value("retry-after-cap", "SECONDS", "longest Retry-After honoured (default: 3600)"),
 };
 
 // How a file is read (IngestRequest).
@@ -76,6 +77,7 @@ const Options kPeriod = {
     value("department", "NAME", "only this 责任部门"),
     value("days", "N", "working days allowed for 及时率 (default: 7)"),
     value("completeness-threshold", "RATIO", "share of indicators filled for 完整率 (default: 0.6)"),
+    value("month", "YYYY-MM", "the records decided in that month (instead of --from/--to)"),
 };
 
 const OptionSpec kTargetOption = value("target", "NAME", "the target (default: creditchina)", OptionValues::Targets);
@@ -118,6 +120,8 @@ std::vector<CommandOptions> makeTable() {
                   value("sheet", "NAME|INDEX", "xlsx sheet for INBOX/<kind>/ files"),
                   value("breaker-failures", "N", "stop trying a target after N failed cycles in a row (default: 5)"),
                   value("breaker-open-seconds", "N", "then wait N s before one probe (default: 300)"),
+                  value("reports-dir", "DIR", "write last month's workbook per target from the first working day"),
+                  value("as-of", "DATE", "today for the monthly reports (default: today in Asia/Shanghai)"),
                   value("log-file", "FILE", "also log to FILE (SIGHUP does not reopen it; it rotates itself)"),
                   value("log-rotation", "SIZE", "rotate the log file at SIZE (default: \"10 M\")"),
                   value("log-keep", "N", "rotated log files kept (default: 10)")},
@@ -166,10 +170,13 @@ std::vector<CommandOptions> makeTable() {
                      0, joined({{flag("once", "one attempt per due batch, no waiting")}, kDelivery, kPlaces, kUnit})});
     table.push_back({"stats", "",
                      "上报率, 合规率, 及时率 and 完整率 by decision date, each with its numerator and\n"
-                     "denominator; also per 责任部门 and per kind.",
+                     "denominator; also per 责任部门 and per kind. --by groups the rates (csv: one row per\n"
+                     "group after the \"all\" row); --by field lists each indicator's fill rate, emptiest first.",
                      0,
-                     joined({{value("format", "FORMAT", "text or json (default: text)", OptionValues::Choices,
-                                    {"text", "json"}),
+                     joined({{value("format", "FORMAT", "text, json or csv (default: text)", OptionValues::Choices,
+                                    {"text", "json", "csv"}),
+                              value("by", "GROUP", "group the rates by department, kind, target, month or field",
+                                    OptionValues::Choices, {"department", "kind", "target", "month", "field"}),
                               kTargetOption},
                              kPeriod, kPlaces})});
     table.push_back({"mapping", "check|test|explain ...",
@@ -211,10 +218,15 @@ std::vector<CommandOptions> makeTable() {
     table.push_back({"report", "",
                      "Lists, in Chinese: held records (failed validation, never sent), records the platform\n"
                      "rejected and records whose batch was given up, each with file, line and reason; then the\n"
-                     "records overdue, accepted late, or at risk of missing the deadline.",
+                     "records overdue, accepted late, or at risk of missing the deadline. Totals count every\n"
+                     "record; --limit only shortens each list. --format xlsx --month YYYY-MM --out FILE writes\n"
+                     "the monthly workbook (sheets 汇总, 逾期, 临期, 不合规).",
                      0,
-                     joined({{kTargetOption, value("limit", "N", "at most N problem records (default: 1000)"),
-                              value("at-risk-days", "N", "working days left that count as at risk (default: 2)")},
+                     joined({{kTargetOption, value("limit", "N", "at most N records per list (default: 1000)"),
+                              value("at-risk-days", "N", "working days left that count as at risk (default: 2)"),
+                              value("format", "FORMAT", "text, or xlsx for the monthly workbook (with --month, --out)",
+                                    OptionValues::Choices, {"text", "xlsx"}),
+                              value("out", "FILE", "the workbook to write (--format xlsx)")},
                              kPeriod, kPlaces, kUnit})});
     table.push_back({"export", "",
                      "Writes the valid records of one kind in the target's template layout (Chinese column\n"
@@ -357,7 +369,6 @@ std::string helpText(const CommandOptions& command) {
 Result<CommandLineCheck> checkCommandLine(const CommandOptions& command, int argc, char** argv, int first,
                                           const std::string& dataDir) {
     CommandLineCheck check;
-    std::set<std::string> seen;
     int positional = 0;
     // The subcommand word itself is not one of the subcommand's plain arguments.
     if (command.name.find(' ') != std::string::npos) ++first;
@@ -377,7 +388,8 @@ Result<CommandLineCheck> checkCommandLine(const CommandOptions& command, int arg
         std::string key = name.substr(0, equals);
         const OptionSpec* spec = arg[1] == '-' ? command.find(key) : nullptr;
         if (!spec) return unknownOption(command, arg.substr(0, arg.find('=')));
-        if (!seen.insert(key).second) return Status::invalidArgument("option --" + key + " given twice");
+        // Given twice, the last one counts (as Arguments reads it): scripts override a default
+        // by appending, the common convention.
         if (spec->isFlag()) {
             if (equals != std::string::npos) return Status::invalidArgument("--" + key + " takes no value");
             continue;

@@ -59,8 +59,8 @@ struct CommandLineCheck {
 };
 
 /// Checks argv[first..] against `command`: every option known (else "unknown option --frm; did you
-/// mean --from?" or the list of known ones), a value after each non-flag and none after a flag,
-/// no option twice, closed values among their choices (listing the known ones; targets and kinds
+/// mean --from?" or the list of known ones), a value after each non-flag and none after a flag
+/// (an option given twice: the last counts), closed values among their choices (listing the known ones; targets and kinds
 /// looked up in `dataDir`/mappings), and no more plain arguments than the command takes.
 /// InvalidArgument with one line saying what is wrong.
 Result<CommandLineCheck> checkCommandLine(const CommandOptions& command, int argc, char** argv, int first,

@@ -27,6 +27,7 @@
 #include "DaemonConfig.h"
 #include "DaemonLog.h"
 #include "InboxRoutes.h"
+#include "MonthlyReport.h"
 #include "creditgw/AdminServer.h"
 #include "creditgw/CircuitBreaker.h"
 #include "creditgw/MappingReloader.h"
@@ -42,6 +43,7 @@ const char* kRunUsage =
     "                    [--targets creditchina,xyjt] [--endpoint URL] [--interval 60] [--once]\n"
     "                    [--settle-seconds 10] [--admin-port N --admin-token-file F]\n"
     "                    [--inbox-config FILE] [--source csv|xlsx|json] [--sheet NAME|INDEX]\n"
+    "                    [--reports-dir DIR [--as-of DATE]]\n"
     "The scheduled uploader. Each cycle: reload changed mapping files (a bad edit keeps the last\n"
     "good mappings and is logged), ingest INBOX/<kind>/*.csv (*.gb18030.csv / *.gbk.csv for\n"
     "GB18030; also *.xlsx, *.json, *.jsonl by extension) once a file has not changed for\n"
@@ -53,7 +55,9 @@ const char* kRunUsage =
     "target profile's endpoint (one target only). Stops on SIGTERM/SIGINT; --once runs one cycle.\n"
     "--admin-port N --admin-token-file F: health, statistics and a Chinese dashboard on\n"
     "http://127.0.0.1:N/ (/health, /stats, /dashboard), each request with\n"
-    "\"Authorization: Bearer <token>\"; the token file must be 0600.\n";
+    "\"Authorization: Bearer <token>\"; the token file must be 0600.\n"
+    "--reports-dir DIR: from the first working day of each month, last month's workbook per target\n"
+    "(DIR/report-YYYY-MM-TARGET.xlsx, as `creditgw report --format xlsx`); --as-of fixes today.\n";
 
 Poco::Logger& logger() { return daemonLogger(); }  // DaemonLog.h: ISO 8601 times, optional file
 
@@ -85,6 +89,11 @@ bool settled(const fs::path& file, std::chrono::seconds settle) {
     return fs::file_time_type::clock::now() - modified >= settle;
 }
 
+void logIngestCounts(const std::string& input, const std::string& kind, const IngestCounts& c) {
+    logger().information("%s (%s): rows %z, new %z, new versions %z (repaired %z), unchanged %z, with problems %z",
+                         input, kind, c.rows, c.inserted, c.newVersions, c.repaired, c.unchanged, c.withProblems);
+}
+
 void ingestFile(Gateway& gateway, const fs::path& inbox, const InboxRoute& route, const fs::path& file) {
     IngestRequest request{file.string(), route.kind, route.encoding.empty() ? encodingOf(file) : route.encoding,
                           route.source, route.layout, route.sheet};
@@ -103,10 +112,7 @@ void ingestFile(Gateway& gateway, const fs::path& inbox, const InboxRoute& route
         return;
     }
     for (const auto& warning : report->warnings) logger().warning(warning);
-    const auto& c = report->counts;
-    logger().information("%s (%s): rows %z, new %z, new versions %z, unchanged %z, with problems %z",
-                         file.filename().string(), route.kind, c.rows, c.inserted, c.newVersions, c.unchanged,
-                         c.withProblems);
+    logIngestCounts(file.filename().string(), route.kind, report->counts);
     moveTo(inbox, "processed", folder, file);
 }
 
@@ -119,10 +125,7 @@ void pollSource(Gateway& gateway, const InboxRoute& route) {
         logger().error("%s: %s", route.input, report.status().message());
         return;
     }
-    const auto& c = report->counts;
-    if (c.rows > 0)
-        logger().information("%s (%s): rows %z, new %z, new versions %z, unchanged %z, with problems %z",
-                             route.input, route.kind, c.rows, c.inserted, c.newVersions, c.unchanged, c.withProblems);
+    if (report->counts.rows > 0) logIngestCounts(route.input, route.kind, report->counts);
 }
 
 /// The configured routes first (INBOX/inbox.xml or --inbox-config), then INBOX/<kind>/.
@@ -178,9 +181,9 @@ std::optional<UploadReport> uploadTarget(Gateway& gateway, TargetSettings target
         logger().error("%s: packaging failed: %s", target.name, packed.status().message());
         return std::nullopt;
     }
-    if (packed->corrupt > 0)
-        logger().error("%s: %z records changed in the store after they were written; held as store-corrupt, "
-                       "restore the store from a backup", target.name, packed->corrupt);
+    if (std::size_t corrupt = mapped->corrupt + packed->corrupt; corrupt > 0)
+        logger().error("%s: %z records changed in the store after they were written; held as store-corrupt "
+                       "(`creditgw report` says for each what to do)", target.name, corrupt);
     auto sent = gateway.uploadDue(target, false);
     if (!sent) {
         logger().error("%s: upload failed: %s", target.name, sent.status().message());
@@ -206,6 +209,16 @@ void recordOutcome(CircuitBreaker& breaker, const std::string& target, const std
     } else if (sent && sent->batchesDone > 0) {
         breaker.recordSuccess();
         if (!wasClosed) logger().information("%s: circuit breaker closed: the platform answers again", target);
+    }
+}
+
+// The monthly workbooks that are due (MonthlyReport.h); a failure is logged and retried next cycle.
+void writeDueReports(Gateway& gateway, const std::string& reportsDir, const Poco::StringTokenizer& targets,
+                     const std::optional<CivilDate>& asOf) {
+    for (const auto& target : targets) {
+        auto written = writeDueMonthlyReport(gateway, reportsDir, target, asOf.value_or(CivilDate::todayInShanghai()));
+        if (!written) logger().error("%s: monthly workbook not written: %s", target, written.status().message());
+        else if (!written->empty()) logger().information("%s: wrote the monthly workbook %s", target, *written);
     }
 }
 
@@ -250,6 +263,14 @@ int runCommand(int argc, char** argv) {
         Status logging = keep ? logToFile(*logFile, args.option("log-rotation", "10 M"), static_cast<int>(*keep))
                               : keep.status();
         if (!logging) return reportFailure(logging);
+    }
+    std::optional<CivilDate> asOf;
+    if (auto text = args.option("as-of")) {
+        asOf = CivilDate::parse(*text);
+        if (!asOf) {
+            std::cerr << "creditgw run: --as-of \"" << *text << "\" is not a date\n";
+            return kUsage;
+        }
     }
     GatewaySettings settings = gatewaySettings(args);
     auto gateway = Gateway::open(settings);
@@ -340,6 +361,7 @@ int runCommand(int argc, char** argv) {
             }
             recordOutcome(breaker, name, uploadTarget(**gateway, target));
         }
+        if (auto reportsDir = args.option("reports-dir")) writeDueReports(**gateway, *reportsDir, targets, asOf);
         if (args.flag("once")) break;
         timespec wait{static_cast<time_t>(*interval), 0};
         int signal = sigtimedwait(&stopSignals, nullptr, &wait);

@@ -5,10 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "CommandLine.h"
 #include "DaemonConfig.h"
 #include "creditgw/CodeChecks.h"
+#include "MonthlyReport.h"
+#include "StatsOutput.h"
 #include "TextReport.h"
 #include "creditgw/Json.h"
 #include "creditgw/Statistics.h"
@@ -29,10 +32,12 @@ int usageError(const char* usage, const std::string& why) {
 }
 
 // For commands on an existing store (stats, report, status, export, requeue): a mistyped
-// --store is an error, not a new empty store.
+// --store is an error, not a new empty store. The read-only ones skip the whole-file
+// quick_check; requeue writes and turns it back on.
 GatewaySettings existingStoreSettings(const Arguments& args) {
     GatewaySettings settings = gatewaySettings(args);
     settings.storeMustExist = true;
+    settings.quickCheck = false;
     return settings;
 }
 
@@ -60,6 +65,31 @@ Result<StatisticsQuery> statisticsQuery(const Arguments& args) {
     return query;
 }
 
+// --month YYYY-MM: the period is that calendar month (instead of --from/--to).
+Result<std::optional<CalendarMonth>> monthOption(const Arguments& args, StatisticsQuery& query) {
+    auto text = args.option("month");
+    if (!text) return std::optional<CalendarMonth>();
+    auto month = CalendarMonth::parse(*text);
+    if (!month) return Status::invalidArgument("--month \"" + *text + "\" is not a month; write YYYY-MM");
+    if (args.option("from") || args.option("to"))
+        return Status::invalidArgument("--month replaces --from/--to; give one or the other");
+    query.from = month->firstDay();
+    query.to = month->lastDay();
+    return std::optional<CalendarMonth>(*month);
+}
+
+// stats --by field: each indicator's fill rate among the submitted records of the selection.
+int printFillRates(Gateway& gateway, const std::string& target, const StatisticsQuery& query,
+                   const std::string& format) {
+    ReportSelection selection{query.from, query.to, query.kind, query.department};
+    auto fills = fieldFillRates(gateway.store(), target, selection);
+    if (!fills) return reportFailure(fills.status());
+    if (format == "csv") std::cout << fillRatesCsv(*fills, gateway.mappings());
+    else if (format == "json") std::cout << fillRatesJson(*fills, gateway.mappings());
+    else std::cout << fillRatesChineseText(*fills, gateway.mappings());
+    return kOk;
+}
+
 }  // namespace
 
 Result<TargetSettings> targetSettings(const Arguments& args) {
@@ -77,7 +107,8 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     auto wait = integerOption(args, "wait", 600, 0, 7 * 24 * 3600);
     auto lease = integerOption(args, "lease-seconds", 180, 1, 24 * 3600);
     auto timeout = integerOption(args, "timeout", 60, 1, 3600);
-    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout})
+    auto retryAfterCap = integerOption(args, "retry-after-cap", 3600, 0, 7 * 24 * 3600);
+    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout, &retryAfterCap})
         if (!*checked) return checked->status();
     target.batchSize = static_cast<std::size_t>(*batchSize);
     target.maxAttempts = static_cast<int>(*maxAttempts);
@@ -85,6 +116,7 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     target.settleWithin = std::chrono::seconds(*wait);
     target.lease = std::chrono::seconds(*lease);
     target.tls.timeout = std::chrono::seconds(*timeout);
+    target.retryAfterCap = std::chrono::seconds(*retryAfterCap);
     Poco::StringTokenizer kinds(args.option("kinds", ""), ",",
                                 Poco::StringTokenizer::TOK_IGNORE_EMPTY | Poco::StringTokenizer::TOK_TRIM);
     target.kinds.assign(kinds.begin(), kinds.end());
@@ -114,6 +146,9 @@ int ingestCommand(int argc, char** argv) {
     std::cout << *input << ": rows " << c.rows << ", new " << c.inserted << ", new versions "
               << c.newVersions << ", unchanged " << c.unchanged << ", with source problems "
               << c.withProblems << "\n";
+    if (c.repaired > 0)
+        std::cout << "repaired " << c.repaired << " records that had changed in the store (store-corrupt): "
+                  << "written again from the source as new versions\n";
     return kOk;
 }
 
@@ -122,13 +157,15 @@ int uploadCommand(int argc, char** argv) {
         "Usage: creditgw upload --endpoint URL --ca FILE --cert FILE --key FILE --signing-key FILE\n"
         "                       [--target creditchina] [--batch-size 500] [--once] [--wait 600]\n"
         "                       [--retry-hours 72] [--max-attempts 0 (no limit)]\n"
-        "                       [--timeout 60] [--lease-seconds 180]\n"
+        "                       [--timeout 60] [--lease-seconds 180] [--retry-after-cap 3600]\n"
         "Maps and validates new records, packs valid ones into batches, signs each batch once\n"
         "(SM2-with-SM3), commits it to the queue, then sends due batches over mutual TLS and\n"
         "stores the per-record receipts. Without --once it waits out retries for up to --wait\n"
         "seconds; batches still failing stay queued for the next run. A batch is given up (its\n"
         "records shown as dead, and re-queueable with `creditgw requeue`) only when the platform\n"
-        "refuses it for good, or it has failed for --retry-hours. Exits 4 when anything failed.\n";
+        "refuses it for good, or it has failed for --retry-hours. --timeout bounds each whole\n"
+        "exchange (connect, send, answer) in seconds; a platform's Retry-After is honoured up to\n"
+        "--retry-after-cap seconds. Exits 4 when anything failed.\n";
     Arguments args(argc, argv, 2, {"help", "once"});
     if (wantsHelp(args, usage)) return kOk;
     auto parsed = targetSettings(args);
@@ -145,9 +182,9 @@ int uploadCommand(int argc, char** argv) {
     auto sent = (*gateway)->uploadDue(target, !args.flag("once"));
     if (!sent) return reportFailure(sent.status());
     for (const auto& error : sent->errors) std::cerr << "warning: " << error << "\n";
-    if (packed->corrupt > 0)
-        std::cerr << "error: " << packed->corrupt << " records changed in the store after they were written and "
-                  << "are held as store-corrupt (see `creditgw report`): restore the store from a backup\n";
+    if (std::size_t corrupt = mapped->corrupt + packed->corrupt; corrupt > 0)
+        std::cerr << "error: " << corrupt << " records changed in the store after they were written and are held "
+                  << "as store-corrupt; `creditgw report` says for each what to do\n";
     std::cout << "mapped: ready " << mapped->ready << ", held " << mapped->held << "; queued "
               << packed->records << " records in " << packed->batches << " batches"
               << (packed->held ? "; held by the envelope " + std::to_string(packed->held) : std::string())
@@ -158,53 +195,95 @@ int uploadCommand(int argc, char** argv) {
 
 int statsCommand(int argc, char** argv) {
     static const char* usage =
-        "Usage: creditgw stats [--format json|text] [--from DATE --to DATE] [--kind xk|cf]\n"
-        "                      [--department NAME] [--target creditchina] [--days 7] [--as-of DATE]\n"
+        "Usage: creditgw stats [--format text|json|csv] [--from DATE --to DATE | --month YYYY-MM]\n"
+        "                      [--kind xk|cf] [--department NAME] [--target creditchina] [--days 7]\n"
+        "                      [--as-of DATE] [--by department|kind|target|month|field]\n"
         "上报率, 合规率, 及时率 (7 working days) and 完整率 (>= 60% of indicators filled) by decision\n"
-        "date, each with its numerator and denominator; also per 责任部门 and per kind.\n";
+        "date, each with its numerator and denominator; also per 责任部门 and per kind.\n"
+        "--by groups the rates (csv: one row per group after the \"all\" row); --by field lists\n"
+        "each indicator's fill rate among the submitted records, the emptiest first.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
     auto query = statisticsQuery(args);
     if (!query) return usageError(usage, query.status().message());
+    auto month = monthOption(args, *query);
+    if (!month) return usageError(usage, month.status().message());
+    std::string format = args.option("format", "text");
+    if (format != "text" && format != "json" && format != "csv")
+        return usageError(usage, "--format \"" + format + "\" is unknown; known: text, json, csv");
+    std::string by = args.option("by", "");
+    static const std::set<std::string> kBy = {"", "department", "kind", "target", "month", "field"};
+    if (!kBy.count(by))
+        return usageError(usage, "--by \"" + by + "\" is unknown; known: department, kind, target, month, field");
     auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
+    if (by == "field") return printFillRates(**gateway, target, *query, format);
     auto facts = (*gateway)->deliveryFacts(target);
     if (!facts) return reportFailure(facts.status());
     StatisticsReport report = computeStatistics(target, *facts, (*gateway)->calendar(), *query);
-    std::string format = args.option("format", "text");
-    if (format == "json") std::cout << statisticsToJson(report);
-    else if (format == "text") std::cout << statisticsToChineseText(report);
-    else return usageError(usage, "--format must be json or text");
+    std::vector<StatsGroup> groups;
+    if (!by.empty()) {
+        auto grouped = groupStatistics(**gateway, target, by, *query);
+        if (!grouped) return reportFailure(grouped.status());
+        groups = std::move(*grouped);
+    }
+    if (format == "csv") std::cout << statisticsCsv(by.empty() ? "all" : by, report.total, groups);
+    else if (format == "json") std::cout << (by.empty() ? statisticsToJson(report) : groupsJson(by, report, groups));
+    else std::cout << (by.empty() ? statisticsToChineseText(report)
+                                  : groupsChineseText(by, report, groups, (*gateway)->mappings()));
     return kOk;
 }
 
 int reportCommand(int argc, char** argv) {
     static const char* usage =
         "Usage: creditgw report [--target creditchina] [--limit N] [--at-risk-days 2]\n"
-        "                       [--from DATE --to DATE] [--department NAME] [--kind K] [--as-of DATE]\n"
+        "                       [--from DATE --to DATE | --month YYYY-MM] [--department NAME] [--kind K]\n"
+        "                       [--as-of DATE] [--format text|xlsx --out FILE.xlsx]\n"
         "Lists, in Chinese: held records (failed validation, never sent), records the platform\n"
         "rejected and records whose batch was given up, each with file, line and reason; then the\n"
-        "records overdue, accepted late, or at risk of missing the 7-working-day deadline.\n";
+        "records overdue, accepted late, or at risk of missing the 7-working-day deadline.\n"
+        "Totals count every record; --limit (default 1000) only shortens each list.\n"
+        "--format xlsx --month YYYY-MM --out FILE writes the monthly workbook (sheets 汇总, 逾期,\n"
+        "临期, 不合规) for the records decided in that month.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    auto gateway = Gateway::open(existingStoreSettings(args));
-    if (!gateway) return reportFailure(gateway.status());
-    std::string target = args.option("target", "creditchina");
+    std::string format = args.option("format", "text");
+    if (format != "text" && format != "xlsx")
+        return usageError(usage, "--format \"" + format + "\" is unknown; known: text, xlsx");
+    auto out = args.option("out");
+    if (format == "xlsx" && !out) return usageError(usage, "--format xlsx needs --out FILE.xlsx");
+    if (format == "text" && out) return usageError(usage, "--out is for --format xlsx; text goes to standard output");
     auto query = statisticsQuery(args);
     if (!query) return usageError(usage, query.status().message());
+    auto month = monthOption(args, *query);
+    if (!month) return usageError(usage, month.status().message());
+    if (format == "xlsx" && !*month) return usageError(usage, "--format xlsx needs --month YYYY-MM");
     auto limit = integerOption(args, "limit", 1000, 1, 10000000);
     auto atRisk = integerOption(args, "at-risk-days", 2, 0, 30);
     if (!limit) return usageError(usage, limit.status().message());
     if (!atRisk) return usageError(usage, atRisk.status().message());
-    auto problems = (*gateway)->store().problemRecords(target, static_cast<std::size_t>(*limit));
+    auto gateway = Gateway::open(existingStoreSettings(args));
+    if (!gateway) return reportFailure(gateway.status());
+    std::string target = args.option("target", "creditchina");
+    if (format == "xlsx") {
+        MonthlyReportRequest request{target, **month, *query, static_cast<int>(*atRisk)};
+        if (Status written = writeMonthlyReport(**gateway, request, *out); !written) return reportFailure(written);
+        std::cout << "wrote the workbook for " << (*month)->toIso() << " (" << target << ") to " << *out << "\n";
+        return kOk;
+    }
+    auto rules = RuleMessages::loadShipped((*gateway)->settings().dataDir);
+    if (!rules) return reportFailure(rules.status());
+    ReportSelection selection{query->from, query->to, query->kind, query->department};
+    auto problems = problemLines((*gateway)->store(), target, selection);
     if (!problems) return reportFailure(problems.status());
     auto facts = (*gateway)->deliveryFacts(target);
     if (!facts) return reportFailure(facts.status());
+    auto shown = static_cast<std::size_t>(*limit);
     // Officers' output: a 身份证号 inside a 文书号, name or message is masked too.
-    std::cout << maskIdNumbersIn(problemReportText(*problems, (*gateway)->mappings())) << "\n"
-              << maskIdNumbersIn(deadlineWatchToChineseText(deadlineWatch(*facts, (*gateway)->calendar(), *query,
-                                                                          static_cast<int>(*atRisk))));
+    std::cout << maskIdNumbersIn(problemListText(*problems, (*gateway)->mappings(), *rules, shown)) << "\n"
+              << maskIdNumbersIn(deadlineWatchToChineseText(
+                     deadlineWatch(*facts, (*gateway)->calendar(), *query, static_cast<int>(*atRisk)), shown));
     return kOk;
 }
 
@@ -260,14 +339,21 @@ int exportCommand(int argc, char** argv) {
     auto gateway = Gateway::open(existingStoreSettings(args));
     if (!gateway) return reportFailure(gateway.status());
     std::string bytes;
+    std::vector<std::string> leftOut;
     auto count = (*gateway)->exportRecords(args.option("target", "creditchina"), *kind,
-                                           args.option("format", "xlsx"), args.flag("unsent"), bytes);
+                                           args.option("format", "xlsx"), args.flag("unsent"), bytes, leftOut);
     if (!count) return reportFailure(count.status());
+    for (const auto& record : leftOut) std::cerr << "error: left out of the export: " << record << "\n";
     std::ofstream file(*out, std::ios::binary | std::ios::trunc);
     file << bytes;
     file.close();
     if (!file) return reportFailure(Status::permanent(*out + ": cannot write"));
     std::cout << "wrote " << *count << " records to " << *out << "\n";
+    if (!leftOut.empty()) {
+        std::cerr << "error: " << leftOut.size() << " records changed in the store after they were written and "
+                  << "are not in the file: restore the store from a backup\n";
+        return kFailure;
+    }
     return kOk;
 }
 
@@ -314,7 +400,9 @@ int requeueCommand(int argc, char** argv) {
         "by `creditgw report` is fixed (certificate, endpoint, platform outage).\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
-    auto gateway = Gateway::open(existingStoreSettings(args));
+    GatewaySettings settings = existingStoreSettings(args);
+    settings.quickCheck = true;
+    auto gateway = Gateway::open(settings);
     if (!gateway) return reportFailure(gateway.status());
     std::string target = args.option("target", "creditchina");
     auto count = (*gateway)->store().requeueDead(target);

@@ -6,11 +6,19 @@
 
 #include "creditgw/Mapping.h"
 #include "creditgw/RecordStore.h"
+#include "creditgw/ReportQueries.h"
+#include "creditgw/RuleMessages.h"
 
 namespace creditgw::cli {
 
 /// One block per record (file:line, 责任部门, state), one line per reason, with the field's
 /// Chinese name. Identities are not printed: for 自然人 they hold a 身份证号.
 std::string problemReportText(const std::vector<ProblemRecord>& problems, const MappingCatalog& mappings);
+
+/// The same list for `creditgw report`: the summary counts every record of `lines` (the true
+/// totals), the list shows the first `limit` records and says how many were left out. Each
+/// reason in Chinese (RuleMessages), the rule code in brackets.
+std::string problemListText(const std::vector<ProblemLine>& lines, const MappingCatalog& mappings,
+                            const RuleMessages& rules, std::size_t limit);
 
 }  // namespace creditgw::cli

@@ -33,6 +33,9 @@ ScratchDir::ScratchDir(const std::string& name) {
     _path = (base / (name + "-" + std::to_string(::getpid()))).string();
     fs::remove_all(_path);
     fs::create_directories(_path);
+    // Writable by its owner only whatever the umask: the gateway refuses plugin folders that
+    // others can write, and tests copy plugins into scratch folders.
+    fs::permissions(_path, fs::perms(0755));
 }
 
 ScratchDir::~ScratchDir() {

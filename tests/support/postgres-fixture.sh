@@ -35,6 +35,7 @@ start)
   ;;
 stop)
   stop
+  rm -rf "$dir"  # a failed run's logs go with it; a passing suite leaves nothing in /tmp
   ;;
 *)
   echo "usage: postgres-fixture.sh start|stop DIR PORT" >&2

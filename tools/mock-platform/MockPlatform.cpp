@@ -33,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "creditgw/HttpsUploader.h"
 #include "creditgw/CivilDate.h"
 #include "creditgw/CodeChecks.h"
 #include "creditgw/Json.h"
@@ -598,7 +599,7 @@ Status MockPlatform::start() {
         params.verificationMode = impl.config.requireClientCertificate ? Poco::Net::Context::VERIFY_STRICT
                                                                          : Poco::Net::Context::VERIFY_NONE;
         params.loadDefaultCAs = false;
-        params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
+        params.cipherList = kForwardSecretAeadCiphers;
         Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
         context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
         context->enableExtendedCertificateVerification(false);

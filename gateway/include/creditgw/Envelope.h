@@ -27,7 +27,12 @@ struct EnvelopeSettings {
     std::string encoding = "UTF-8";
     std::string packageType;  ///< 包类型 (SJBLX), e.g. "XZCF" / "XZXK"
     std::string schemaFile;   ///< XSD the XML must satisfy; validated on every write when set
-    std::string sheetName = "Sheet1";  ///< xlsx
+    /// xlsx; the profile's <setting name="xlsx.sheet.KIND" (or "xlsx.sheet") value="…"/>.
+    std::string sheetName = "Sheet1";
+    /// xlsx, for exports: per column "date" | "amount" | "number" | "text". A date that parses
+    /// becomes a date cell, a plain decimal of at most 15 digits a number cell; anything else
+    /// stays text. Empty (envelopes): every cell text, so codes keep their leading zeros.
+    std::vector<std::string> xlsxCellTypes;
     /// csv/xlsx header row: Chinese titles (national template) or codes.
     bool headerTitles = true;
     bool csvBom = false;  ///< UTF-8 BOM for Excel users (csv, UTF-8 only)
@@ -60,7 +65,8 @@ std::string envelopeContentType(const EnvelopeSettings& settings);
 ///   CreditChinaTarget::encodeBatch when every record holds every column in column order.
 /// CSV: RFC 4180, header row (titles or names) then one row per record; CRLF after every row;
 ///   a field is quoted when it holds a comma, quote, CR or LF.
-/// XLSX: one sheet, bold frozen header row, every cell a text cell (leading zeros stay),
+/// XLSX: one sheet, bold frozen header row, every cell a text cell (leading zeros stay) unless
+///   settings.xlsxCellTypes types it,
 ///   column widths from the content; document creation time = header.createdAt.
 ///
 /// A character the chosen encoding cannot represent is InvalidArgument naming the record,

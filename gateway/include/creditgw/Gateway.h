@@ -31,6 +31,9 @@ struct GatewaySettings {
     /// For commands that only read (stats, report, status, export): a missing store is an
     /// error instead of a new empty one, so a mistyped --store is noticed.
     bool storeMustExist = false;
+    /// PRAGMA quick_check at open: on for every command that writes (a damaged file must stop a
+    /// writer), off for the read-only ones, where it would cost seconds on a large store.
+    bool quickCheck = true;
 };
 
 struct TargetSettings {
@@ -47,6 +50,8 @@ struct TargetSettings {
     std::chrono::hours retryFor{72};
     std::chrono::milliseconds retryInitial{500};
     std::chrono::milliseconds retryMaximum{60000};
+    /// The longest wait a platform's Retry-After can impose (--retry-after-cap, seconds).
+    std::chrono::seconds retryAfterCap{3600};
     /// uploadDue(untilSettled): how long to keep waiting for retries before returning with
     /// batches still pending (they stay queued for the next run).
     std::chrono::seconds settleWithin{600};
@@ -82,6 +87,7 @@ struct IngestReport {
 struct MapReport {
     std::size_t ready = 0;
     std::size_t held = 0;
+    std::size_t corrupt = 0;  ///< of those, records whose stored bytes changed (hash mismatch)
 };
 
 struct PackageReport {
@@ -147,9 +153,11 @@ public:
     Result<ExplainResult> explain(const IngestRequest& request, const std::string& target, std::size_t line);
     /// Writes the valid records of one kind as one file in `format` (csv, xlsx, xml, json) with
     /// the target's columns and titles: the national template layout officers upload by hand
-    /// when the interface is down. Changes no state. `onlyUnsent`: just the ready ones.
+    /// when the interface is down. Changes no state. `onlyUnsent`: just the ready ones. A record
+    /// whose stored bytes changed (store-corrupt) is left out of the file and named in `leftOut`.
     Result<std::size_t> exportRecords(const std::string& target, const std::string& kind,
-                                      const std::string& format, bool onlyUnsent, std::string& bytes);
+                                      const std::string& format, bool onlyUnsent, std::string& bytes,
+                                      std::vector<std::string>& leftOut);
     /// The profile of `target` (mappings/<target>/profile.xml).
     Result<TargetProfile> profileOf(const std::string& target) const;
     /// Maps a file for one target without storing, signing or sending anything.

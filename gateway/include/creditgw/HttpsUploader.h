@@ -19,8 +19,12 @@ namespace creditgw {
 struct TlsClientConfig {
     std::string caFile;             ///< CA that signed the platform's server certificate
     std::string certFile, keyFile;  ///< client certificate for mutual TLS (both empty = none)
-    std::chrono::seconds timeout{60};  ///< connect, send and receive timeout of every session
+    std::chrono::seconds timeout{60};  ///< bound on each whole exchange: connect, send, answer
 };
+
+/// The TLS 1.2 cipher suites creditgw speaks, as client and as the mock platform: forward secret
+/// (ephemeral ECDH/DH) and AEAD (GCM, ChaCha20-Poly1305) only. TLS 1.3 suites are all both.
+extern const char* const kForwardSecretAeadCiphers;
 
 struct UploadRequest {
     std::string endpoint;  ///< "https://127.0.0.1:8443/api"

@@ -142,6 +142,9 @@ public:
     std::vector<std::string> outputNames() const;
     /// Chinese title per output field, in output order (csv/xlsx headers, messages).
     std::vector<std::string> titles() const;
+    /// What a spreadsheet cell of each output field holds, in output order: "date", "amount",
+    /// "number" or "text" (codes and masked fields are text). For the export's typed XLSX cells.
+    std::vector<std::string> valueTypes() const;
 
     /// Validates and maps one record. Pure and thread-safe. Record problems from the source are
     /// NOT repeated here (the caller holds on those too). MappedRecord fields carry the output

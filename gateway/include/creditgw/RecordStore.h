@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "creditgw/Record.h"
@@ -34,6 +35,7 @@ struct IngestCounts {
     std::size_t newVersions = 0;  ///< changed content of a known identity
     std::size_t unchanged = 0;    ///< identical to the latest version: nothing written
     std::size_t withProblems = 0; ///< rows that carried source problems (they will be held)
+    std::size_t repaired = 0;     ///< of newVersions: a stored record changed on disk, written anew
     IngestCounts& operator+=(const IngestCounts& other);
 };
 
@@ -135,6 +137,9 @@ public:
     /// Opens an existing store for reports, without the integrity check and schema set-up
     /// (those are the writer's job at its start); NotFound when there is no store yet.
     static Result<std::unique_ptr<RecordStore>> openForReading(const std::string& path);
+    /// The content hash a record is stored with (its canonical fields JSON and 责任部门), taken at
+    /// ingest and checked before the record is mapped, packed or exported.
+    static std::string contentHash(std::string_view fieldsJson, std::string_view department);
 
     /// Stores a chunk of records in one transaction. An identity whose latest version has the
     /// same content is left alone; changed content becomes version n+1.
@@ -185,8 +190,11 @@ public:
                                std::optional<std::chrono::system_clock::time_point> nextAttempt);
     /// When the earliest waiting batch may be tried again (nullopt when none is waiting).
     Result<std::optional<std::chrono::system_clock::time_point>> nextAttemptTime(const std::string& target);
+    /// The record keys a batch carries, to check a receipt against before it is applied.
+    Result<std::vector<std::string>> batchRecordKeys(const std::string& batchId);
     /// Applies a platform receipt: records accepted/rejected, batch done, in one transaction.
-    /// Keys in the receipt that are not in the batch are ignored and counted in the return.
+    /// Keys in the receipt that are not in the batch are ignored and counted in the return
+    /// (the gateway refuses such a receipt before it gets here: see receiptAnomaly).
     Result<std::size_t> applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
                                      const std::string& rawReceipt);
 

@@ -21,12 +21,16 @@ public:
     /// `initial` and `maximum` are clamped to be non-negative and maximum >= initial;
     /// `maxAttempts` below 0 counts as 0 (never retry). `seed` 0 draws a seed from the system
     /// (std::random_device); any other value makes the delays reproducible (tests).
+    /// `retryAfterCap` bounds what a platform's Retry-After can ask for: a misconfigured or
+    /// hostile answer of "a year" must not park a batch until its records are long overdue.
     RetryPolicy(std::chrono::milliseconds initial, std::chrono::milliseconds maximum,
-                int maxAttempts, std::uint64_t seed = 0);
+                int maxAttempts, std::uint64_t seed = 0,
+                std::chrono::seconds retryAfterCap = std::chrono::hours(1));
 
     /// Delay before attempt number `attempt` (1 = first retry; values below 1 count as 1);
-    /// at least `retryAfter` if given, even when that exceeds `maximum`: the platform said when
-    /// it can take the batch, and sending earlier only earns another 429/503.
+    /// at least `retryAfter` (capped at retryAfterCap) if given, even when that exceeds
+    /// `maximum`: the platform said when it can take the batch, and sending earlier only earns
+    /// another 429/503.
     std::chrono::milliseconds delayBefore(
         int attempt, std::optional<std::chrono::seconds> retryAfter = std::nullopt);
 
@@ -42,6 +46,7 @@ private:
     std::chrono::milliseconds _initial;
     std::chrono::milliseconds _maximum;
     int _maxAttempts;
+    std::chrono::seconds _retryAfterCap;
     std::mt19937_64 _random;
 };
 

@@ -77,8 +77,10 @@ struct DeadlineItem {
 /// `atRiskWorkingDays` working days of query.today), in the query's period; by deadline.
 std::vector<DeadlineItem> deadlineWatch(const std::vector<DeliveryFact>& facts, const WorkingDayCalendar& calendar,
                                         const StatisticsQuery& query, int atRiskWorkingDays = 2);
-/// The list in Chinese, for `creditgw report`.
-std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items);
+/// The list in Chinese, for `creditgw report`. Each section's title counts all its items; at
+/// most `limitPerSection` are listed, with a line saying how many were left out.
+std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items,
+                                       std::size_t limitPerSection = static_cast<std::size_t>(-1));
 
 StatisticsReport computeStatistics(const std::string& target, const std::vector<DeliveryFact>& facts,
                                    const WorkingDayCalendar& calendar, const StatisticsQuery& query);

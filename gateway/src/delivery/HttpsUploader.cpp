@@ -9,21 +9,36 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <string_view>
+#include <thread>
 
 #include "creditgw/SecretFile.h"
 
 namespace creditgw {
 
+const char* const kForwardSecretAeadCiphers =
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+    "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256";
+
 namespace {
+
 
 // A receipt for tens of thousands of records stays far below this; anything larger is not a
 // receipt, and reading it whole would break the flat-memory rule.
@@ -86,8 +101,18 @@ bool isTlsFailure(const Poco::Exception& e) {
     return dynamic_cast<const Poco::Net::SSLException*>(&e) != nullptr;
 }
 
+bool mentions(const std::string& text, std::initializer_list<const char*> markers) {
+    return std::any_of(markers.begin(), markers.end(), [&](const char* m) { return text.find(m) != std::string::npos; });
+}
+
 /// What the operator should look at, from OpenSSL's / Poco's wording of the failure.
 std::string tlsHint(const std::string& text) {
+    if (mentions(text, {"unsupported protocol", "wrong version number", "alert protocol version"}))
+        return "the platform speaks only TLS 1.0 or 1.1; creditgw requires TLS 1.2 or newer: ask its operator to "
+               "enable TLS 1.2";
+    if (mentions(text, {"no shared cipher", "alert handshake failure", "no ciphers available"}))
+        return "the platform offers no forward-secret AEAD cipher suite (ECDHE/DHE with AES-GCM or ChaCha20) on "
+               "TLS 1.2: ask its operator to enable one, or TLS 1.3";
     if (text.find("alert") != std::string::npos)
         return "the platform refused our client certificate: check certFile/keyFile and that the "
                "platform trusts the CA that issued it";
@@ -98,6 +123,29 @@ std::string tlsHint(const std::string& text) {
         return "the platform's certificate does not verify against caFile: configure the CA that "
                "issued it";
     return "check caFile, the endpoint host, and our client certificate";
+}
+
+/// OpenSSL says only "certificate verify failed"; the most common cause an operator can act on
+/// is a certificate past its date. One more handshake without verification (nothing is sent
+/// over it) reads the platform's certificate dates. "" when they are fine or unreadable.
+std::string certificateDateProblem(const Target& target, std::chrono::seconds timeout) {
+    try {
+        Poco::Net::Context::Ptr look = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
+                                                              Poco::Net::Context::VERIFY_NONE);
+        Poco::Net::SecureStreamSocket socket(look);
+        socket.connect(Poco::Net::SocketAddress(target.host, target.port),
+                       Poco::Timespan(static_cast<long>(timeout.count()), 0));
+        socket.completeHandshake();
+        Poco::Net::X509Certificate certificate = socket.peerCertificate();
+        socket.close();
+        Poco::DateTime now;
+        auto day = [](const Poco::DateTime& t) { return Poco::DateTimeFormatter::format(t, "%Y-%m-%d %H:%M UTC"); };
+        if (certificate.expiresOn() < now) return "certificate has expired (" + day(certificate.expiresOn()) + ")";
+        if (certificate.validFrom() > now) return "certificate is not yet valid (" + day(certificate.validFrom()) + ")";
+    } catch (const Poco::Exception&) {
+        // No second look possible: the first failure's own words stand.
+    }
+    return {};
 }
 
 Status classifyException(const Poco::Exception& e, Phase phase, const std::string& what) {
@@ -134,19 +182,29 @@ Status sendFailure(Poco::Net::HTTPSClientSession& session, const Poco::Exception
     return classifyException(error, Phase::Sending, what);
 }
 
+constexpr std::string_view kRetryAfterMarker = "Retry-After: ";
+
+/// The platform's words with every "Retry-After: " defused, so that retryAfterOf() reads only
+/// the marker classifyResponse() writes from the header, never a wait a body asks for.
+std::string withoutRetryAfterMarker(std::string text) {
+    for (auto at = text.find(kRetryAfterMarker); at != std::string::npos; at = text.find(kRetryAfterMarker, at))
+        text.replace(at, kRetryAfterMarker.size(), "Retry-After (in the body): ");
+    return text;
+}
+
 /// The platform's explanation for a 4xx/5xx: its {"error": …} text, else the start of the body.
 std::string platformErrorText(const std::string& body) {
     try {
         Poco::JSON::Parser parser;
         auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
-        if (object && object->has("error")) return object->getValue<std::string>("error");
+        if (object && object->has("error")) return withoutRetryAfterMarker(object->getValue<std::string>("error"));
     } catch (const Poco::Exception&) {
         // Not JSON: fall through to the raw text, which is still the best explanation we have.
     } catch (const std::exception&) {
     }
     std::string text = body.substr(0, 300);
     std::replace_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-    return text.empty() ? "(empty body)" : text;
+    return text.empty() ? "(empty body)" : withoutRetryAfterMarker(text);
 }
 
 Result<UploadResponse> classifyResponse(UploadResponse response, const std::string& what,
@@ -155,12 +213,50 @@ Result<UploadResponse> classifyResponse(UploadResponse response, const std::stri
     if (status >= 200 && status < 300) return response;
     std::string message = what + ": HTTP " + std::to_string(status) + ": " + platformErrorText(response.body);
     if (status == 429 || status >= 500) {
-        if (response.retryAfter) message += "; Retry-After: " + std::to_string(response.retryAfter->count()) + "s";
+        if (response.retryAfter)
+            message += "; " + std::string(kRetryAfterMarker) + std::to_string(response.retryAfter->count()) + "s";
         return Status::transient(message);
     }
     if (status == 404 && notFoundIsNotFound) return Status::notFound(message);
     return Status::permanent(message);
 }
+
+/// Bounds a whole exchange (connect, send, answer) by one deadline: the session's own timeout
+/// applies to each read, so a platform dripping a byte every few seconds would hold a sender for
+/// hours. At the deadline a watchdog shuts the socket down at the kernel level (not through
+/// OpenSSL, which is not safe from a second thread), and whatever read or write is blocked fails.
+class ExchangeDeadline {
+public:
+    ExchangeDeadline(Poco::Net::HTTPClientSession& session, std::chrono::seconds limit)
+        : _session(session), _watchdog([this, limit] { watch(limit); }) {}
+    ~ExchangeDeadline() {
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _finished = true;
+        }
+        _wake.notify_one();
+        _watchdog.join();
+    }
+    ExchangeDeadline(const ExchangeDeadline&) = delete;
+    ExchangeDeadline& operator=(const ExchangeDeadline&) = delete;
+    bool expired() const { return _expired.load(); }
+
+private:
+    void watch(std::chrono::seconds limit) {
+        std::unique_lock<std::mutex> lock(_mutex);
+        if (_wake.wait_for(lock, limit, [this] { return _finished; })) return;
+        _expired = true;
+        Poco::Net::SocketImpl* socket = _session.socket().impl();
+        if (socket && socket->initialized()) ::shutdown(socket->sockfd(), SHUT_RDWR);
+    }
+
+    Poco::Net::HTTPClientSession& _session;
+    std::mutex _mutex;
+    std::condition_variable _wake;
+    bool _finished = false;
+    std::atomic<bool> _expired{false};
+    std::thread _watchdog;
+};
 
 /// Reads the response body with the size limit. False when the stream broke or overflowed.
 bool readBody(std::istream& in, std::string& body, std::string& problem) {
@@ -203,9 +299,13 @@ struct HttpsUploader::Impl {
     Poco::Net::Context::Ptr context;
     std::chrono::seconds timeout;
 
-    /// Sends one request and reads the whole answer. Failures are classified by `Phase`.
+    /// Sends one request and reads the whole answer within `timeout`. Failures are classified
+    /// by `Phase`.
     Result<UploadResponse> exchange(const Target& target, Poco::Net::HTTPRequest& request,
                                     const std::string* body, const std::string& what) const;
+    Result<UploadResponse> exchangeWithin(Poco::Net::HTTPSClientSession& session, Phase& phase,
+                                          Poco::Net::HTTPRequest& request, const std::string* body,
+                                          const std::string& what) const;
 };
 
 HttpsUploader::HttpsUploader(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
@@ -235,7 +335,7 @@ Result<std::unique_ptr<HttpsUploader>> HttpsUploader::create(const TlsClientConf
     params.privateKeyFile = config.keyFile;
     params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
     params.loadDefaultCAs = false;
-    params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
+    params.cipherList = kForwardSecretAeadCiphers;
     auto impl = std::make_unique<Impl>();
     try {
         impl->context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
@@ -245,6 +345,11 @@ Result<std::unique_ptr<HttpsUploader>> HttpsUploader::create(const TlsClientConf
                                  (config.certFile.empty() ? "" : ", certificate " + config.certFile + " or its key") +
                                  ": " + e.displayText());
     }
+    // Checked here, at start: otherwise the mismatch shows only as the platform refusing our
+    // certificate at the first upload, which reads like a problem on the platform's side.
+    if (!config.certFile.empty() && SSL_CTX_check_private_key(impl->context->sslContext()) != 1)
+        return Status::permanent("TLS client: the key " + config.keyFile + " does not belong to the certificate " +
+                                 config.certFile + ": configure the key the certificate was issued for");
     impl->timeout = config.timeout;
     return std::unique_ptr<HttpsUploader>(new HttpsUploader(std::move(impl)));
 }
@@ -253,6 +358,25 @@ Result<UploadResponse> HttpsUploader::Impl::exchange(const Target& target, Poco:
                                                      const std::string* body, const std::string& what) const {
     Poco::Net::HTTPSClientSession session(target.host, target.port, context);  // connects lazily
     Phase phase = Phase::Sending;
+    ExchangeDeadline deadline(session, timeout);
+    auto result = exchangeWithin(session, phase, request, body, what);
+    if (result) return result;
+    if (result.status().code() == StatusCode::Permanent &&
+        mentions(result.status().message(), {"certificate verify failed"})) {
+        if (std::string dates = certificateDateProblem(target, timeout); !dates.empty())
+            return Status::permanent(what + ": TLS failed: the platform's server " + dates +
+                                     ": ask its operator to renew it, and check this machine's clock");
+    }
+    if (!deadline.expired()) return result;
+    const std::string limit = std::to_string(timeout.count()) + " s (--timeout)";
+    if (phase == Phase::Sending) return Status::transient(what + ": not sent within " + limit);
+    return Status::unknown(what + ": no complete answer within " + limit +
+                           ": the platform may have processed it; query the receipt before sending again");
+}
+
+Result<UploadResponse> HttpsUploader::Impl::exchangeWithin(Poco::Net::HTTPSClientSession& session, Phase& phase,
+                                                           Poco::Net::HTTPRequest& request, const std::string* body,
+                                                           const std::string& what) const {
     try {
         session.setTimeout(Poco::Timespan(static_cast<long>(timeout.count()), 0));
         session.setKeepAlive(false);
@@ -334,7 +458,7 @@ Result<UploadResponse> HttpsUploader::queryReceipt(const std::string& endpoint, 
 
 std::optional<std::chrono::seconds> HttpsUploader::retryAfterOf(const Status& status) {
     // The uploader appends the marker last; the platform's own text comes before it.
-    static const std::string marker = "Retry-After: ";
+    const std::string marker(kRetryAfterMarker);
     const std::string& message = status.message();
     const auto at = message.rfind(marker);
     if (at == std::string::npos) return std::nullopt;

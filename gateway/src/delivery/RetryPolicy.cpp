@@ -15,10 +15,11 @@ std::uint64_t effectiveSeed(std::uint64_t seed) {
 }  // namespace
 
 RetryPolicy::RetryPolicy(std::chrono::milliseconds initial, std::chrono::milliseconds maximum,
-                         int maxAttempts, std::uint64_t seed)
+                         int maxAttempts, std::uint64_t seed, std::chrono::seconds retryAfterCap)
     : _initial(std::max(initial, std::chrono::milliseconds(0))),
       _maximum(std::max(maximum, _initial)),
       _maxAttempts(std::max(maxAttempts, 0)),
+      _retryAfterCap(std::max(retryAfterCap, std::chrono::seconds(0))),
       _random(effectiveSeed(seed)) {}
 
 std::chrono::milliseconds RetryPolicy::ceilingFor(int attempt) const {
@@ -33,7 +34,10 @@ std::chrono::milliseconds RetryPolicy::delayBefore(int attempt,
                                                    std::optional<std::chrono::seconds> retryAfter) {
     std::uniform_int_distribution<std::chrono::milliseconds::rep> jitter(0, ceilingFor(attempt).count());
     std::chrono::milliseconds delay(jitter(_random));
-    if (retryAfter && *retryAfter > delay) delay = *retryAfter;
+    if (retryAfter) {
+        std::chrono::milliseconds asked = std::min(*retryAfter, _retryAfterCap);
+        if (asked > delay) delay = asked;
+    }
     return delay;
 }
 

@@ -43,6 +43,20 @@ std::vector<std::string> TargetMapping::titles() const {
     return titles;
 }
 
+std::vector<std::string> TargetMapping::valueTypes() const {
+    std::vector<std::string> types;
+    for (const auto& f : _impl->fields) {
+        if (!f.published) continue;
+        bool plain = f.mask == Impl::Mask::None;
+        types.push_back(!plain                          ? "text"
+                        : f.type == Impl::Type::Date   ? "date"
+                        : f.type == Impl::Type::Amount ? "amount"
+                        : f.type == Impl::Type::Number ? "number"
+                                                       : "text");
+    }
+    return types;
+}
+
 std::string Impl::label(std::size_t field) const {
     return fields[field].code + " (" + fields[field].name + ")";
 }

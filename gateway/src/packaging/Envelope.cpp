@@ -296,6 +296,12 @@ Result<EnvelopeSettings> envelopeSettingsFor(const TargetProfile& profile, const
     settings.packageType = type == profile.packageTypes.end() ? kind : type->second;
     settings.schemaFile = profile.envelopeSchema;
     settings.headerTitles = profile.headerTitles;
+    for (const std::string& key : {"xlsx.sheet." + kind, std::string("xlsx.sheet")}) {
+        auto sheet = profile.settings.find(key);
+        if (sheet == profile.settings.end()) continue;
+        settings.sheetName = sheet->second;
+        break;
+    }
     return settings;
 }
 

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "EnvelopeInternal.h"
+#include "creditgw/CivilDate.h"
 
 namespace creditgw::envelope {
 
@@ -101,6 +102,10 @@ public:
         _bold = workbook_add_format(workbook);
         format_set_num_format(_bold, "@");
         format_set_bold(_bold);
+        _date = workbook_add_format(workbook);
+        format_set_num_format(_date, "yyyy-mm-dd");
+        _number = workbook_add_format(workbook);
+        format_set_num_format(_number, "General");
     }
 
     Status write() {
@@ -116,7 +121,7 @@ public:
             for (std::size_t c = 0; c < row.size(); ++c) {
                 std::string where =
                     recordLabel(_batch.records[i], i) + ": field " + _batch.columns[c].name;
-                if (Status s = cell(i + 1, c, std::string(row[c]), _text, where); !s) return s;
+                if (Status s = typedCell(i + 1, c, std::string(row[c]), where); !s) return s;
             }
         }
         return finishLayout();
@@ -144,6 +149,45 @@ private:
         return Status::ok();
     }
 
+    // An export column the template types (xlsxCellTypes): a date cell or a number cell when the
+    // value reads as one, text otherwise (a value the rules let through is never lost).
+    Status typedCell(std::size_t row, std::size_t column, const std::string& value, const std::string& where) {
+        const auto& types = _batch.settings.xlsxCellTypes;
+        const std::string type = column < types.size() ? types[column] : "text";
+        auto r = static_cast<lxw_row_t>(row);
+        auto c = static_cast<lxw_col_t>(column);
+        if (type == "date" && !value.empty()) {
+            if (auto date = CivilDate::parse(value)) {
+                lxw_datetime when{date->year, date->month, date->day, 0, 0, 0};
+                return written(worksheet_write_datetime(_sheet, r, c, &when, _date), column, 10, where);
+            }
+        }
+        if ((type == "amount" || type == "number") && isPlainDecimal(value))
+            return written(worksheet_write_number(_sheet, r, c, std::strtod(value.c_str(), nullptr), _number), column,
+                           displayWidth(value), where);
+        return cell(row, column, value, _text, where);
+    }
+
+    Status written(lxw_error error, std::size_t column, double width, const std::string& where) {
+        if (error != LXW_NO_ERROR)
+            return Status::invalidArgument(where + ": cannot write the cell: " + libraryError(error));
+        _widths[column] = std::max(_widths[column], width);
+        return Status::ok();
+    }
+
+    // -?digits[.digits] with at most 15 significant digits: exactly what a double keeps.
+    static bool isPlainDecimal(const std::string& value) {
+        std::size_t i = value.size() > 1 && value[0] == '-' ? 1 : 0, digits = 0;
+        bool point = false;
+        if (i >= value.size()) return false;
+        for (; i < value.size(); ++i) {
+            if (value[i] == '.' && !point && digits > 0) point = true;
+            else if (value[i] >= '0' && value[i] <= '9') ++digits;
+            else return false;
+        }
+        return digits > 0 && digits <= 15 && value.back() != '.';
+    }
+
     Status finishLayout() {
         constexpr double kMinWidth = 8, kMaxWidth = 60;
         for (std::size_t c = 0; c < _widths.size(); ++c) {
@@ -162,6 +206,8 @@ private:
     lxw_worksheet* _sheet;
     lxw_format* _text = nullptr;
     lxw_format* _bold = nullptr;
+    lxw_format* _date = nullptr;
+    lxw_format* _number = nullptr;
     std::vector<double> _widths;
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <set>
+#include <string_view>
 #include <thread>
 
 #include "creditgw/CivilDate.h"
@@ -60,7 +62,7 @@ Result<std::unique_ptr<Gateway>> Gateway::open(const GatewaySettings& settings) 
     std::error_code ec;
     if (settings.storeMustExist && !std::filesystem::exists(settings.storePath, ec))
         return Status::notFound(settings.storePath + ": no such store (check --store, or ingest first)");
-    auto store = RecordStore::open(settings.storePath, !settings.storeMustExist);
+    auto store = RecordStore::open(settings.storePath, settings.quickCheck);
     if (!store) return store.status();
     gateway->_store = std::move(*store);
     return gateway;
@@ -156,7 +158,8 @@ Result<TargetProfile> Gateway::profileOf(const std::string& target) const {
 }
 
 Result<std::size_t> Gateway::exportRecords(const std::string& target, const std::string& kind,
-                                           const std::string& format, bool onlyUnsent, std::string& bytes) {
+                                           const std::string& format, bool onlyUnsent, std::string& bytes,
+                                           std::vector<std::string>& leftOut) {
     const TargetMapping* mapping = _mappings->target(target, kind);
     if (!mapping) return Status::invalidArgument("no mapping for target " + target + " and kind " + kind);
     auto profile = profileOf(target);
@@ -166,13 +169,21 @@ Result<std::size_t> Gateway::exportRecords(const std::string& target, const std:
     profile->envelopeFormat = format;
     auto settings = envelopeSettingsFor(*profile, kind);
     if (!settings) return settings.status();
+    // What an officer uploads by hand: dates and amounts typed as the template has them, and
+    // the kind's name (行政处罚) as the sheet unless the profile names one.
+    settings->xlsxCellTypes = mapping->valueTypes();
+    const KindDefinition* definition = _mappings->kind(kind);
+    if (settings->sheetName == EnvelopeSettings{}.sheetName && definition) settings->sheetName = definition->name();
     std::vector<MappedRecord> records;
     for (std::int64_t lastId = 0;;) {
         auto chunk = _store->publishableRecords(target, kind, onlyUnsent, lastId, kChunkSize);
         if (!chunk) return chunk.status();
         if (chunk->empty()) break;
         lastId = chunk->back().recordId;
-        for (auto& r : *chunk) records.push_back(std::move(r.mapped));
+        for (auto& r : *chunk) {
+            if (r.corruption.empty()) records.push_back(std::move(r.mapped));
+            else leftOut.push_back(r.mapped.key + ": " + r.corruption);
+        }
     }
     BatchHeader header{"export-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString(), target,
                        kind, _settings.unitCode, _settings.unitName, nowTimestamp(), mapping->version()};
@@ -272,6 +283,7 @@ Result<MapReport> Gateway::mapPending(const std::string& target) {
                                                "/mappings");
             decisions.push_back(decide(stored, *mapping, context));
             ++(decisions.back().held ? report.held : report.ready);
+            if (!stored.corruption.empty()) ++report.corrupt;
         }
         Status saved = _store->saveDeliveries(target, decisions);
         if (!saved) return saved;
@@ -358,26 +370,53 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
 
 namespace {
 
+// The acceptance time the statistics will judge, in one form (Asia/Shanghai, with offset) so that
+// times compare as text. A platform time that cannot be right (not a time from 1900 to 2199, or
+// more than a day ahead of ours) is an anomaly: the outcomes still count, so the batch settles
+// and is never sent again, but with the time we received the receipt, and the anomaly is said.
+// (Left in doubt, it went dead after --retry-hours and requeue sent accepted records twice.)
+std::string judgedAcceptanceTime(const std::string& platformTime, const std::string& batchId,
+                                 UploadReport& report) {
+    auto received = std::chrono::system_clock::now();
+    auto acceptedAt = parseTimestamp(platformTime);
+    const char* anomaly = !acceptedAt ? "is not a time from 1900 to 2199 with its offset"
+                          : *acceptedAt > received + std::chrono::hours(24) ? "lies in the future"
+                                                                            : nullptr;
+    if (!anomaly) return shanghaiTimestamp(*acceptedAt);
+    std::string receivedAt = shanghaiTimestamp(received);
+    report.errors.push_back("batch " + batchId + ": receipt acceptedAt \"" + platformTime + "\" " + anomaly +
+                            "; recorded the time it was received (" + receivedAt +
+                            ") instead. The platform's clock or receipt is wrong: ask its operator");
+    return receivedAt;
+}
+
+// A receipt that names a record the batch does not carry, or one record twice, is not an
+// answer for this batch: applying it could count a record accepted that the platform never
+// saw. "" when the receipt is consistent with the batch.
+std::string receiptAnomaly(const BatchReceipt& receipt, const std::vector<std::string>& batchKeys) {
+    std::set<std::string_view> carried(batchKeys.begin(), batchKeys.end());
+    std::set<std::string_view> named;
+    for (const auto& r : receipt.records) {
+        if (!carried.count(r.key)) return "names record " + r.key + ", which the batch does not carry";
+        if (!named.insert(r.key).second) return "names record " + r.key + " twice";
+    }
+    return {};
+}
+
 // Applies a platform answer; a body we cannot read leaves the outcome unknown.
 Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const QueuedBatch& batch,
                      const std::string& body, UploadReport& report) {
     auto receipt = plugin.parseReceipt(body);
     if (!receipt) return Status::unknown("unreadable receipt: " + receipt.status().message());
-    // Stored in one form (Asia/Shanghai, with offset), so that times compare as text and the
-    // 7-working-day rule reads them right whatever form the platform used.
-    auto acceptedAt = parseTimestamp(receipt->acceptedAt);
-    if (!acceptedAt)
-        return Status::unknown("receipt acceptedAt \"" + receipt->acceptedAt +
-                               "\" is not a time from 1900 to 2199 with its offset; the receipt or the platform's "
-                               "clock is wrong, ask its operator");
-    // A platform clock far ahead would make late records look on time and skew 及时率: an
-    // acceptance time in the future is an anomaly, and the batch stays in doubt.
-    if (*acceptedAt > std::chrono::system_clock::now() + std::chrono::hours(24))
-        return Status::unknown("receipt acceptedAt \"" + receipt->acceptedAt +
-                               "\" lies in the future; the platform's clock is wrong, ask its operator");
-    receipt->acceptedAt = shanghaiTimestamp(*acceptedAt);
     if (receipt->batchId != batch.id)
         return Status::unknown("receipt is for batch " + receipt->batchId + ", not " + batch.id);
+    auto keys = store.batchRecordKeys(batch.id);
+    if (!keys) return keys.status();
+    if (std::string anomaly = receiptAnomaly(*receipt, *keys); !anomaly.empty())
+        return Status::unknown("receipt anomaly: the platform's receipt for batch " + batch.id + " " + anomaly +
+                               "; nothing of it is applied and the batch stays in doubt (ask the platform's "
+                               "operator; the receipt is asked for again at the next attempt)");
+    receipt->acceptedAt = judgedAcceptanceTime(receipt->acceptedAt, batch.id, report);
     auto applied = store.applyReceipt(batch.id, *receipt, body);
     if (!applied) return applied.status();
     for (const auto& r : receipt->records) ++(r.accepted ? report.accepted : report.rejected);
@@ -432,7 +471,8 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
     if (!plugin) return plugin.status();
     auto uploader = HttpsUploader::create(target.tls);
     if (!uploader) return uploader.status();
-    RetryPolicy policy(target.retryInitial, target.retryMaximum, std::numeric_limits<int>::max());
+    RetryPolicy policy(target.retryInitial, target.retryMaximum, std::numeric_limits<int>::max(), 0,
+                       target.retryAfterCap);
     UploadReport report;
     auto settleBy = std::chrono::system_clock::now() + target.settleWithin;
     for (;;) {

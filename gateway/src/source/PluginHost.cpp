@@ -1,8 +1,12 @@
 #include "creditgw/PluginHost.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <Poco/SharedLibrary.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "creditgw/PluginAbi.h"
@@ -18,6 +22,23 @@ using KindFunction = const char* (*)();
 
 // The plugin's short name is its file name without ".so": plugins/csv → csv.so → "csv".
 std::string pluginName(const std::string& path) { return fs::path(path).stem().string(); }
+
+/// A plugin runs as creditgw with its keys: whoever can replace the file, or add one to its
+/// folder, owns the gateway. "" when only its owner (root or the user running creditgw) can
+/// write `path`; otherwise why not, with the command that fixes it.
+std::string writableByOthers(const std::string& path, const char* what) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return {};  // the load itself reports a missing file
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    if (info.st_mode & (S_IWGRP | S_IWOTH))
+        return std::string(what) + " " + path + " is writable by its group or by others (mode " + mode +
+               "): refused, as anyone who can write there runs code as creditgw; chmod go-w " + path;
+    if (info.st_uid != 0 && info.st_uid != ::geteuid())
+        return std::string(what) + " " + path + " belongs to another user (uid " + std::to_string(info.st_uid) +
+               "), who could replace it: refused; chown it to root or to the user running creditgw";
+    return {};
+}
 
 }  // namespace
 
@@ -35,6 +56,8 @@ Status PluginHost::fail(const std::string& path, const std::string& reason) {
 Result<std::size_t> PluginHost::loadDirectory(const std::string& directory) {
     if (!fs::is_directory(directory))
         return Status::notFound(directory + ": plugin directory not found (set --plugin-dir)");
+    if (std::string unsafe = writableByOthers(directory, "plugin directory"); !unsafe.empty())
+        return Status::permanent(unsafe);
     std::vector<std::string> paths;
     for (const auto& entry : fs::directory_iterator(directory))
         if (entry.path().extension() == ".so") paths.push_back(entry.path().string());
@@ -46,6 +69,7 @@ Result<std::size_t> PluginHost::loadDirectory(const std::string& directory) {
 }
 
 Status PluginHost::loadLibrary(const std::string& path) {
+    if (std::string unsafe = writableByOthers(path, "plugin"); !unsafe.empty()) return fail(path, unsafe);
     std::string kind;
     try {
         // Check the ABI before Poco::ClassLoader sees the library: its only check is a type

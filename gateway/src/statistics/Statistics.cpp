@@ -234,20 +234,29 @@ std::vector<DeadlineItem> deadlineWatch(const std::vector<DeliveryFact>& facts, 
     return items;
 }
 
-std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items) {
+std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items, std::size_t limitPerSection) {
     static const char* kTitles[] = {"逾期未报送（已过7个工作日期限，平台尚未接收）",
                                     "逾期报送（平台接收时已过期限）", "临期（即将到期，尚未被平台接收）"};
     std::string out;
     int current = -1;
+    std::size_t count = 0, listed = 0;
+    auto leftOut = [&] {
+        if (listed < count)
+            out += "  （以上仅列出前 " + std::to_string(listed) + " 条，共 " + std::to_string(count) + " 条）\n";
+    };
     for (const auto& item : items) {
         int status = static_cast<int>(item.status);
         if (status != current) {
+            leftOut();
             current = status;
-            std::size_t count = std::count_if(items.begin(), items.end(), [&](const DeadlineItem& i) {
+            count = std::count_if(items.begin(), items.end(), [&](const DeadlineItem& i) {
                 return static_cast<int>(i.status) == status;
             });
+            listed = 0;
             out += std::string(kTitles[status]) + "：" + std::to_string(count) + " 条\n";
         }
+        if (listed == limitPerSection) continue;
+        ++listed;
         const DeliveryFact& f = item.fact;
         out += "  " + (f.documentNumber.empty() ? std::string("（无文书号）") : f.documentNumber) + "  决定 " +
                f.decisionDate + "  期限 " + item.deadline.toIso();
@@ -256,6 +265,7 @@ std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items) {
         out += "  " + (f.department.empty() ? std::string("（未填责任部门）") : f.department) + "  " +
                deliveryStateInChinese(f.state) + "\n";
     }
+    leftOut();
     return out.empty() ? "没有逾期或临期的记录。\n" : out;
 }
 

@@ -215,29 +215,48 @@ FieldList pairsFromJson(const std::string& json) {
     return pairs;
 }
 
-// Reads "record_id, record_key, mapped_fields, mapping_version" from the current row.
+// The columns readReadyRecord reads: the delivery with what its integrity check needs.
+constexpr const char* kReadyColumns =
+    "d.record_id, d.record_key, d.mapped_fields, d.mapping_version, d.mapped_hash, r.fields, r.department,"
+    " r.content_hash";
+
+std::string storedContentCorruption(const Statement& row);
+
+// Reads kReadyColumns from the current row. The hashes are checked before the JSON is read (a
+// changed byte may also make it unreadable); a corrupt record comes back with only its id, key
+// and the reason.
 ReadyRecord readReadyRecord(const Statement& row, const std::string& kind) {
     ReadyRecord ready;
     ready.recordId = row.integer(0);
     ready.mapped.key = row.text(1);
     ready.mapped.kind = kind;
-    ready.mapped.fields = pairsFromJson(row.text(2));
     ready.mappingVersion = row.text(3);
+    ready.corruption = storedContentCorruption(row);
+    if (ready.corruption.empty()) ready.mapped.fields = pairsFromJson(row.text(2));
     return ready;
 }
 
 constexpr const char* kRecordChanged =
-    "the stored record changed after it was ingested (content hash mismatch): restore the store from a "
-    "backup or re-ingest the source file";
+    "the stored record changed after it was ingested (content hash mismatch): re-ingest its source file, "
+    "which writes it again as a new version, or restore the store from a backup";
 
-// Compares "…, mapped_fields(2), …, mapped_hash(4), fields(5), department(6), content_hash(7)"
-// with the hashes taken when they were written; "" when they match.
+// What the mapped hash covers: everything of a delivery that is signed and sent.
+std::string mappedHashOf(std::string_view recordKey, std::string_view mappingVersion, std::string_view mapped) {
+    std::string text;
+    text.reserve(recordKey.size() + mappingVersion.size() + mapped.size() + 2);
+    text.append(recordKey).append("\x1f").append(mappingVersion).append("\x1f").append(mapped);
+    return sha256Hex(text);
+}
+
+// Compares "record_key(1), mapped_fields(2), mapping_version(3), mapped_hash(4), fields(5),
+// department(6), content_hash(7)" with the hashes taken when they were written; "" when they
+// match. A mapped_hash of '' is a delivery written before the column existed.
 std::string storedContentCorruption(const Statement& row) {
-    if (sha256Hex(row.text(5) + "\x1f" + row.text(6)) != row.text(7)) return kRecordChanged;
+    if (RecordStore::contentHash(row.text(5), row.text(6)) != row.text(7)) return kRecordChanged;
     std::string mappedHash = row.text(4);
-    if (!mappedHash.empty() && sha256Hex(row.text(2)) != mappedHash)
-        return "the stored mapped fields changed after validation (hash mismatch): restore the store from a "
-               "backup, or discard and re-ingest the record";
+    if (!mappedHash.empty() && mappedHashOf(row.text(1), row.text(3), row.text(2)) != mappedHash)
+        return "the stored mapped fields, key or mapping version changed after validation (hash mismatch): "
+               "restore the store from a backup";
     return {};
 }
 
@@ -279,6 +298,7 @@ IngestCounts& IngestCounts::operator+=(const IngestCounts& other) {
     newVersions += other.newVersions;
     unchanged += other.unchanged;
     withProblems += other.withProblems;
+    repaired += other.repaired;
     return *this;
 }
 
@@ -313,6 +333,13 @@ Result<std::unique_ptr<RecordStore>> RecordStore::open(const std::string& path, 
     return store;
 }
 
+std::string RecordStore::contentHash(std::string_view fieldsJson, std::string_view department) {
+    std::string text;
+    text.reserve(fieldsJson.size() + department.size() + 1);
+    text.append(fieldsJson).append("\x1f").append(department);
+    return sha256Hex(text);
+}
+
 Result<std::unique_ptr<RecordStore>> RecordStore::openForReading(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return Status::notFound(path + ": no store yet");
@@ -324,11 +351,16 @@ Result<std::unique_ptr<RecordStore>> RecordStore::openForReading(const std::stri
 void RecordStore::createSchema() {
     _db->exec(kSchema);
     // Stores written before mapped_hash existed gain the column; their rows keep '' and are
-    // checked against the record's content hash only.
-    bool hasMappedHash = false;
-    Statement columns(_db->handle(), "SELECT name FROM pragma_table_info('deliveries')");
-    while (columns.step()) hasMappedHash = hasMappedHash || columns.text(0) == "mapped_hash";
-    if (!hasMappedHash) _db->exec("ALTER TABLE deliveries ADD COLUMN mapped_hash TEXT NOT NULL DEFAULT ''");
+    // checked against the record's content hash only. Looked at again under the write lock, so
+    // that two processes opening an old store at once do not both add it.
+    auto hasMappedHash = [this] {
+        Statement columns(_db->handle(), "SELECT 1 FROM pragma_table_info('deliveries') WHERE name='mapped_hash'");
+        return columns.step();
+    };
+    if (hasMappedHash()) return;
+    Transaction tx(*_db);
+    if (!hasMappedHash()) _db->exec("ALTER TABLE deliveries ADD COLUMN mapped_hash TEXT NOT NULL DEFAULT ''");
+    tx.commit();
 }
 
 Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>& records) {
@@ -356,7 +388,8 @@ Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>
             mark.bind(1, sourceKey).bind(2, watermark).bind(3, now()).run();
         }
         Statement latest(_db->handle(),
-                         "SELECT id, version, content_hash FROM records WHERE identity=? AND +is_latest=1");
+                         "SELECT id, version, content_hash, fields, department FROM records"
+                         " WHERE identity=? AND +is_latest=1");
         // '+' keeps the planner on UNIQUE(identity, version): the is_latest index would scan
         // every record per row and make ingest quadratic.
         Statement retire(_db->handle(), "UPDATE records SET is_latest=0 WHERE id=?");
@@ -372,7 +405,7 @@ Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>
             ++counts.rows;
             if (!record.problems.empty()) ++counts.withProblems;
             std::string fields = fieldsToJson(record.fields);
-            std::string hash = sha256Hex(fields + "\x1f" + record.department);
+            std::string hash = contentHash(fields, record.department);
             // A record without identity (e.g. no 文书号) is keyed by its content, so re-reading
             // the same file still changes nothing.
             std::string identity = incoming.identity.empty()
@@ -384,13 +417,17 @@ Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>
                 std::int64_t previousId = latest.integer(0);
                 version = static_cast<int>(latest.integer(1)) + 1;
                 bool same = latest.text(2) == hash;
+                // Same content, but stored bytes that no longer are what was written (a change on
+                // disk, held as store-corrupt): re-reading the source repairs it as a new version.
+                bool repairs = same && (latest.text(3) != fields || latest.text(4) != record.department);
                 latest.reset();
-                if (same) {
+                if (same && !repairs) {
                     ++counts.unchanged;
                     continue;
                 }
                 retire.bind(1, previousId).run();
                 ++counts.newVersions;
+                if (repairs) ++counts.repaired;
             } else {
                 latest.reset();
                 ++counts.inserted;
@@ -436,7 +473,7 @@ Result<std::vector<StoredRecord>> RecordStore::recordsAwaitingMapping(const std:
             stored.record.sourceFile = select.text(6);
             stored.record.sourceLine = static_cast<std::size_t>(select.integer(7));
             // A record whose bytes changed on disk is mapped as nothing but held with the reason.
-            if (sha256Hex(select.text(4) + "\x1f" + stored.record.department) != select.text(8))
+            if (contentHash(select.text(4), stored.record.department) != select.text(8))
                 stored.corruption = kRecordChanged;
             else
                 stored.record.fields = fieldsFromJson(select.text(4));
@@ -467,7 +504,7 @@ Status RecordStore::saveDeliveries(const std::string& target,
                 .bind(4, d.held ? "held" : "ready").bind(5, mapped)
                 .bind(6, d.mappingVersion).bind(7, static_cast<std::int64_t>(d.indicatorsDefined))
                 .bind(8, static_cast<std::int64_t>(d.indicatorsFilled)).bind(9, updatedAt)
-                .bind(10, d.held ? std::string() : sha256Hex(mapped));
+                .bind(10, d.held ? std::string() : mappedHashOf(d.recordKey, d.mappingVersion, mapped));
             insert.run();
             for (const auto& v : d.violations)
                 problem.bind(1, d.recordId).bind(2, target).bind(3, v.field).bind(4, v.rule).bind(5, v.message).run();
@@ -483,33 +520,20 @@ Result<std::vector<ReadyRecord>> RecordStore::readyRecords(const std::string& ta
     return guarded(*_db, "reading ready records", [&]() -> Result<std::vector<ReadyRecord>> {
         std::vector<ReadyRecord> out;
         Statement select(_db->handle(),
-                         "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version,"
-                         " d.mapped_hash, r.fields, r.department, r.content_hash"
-                         " FROM deliveries d JOIN records r ON r.id=d.record_id"
-                         " WHERE d.target=?1 AND d.state='ready' AND r.kind=?2 AND r.is_latest=1"
+                         (std::string("SELECT ") + kReadyColumns +
+                          " FROM deliveries d JOIN records r ON r.id=d.record_id"
+                          " WHERE d.target=?1 AND d.state='ready' AND r.kind=?2 AND r.is_latest=1"
                          // A correction waits until the batch carrying the older version of the
                          // same record is settled, so the platform never ends on the older one.
                          // CROSS JOIN keeps the probe on this identity's few versions; a plain
                          // JOIN lets the planner walk every queued delivery per candidate row.
                          " AND NOT EXISTS (SELECT 1 FROM records o CROSS JOIN deliveries od"
                          "   WHERE o.identity=r.identity AND o.id<>r.id AND od.record_id=o.id"
-                         "   AND od.target=?1 AND od.state='queued')"
-                         " ORDER BY d.record_id LIMIT ?3");
+                          "   AND od.target=?1 AND od.state='queued')"
+                          " ORDER BY d.record_id LIMIT ?3")
+                             .c_str());
         select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
-        while (select.step()) {
-            // Checked before the JSON is read: a changed byte may also make it unreadable.
-            std::string corruption = storedContentCorruption(select);
-            if (!corruption.empty()) {
-                ReadyRecord ready;
-                ready.recordId = select.integer(0);
-                ready.mapped.key = select.text(1);
-                ready.mapped.kind = kind;
-                ready.corruption = std::move(corruption);
-                out.push_back(std::move(ready));
-                continue;
-            }
-            out.push_back(readReadyRecord(select, kind));
-        }
+        while (select.step()) out.push_back(readReadyRecord(select, kind));
         return out;
     });
 }
@@ -519,13 +543,12 @@ Result<std::vector<ReadyRecord>> RecordStore::publishableRecords(const std::stri
                                                                 std::int64_t afterId, std::size_t limit) {
     return guarded(*_db, "reading publishable records", [&]() -> Result<std::vector<ReadyRecord>> {
         std::vector<ReadyRecord> out;
-        std::string sql = std::string(
-                              // Led by the records' rowid from afterId, so each chunk reads only
-                              // its own rows; led by deliveries_state it sorted every remaining one.
-                              "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version"
-                              " FROM records r CROSS JOIN deliveries d"
-                              " WHERE r.id>?3 AND +r.kind=?2 AND +r.is_latest=1 AND d.record_id=r.id"
-                              " AND d.target=?1 AND +d.state IN ") +
+        // Led by the records' rowid from afterId, so each chunk reads only its own rows; led by
+        // deliveries_state it sorted every remaining one.
+        std::string sql = std::string("SELECT ") + kReadyColumns +
+                          " FROM records r CROSS JOIN deliveries d"
+                          " WHERE r.id>?3 AND +r.kind=?2 AND +r.is_latest=1 AND d.record_id=r.id"
+                          " AND d.target=?1 AND +d.state IN " +
                           (onlyUnsent ? "('ready','dead')" : "('ready','queued','accepted','dead')") +
                           " ORDER BY r.id LIMIT ?4";
         Statement select(_db->handle(), sql.c_str());
@@ -539,7 +562,7 @@ Status RecordStore::holdReady(const std::string& target, std::int64_t recordId, 
     auto result = guarded(*_db, "holding a record", [&]() -> Result<bool> {
         Transaction tx(*_db);
         Statement hold(_db->handle(),
-                       "UPDATE deliveries SET state='held', mapped_fields='', updated_at=?"
+                       "UPDATE deliveries SET state='held', mapped_fields='', mapped_hash='', updated_at=?"
                        " WHERE record_id=? AND target=? AND state='ready'");
         hold.bind(1, now()).bind(2, recordId).bind(3, target).run();
         Statement problem(_db->handle(),
@@ -674,6 +697,16 @@ Status RecordStore::recordFailedAttempt(const std::string& batchId, const Status
         return true;
     });
     return result ? Status::ok() : result.status();
+}
+
+Result<std::vector<std::string>> RecordStore::batchRecordKeys(const std::string& batchId) {
+    return guarded(*_db, "reading a batch's record keys", [&]() -> Result<std::vector<std::string>> {
+        std::vector<std::string> keys;
+        Statement select(_db->handle(), "SELECT record_key FROM deliveries WHERE batch_id=?");
+        select.bind(1, batchId);
+        while (select.step()) keys.push_back(select.text(0));
+        return keys;
+    });
 }
 
 Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
