@@ -45,6 +45,7 @@ const std::vector<ConfigKey>& globalConfigKeys() {
         {"targets", "targets", Check::TargetList, 0, 0, "targets served (default: every target.<name>)"},
         {"breaker.failures", "breaker-failures", Check::Number, 1, 1000, "failed cycles in a row that open a breaker"},
         {"breaker.open.seconds", "breaker-open-seconds", Check::Number, 1, 24 * 3600, "how long a breaker stays open"},
+        {"reports.dir", "reports-dir", Check::Folder, 0, 0, "last month's workbook per target is written here"},
         {"log.file", "log-file", Check::StoreFile, 0, 0, "also log to this file; its folder must exist"},
         {"log.rotation", "log-rotation", Check::Text, 0, 0, "rotate the log file at this size (\"10 M\")"},
         {"log.keep", "log-keep", Check::Number, 1, 1000, "rotated log files kept"},
@@ -64,6 +65,7 @@ const std::vector<ConfigKey>& targetConfigKeys() {
         {"max.attempts", "max-attempts", Check::Number, 0, 1000000, "attempts before a batch is given up"},
         {"retry.hours", "retry-hours", Check::Number, 1, 24 * 365, "hours of failures before a batch is given up"},
         {"timeout", "timeout", Check::Number, 1, 3600, "seconds one exchange may take"},
+        {"retry.after.cap", "retry-after-cap", Check::Number, 0, 7 * 24 * 3600, "longest Retry-After honoured"},
         {"schedule", "", Check::Schedule, 0, 0, "cron expression in Asia/Shanghai time, or asap"},
         {"kinds", "kinds", Check::KindList, 0, 0, "kinds sent to the target (default: every kind it maps)"},
     };
