@@ -13,10 +13,12 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "TestSupport.h"
 #include "creditgw/MockPlatform.h"
+#include "creditgw/RecordStore.h"
 
 using namespace creditgw;
 
@@ -109,16 +111,28 @@ TEST_F(AdminEndpointsTest, HealthNeedsNoTokenAndMetricsPassPromtool) {
     } else {
         ADD_FAILURE() << "promtool (Debian package prometheus) is needed to check the exposition format";
     }
-    // The demo's figures, as `creditgw status` shows them: 363 accepted, 30 held, 3 rejected.
-    for (const char* line : {"creditgw_records{target=\"creditchina\",state=\"accepted\"} 363\n",
-                             "creditgw_records{target=\"creditchina\",state=\"held\"} 30\n",
-                             "creditgw_records{target=\"creditchina\",state=\"rejected\"} 3\n",
-                             "creditgw_records{target=\"creditchina\",state=\"dead\"} 0\n",
-                             "creditgw_batches{target=\"creditchina\",state=\"done\"} 4\n",
-                             "creditgw_backlog_age_seconds{target=\"creditchina\"} 0\n",
-                             "# TYPE creditgw_rate gauge\n", "creditgw_rate{target=\"creditchina\",rate=\"reporting\"} ",
-                             "creditgw_rate_numerator{target=\"creditchina\",rate=\"reporting\"} 363\n",
-                             "creditgw_last_acceptance_timestamp_seconds{target=\"creditchina\"} "})
+    // The store's own figures, as `creditgw status` reads them.
+    auto store = RecordStore::openForReading(config.storePath);
+    ASSERT_TRUE(store);
+    auto figures = (*store)->health("creditchina", test::shippedMappings().kindsOf("creditchina"));
+    ASSERT_TRUE(figures);
+    ASSERT_GT(figures->total, 100u);
+    std::map<std::string, std::size_t> records(figures->records.begin(), figures->records.end());
+    for (const char* state : {"accepted", "held", "rejected", "queued", "dead"})
+        EXPECT_NE(metrics.body.find("creditgw_records{target=\"creditchina\",state=\"" + std::string(state) + "\"} " +
+                                    std::to_string(records[state]) + "\n"),
+                  std::string::npos)
+            << state << "\n" << metrics.body;
+    for (const auto& [state, count] : figures->batches)
+        EXPECT_NE(metrics.body.find("creditgw_batches{target=\"creditchina\",state=\"" + state + "\"} " +
+                                    std::to_string(count) + "\n"),
+                  std::string::npos)
+            << state << "\n" << metrics.body;
+    for (const std::string& line : std::vector<std::string>{"# TYPE creditgw_rate gauge\n", "creditgw_rate{target=\"creditchina\",rate=\"reporting\"} ",
+                                   "creditgw_rate_numerator{target=\"creditchina\",rate=\"reporting\"} " +
+                                       std::to_string(records["accepted"]) + "\n",
+                                   "creditgw_backlog_age_seconds{target=\"creditchina\"} ",
+                                   "creditgw_last_acceptance_timestamp_seconds{target=\"creditchina\"} "})
         EXPECT_NE(metrics.body.find(line), std::string::npos) << line << metrics.body;
 }
 

@@ -1062,6 +1062,12 @@ def writeReadme(outDir, authorityCode, samples):
     w("| 责任部门 (column 责任部门 / ZRBM) | 行政许可: %s; 行政处罚: %s |" % (
         "、".join(XK_DEPARTMENTS), "、".join(CF_DEPARTMENTS)))
     w("")
+    w("`creditgw demo` never reads these dates as they are: it copies the files to `WORK_DIR/samples`")
+    w("with every date moved by whole weeks so that the newest decisions fall in the week before today")
+    w("(or `--as-of`), keeping 2099/12/31 and the planted impossible dates, and replays each row's upload")
+    w("on its decision date plus a delay drawn from its 文书号 (1 to 23 days); rows whose upload day has")
+    w("not come yet wait in the queue. Line numbers stay those listed below.")
+    w("")
     w("## Files")
     w("")
     w("| file | rows | what |")

@@ -7,11 +7,11 @@ cd "$(dirname "$0")/.."
 umask 022
 
 # Build: compiler, libraries. Tests: a PostgreSQL server (started privately by the ctest fixture),
-# chromium for the dashboard, promtool (prometheus) for /metrics, openpyxl as an independent XLSX
+# chromium for the dashboard (fonts-wqy-zenhei so its screenshots show Chinese), promtool (prometheus) for /metrics, openpyxl as an independent XLSX
 # reader and writer; ccache only speeds up rebuilds.
 packages="build-essential cmake pkg-config openssl libpoco-dev libxml2-dev libxml2-utils libssl-dev
   libsqlite3-dev sqlite3 libgtest-dev libxlsxwriter-dev libpcre2-dev libpq-dev postgresql
-  chromium prometheus python3-openpyxl ccache"
+  chromium fonts-wqy-zenhei prometheus python3-openpyxl ccache"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

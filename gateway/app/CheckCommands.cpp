@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "CalendarYears.h"
 #include "CommandLine.h"
 #include "creditgw/CodeChecks.h"
 #include "creditgw/WorkingDayCalendar.h"
@@ -39,12 +40,18 @@ int checkCommand(int argc, char** argv) {
 
 int calendarCommand(int argc, char** argv) {
     Arguments args(argc, argv, 2, {"help"});
+    if (!args.flag("help") && args.positional().size() == 1 && args.positional()[0] == "years")
+        return calendarYearsCommand(gatewaySettings(args));
     if (args.flag("help") || args.positional().size() != 2 || args.positional()[0] != "deadline") {
         (args.flag("help") ? std::cout : std::cerr)
             << "Usage: creditgw calendar deadline DATE [--days N] [--data-dir DIR]\n"
-               "Prints the N-th working day after DATE (default N = 7; DATE is day 0) as YYYY-MM-DD,\n"
-               "by the State Council holiday and 调休 calendar in DATA_DIR/data/holidays.\n"
-               "Exits 3 when the calendar has no data for a year the count runs into.\n";
+               "       creditgw calendar years [--data-dir DIR]\n"
+               "deadline: prints the N-th working day after DATE (default N = 7; DATE is day 0) as\n"
+               "YYYY-MM-DD, by the State Council holiday and 调休 calendar in DATA_DIR/data/holidays\n"
+               "and the local folder (/etc/creditgw/holidays, or $CREDITGW_HOLIDAYS_DIR), whose\n"
+               "<year>.json files add years or replace shipped ones.\n"
+               "Exits 3 when the calendar has no data for a year the count runs into.\n"
+               "years: lists the known years and the file each comes from.\n";
         return args.flag("help") ? kOk : kUsage;
     }
     auto date = CivilDate::parse(args.positional()[1]);
@@ -60,7 +67,7 @@ int calendarCommand(int argc, char** argv) {
         return kUsage;
     }
     GatewaySettings settings = gatewaySettings(args);
-    auto calendar = WorkingDayCalendar::loadDirectory(settings.dataDir + "/data/holidays");
+    auto calendar = WorkingDayCalendar::loadWithLocal(settings.dataDir + "/data/holidays");
     if (!calendar) return reportFailure(calendar.status());
     auto deadline = calendar->deadline(*date, days);
     if (!deadline) return reportFailure(deadline.status());

@@ -8,10 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "CommandLine.h"
+#include "DemoReplay.h"
 #include "TextReport.h"
 #include "creditgw/MockPlatform.h"
 #include "creditgw/Statistics.h"
@@ -80,23 +83,140 @@ void printIngest(const DemoFile& file, const IngestReport& report) {
 
 }  // namespace
 
+namespace {
+
+// What the replay did, summed over its upload days.
+struct ReplayTotals {
+    std::map<std::string, IngestCounts> ingested;  ///< per sample file
+    std::map<std::string, std::vector<std::string>> warnings;
+    std::size_t ready = 0, held = 0, batches = 0, packed = 0, batchesDone = 0, batchesDead = 0;
+    std::size_t accepted = 0, rejected = 0, uploadDays = 0, waitingInQueue = 0;
+    CivilDate firstUpload, lastUpload;
+    std::vector<std::string> errors;
+};
+
+void addCounts(IngestCounts& sum, const IngestCounts& c) {
+    sum.rows += c.rows;
+    sum.inserted += c.inserted;
+    sum.newVersions += c.newVersions;
+    sum.unchanged += c.unchanged;
+    sum.withProblems += c.withProblems;
+}
+
+// One upload day of the replay: the files of that day are read, mapped, signed and queued,
+// and (when `send`) uploaded with the platform's clock set to that day.
+Status replayDay(Gateway& gateway, MockPlatform& platform, const TargetSettings& target,
+                 const std::vector<DemoFile>& files, const std::vector<ShiftedSample>& samples,
+                 const std::string& workSamples, const CivilDate& day, bool first, bool send,
+                 ReplayTotals& totals) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        std::string copy = workSamples + "/" + fs::path(files[i].path).filename().string();
+        std::ofstream(copy, std::ios::binary) << sampleFileFor(samples[i], day, !send, first);
+        auto report = gateway.ingest({copy, files[i].kind, files[i].encoding, "csv", "", ""});
+        if (!report) return report.status();
+        addCounts(totals.ingested[copy], report->counts);
+        if (totals.warnings[copy].empty()) totals.warnings[copy] = report->warnings;
+    }
+    auto mapped = gateway.mapPending(target.name);
+    if (!mapped) return mapped.status();
+    totals.ready += mapped->ready;
+    totals.held += mapped->held;
+    auto packed = gateway.packageReady(target);
+    if (!packed) return packed.status();
+    totals.batches += packed->batches;
+    totals.packed += packed->records;
+    if (!send) {
+        totals.waitingInQueue += packed->records;
+        return Status::ok();
+    }
+    // The gateway's daily run in the afternoon; the platform stamps its receipts with that time.
+    platform.setClockOverride(day.toIso() + "T16:30:00+08:00");
+    auto sent = gateway.uploadDue(target, true);
+    if (!sent) return sent.status();
+    totals.batchesDone += sent->batchesDone;
+    totals.batchesDead += sent->batchesDead;
+    totals.accepted += sent->accepted;
+    totals.rejected += sent->rejected;
+    totals.errors.insert(totals.errors.end(), sent->errors.begin(), sent->errors.end());
+    if (totals.uploadDays++ == 0) totals.firstUpload = day;
+    totals.lastUpload = day;
+    return Status::ok();
+}
+
+// The upload days of all rows before `asOf`, in order; the first also takes the undated rows.
+std::vector<CivilDate> uploadDaysBefore(const std::vector<ShiftedSample>& samples, const CivilDate& asOf) {
+    std::set<CivilDate> days;
+    for (const auto& sample : samples)
+        for (const auto& row : sample.rows)
+            if (row.dated && row.uploadDay < asOf) days.insert(row.uploadDay);
+    return {days.begin(), days.end()};
+}
+
+// Why 及时率 is what it is: which records are on time, which late and why, which still pending.
+std::string timelinessExplanation(const StatisticsReport& report, const std::vector<DeadlineItem>& watch) {
+    const RateCounts& c = report.total;
+    std::size_t acceptedLate = 0;
+    std::map<std::string, std::size_t> overdueByState;
+    for (const auto& item : watch) {
+        if (item.status == DeadlineItem::Status::AcceptedLate) ++acceptedLate;
+        if (item.status == DeadlineItem::Status::Overdue) ++overdueByState[deliveryStateInChinese(item.fact.state)];
+    }
+    std::string overdue;
+    for (const auto& [state, count] : overdueByState)
+        overdue += (overdue.empty() ? "" : "，") + state + " " + std::to_string(count);
+    std::size_t notAccepted = c.late >= acceptedLate ? c.late - acceptedLate : 0;
+    std::string out = "及时率说明（统计日 " + report.query.today.toIso() + "，期限 = 决定日后第 7 个工作日）：\n";
+    out += "  按时 " + std::to_string(c.onTime) + " 条：平台在期限内接收。\n";
+    out += "  逾期 " + std::to_string(c.late) + " 条：平台接收晚于期限 " + std::to_string(acceptedLate) +
+           " 条（上传延误）；期限已过仍未被接收 " + std::to_string(notAccepted) + " 条" +
+           (overdue.empty() ? "" : "（" + overdue + "）") + "。\n";
+    out += "  期限内待报 " + std::to_string(c.pendingWithinDeadline) +
+           " 条：最近几天的决定，尚未被平台接收，期限未到，不计入及时率分母。\n";
+    out += "  及时率 = 按时 / (按时 + 逾期) = " + std::to_string(c.onTime) + " / " +
+           std::to_string(c.timelinessDenominator()) + "\n";
+    return out;
+}
+
+Result<CivilDate> demoToday(const Arguments& args) {
+    CivilDate today = CivilDate::todayInShanghai();
+    auto text = args.option("as-of");
+    if (!text) return today;
+    auto asOf = CivilDate::parse(*text);
+    if (!asOf) return Status::invalidArgument("--as-of \"" + *text + "\" is not a date (YYYY-MM-DD)");
+    // The replay's uploads happen before "today"; the gateway refuses receipts from the future.
+    if (*asOf > today)
+        return Status::invalidArgument("--as-of " + asOf->toIso() + " is after today (" + today.toIso() +
+                                       "): the demo replays uploads that already happened");
+    return *asOf;
+}
+
+}  // namespace
+
 int demoCommand(int argc, char** argv) {
     Arguments args(argc, argv, 2, {"help"});
     if (args.flag("help")) {
-        std::cout << "Usage: creditgw demo [--work-dir DIR] [--samples DIR]\n"
+        std::cout << "Usage: creditgw demo [--work-dir DIR] [--samples DIR] [--as-of YYYY-MM-DD]\n"
                      "Runs the whole exchange with no configuration: makes a development PKI in\n"
-                     "WORK_DIR/certs, starts the mock platform on 127.0.0.1 (mutual TLS), ingests the\n"
-                     "shipped sample records (UTF-8 and GB18030, some invalid, some late), maps and\n"
-                     "validates them for 信用中国, signs and queues batches, uploads them, and prints\n"
-                     "the 上报率 / 合规率 / 及时率 / 完整率 summary and the held records with reasons.\n"
-                     "The store stays in WORK_DIR/creditgw.db for `creditgw stats --store ...`.\n"
+                     "WORK_DIR/certs, starts the mock platform on 127.0.0.1 (mutual TLS), and replays\n"
+                     "the weeks before today (or --as-of): the shipped sample records (UTF-8 and\n"
+                     "GB18030, some invalid) are copied to WORK_DIR/samples with their dates moved so\n"
+                     "the newest decisions fall in the last week, and each day's records are ingested,\n"
+                     "mapped and validated for 信用中国, signed, queued and uploaded on their upload day\n"
+                     "(decision + a realistic delay); the newest wait in the queue. It prints the\n"
+                     "上报率 / 合规率 / 及时率 / 完整率 summary, why records are on time or late, and the\n"
+                     "held records with reasons. The store stays in WORK_DIR/creditgw.db.\n"
                   << kCommonOptionsHelp;
         return kOk;
+    }
+    auto asOf = demoToday(args);
+    if (!asOf) {
+        std::cerr << "creditgw demo: " << asOf.status().message() << "\n";
+        return kUsage;
     }
     GatewaySettings settings = gatewaySettings(args);
     std::string workDir = args.option("work-dir", "creditgw-demo");
     std::string samplesDir = args.option("samples", settings.dataDir + "/samples");
-    fs::create_directories(workDir);
+    fs::create_directories(workDir + "/samples");
     settings.storePath = workDir + "/creditgw.db";
     // The demo starts from an empty store every time, so its figures are those of the samples.
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(settings.storePath + suffix);
@@ -105,6 +225,13 @@ int demoCommand(int argc, char** argv) {
     if (!manifest) return reportFailure(manifest.status());
     settings.unitCode = manifest->unitCode;
     settings.unitName = manifest->unitName;
+    long long shift = demoShiftDays(*asOf);
+    std::vector<ShiftedSample> samples;
+    for (const auto& file : manifest->files) {
+        auto sample = shiftSample(file.path, file.encoding, shift);
+        if (!sample) return reportFailure(sample.status());
+        samples.push_back(std::move(*sample));
+    }
     std::string certs = workDir + "/certs";
     Status made = makeDevCertificates(settings.dataDir, certs);
     if (!made) return reportFailure(made);
@@ -118,18 +245,13 @@ int demoCommand(int argc, char** argv) {
     Status started = platform.start();
     if (!started) return reportFailure(started);
     std::cout << "creditgw demo: mock 信用中国 platform on " << platform.endpoint() << " (mutual TLS)\n";
+    std::cout << "统计日 " << asOf->toIso() << "：样例的日期整体平移 " << shift
+              << " 天（整周，工作日仍是工作日），工作副本在 " << workDir << "/samples\n";
 
     auto gateway = Gateway::open(settings);
     if (!gateway) return reportFailure(gateway.status());
     for (const auto& error : (*gateway)->plugins().errors())
         std::cout << "warning: plugin " << error.file << ": " << error.reason << "\n";
-
-    std::cout << "\n1. 读取本地数据 (ingest)\n";
-    for (const auto& file : manifest->files) {
-        auto report = (*gateway)->ingest({file.path, file.kind, file.encoding, "csv", "", ""});
-        if (!report) return reportFailure(report.status());
-        printIngest(file, *report);
-    }
 
     TargetSettings target;
     target.endpoint = platform.endpoint();
@@ -139,18 +261,36 @@ int demoCommand(int argc, char** argv) {
     target.signingKeyFile = certs + "/signing.key";
     target.batchSize = 100;
 
-    auto mapped = (*gateway)->mapPending(target.name);
-    if (!mapped) return reportFailure(mapped.status());
-    std::cout << "\n2. 映射与校验 (map & validate → 信用中国 2.0): 通过 " << mapped->ready << " 条，暂存 "
-              << mapped->held << " 条\n";
-    auto packed = (*gateway)->packageReady(target);
-    if (!packed) return reportFailure(packed.status());
-    std::cout << "3. 打包签名入队 (SM2-with-SM3): " << packed->batches << " 个批次，" << packed->records << " 条记录\n";
-    auto sent = (*gateway)->uploadDue(target, true);
-    if (!sent) return reportFailure(sent.status());
-    std::cout << "4. 上传 (HTTPS): 完成批次 " << sent->batchesDone << "，失败批次 " << sent->batchesDead
-              << "；平台接收 " << sent->accepted << " 条，退回 " << sent->rejected << " 条\n";
-    for (const auto& error : sent->errors) std::cout << "   warning: " << error << "\n";
+    ReplayTotals totals;
+    std::vector<CivilDate> days = uploadDaysBefore(samples, *asOf);
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        Status done = replayDay(**gateway, platform, target, manifest->files, samples, workDir + "/samples", days[i],
+                                i == 0, true, totals);
+        if (!done) return reportFailure(done);
+    }
+    Status queued = replayDay(**gateway, platform, target, manifest->files, samples, workDir + "/samples", *asOf,
+                              days.empty(), false, totals);
+    if (!queued) return reportFailure(queued);
+    for (std::size_t i = 0; i < samples.size(); ++i)
+        std::ofstream(workDir + "/samples/" + fs::path(manifest->files[i].path).filename().string(), std::ios::binary)
+            << wholeShiftedFile(samples[i]);
+
+    std::cout << "\n1. 读取本地数据 (ingest，按上传日分批读取)\n";
+    for (std::size_t i = 0; i < manifest->files.size(); ++i) {
+        const auto& file = manifest->files[i];
+        std::string copy = workDir + "/samples/" + fs::path(file.path).filename().string();
+        printIngest(file, {totals.ingested[copy], "", totals.warnings[copy]});
+    }
+    std::cout << "\n2. 映射与校验 (map & validate → 信用中国 2.0): 通过 " << totals.ready << " 条，暂存 "
+              << totals.held << " 条\n";
+    std::cout << "3. 打包签名入队 (SM2-with-SM3): " << totals.batches << " 个批次，" << totals.packed << " 条记录\n";
+    std::cout << "4. 上传 (HTTPS): " << totals.uploadDays << " 个上传日";
+    if (totals.uploadDays > 0)
+        std::cout << "（" << totals.firstUpload.toIso() << " 至 " << totals.lastUpload.toIso() << "，每日 16:30）";
+    std::cout << "，完成批次 " << totals.batchesDone << "，失败批次 " << totals.batchesDead << "；平台接收 "
+              << totals.accepted << " 条，退回 " << totals.rejected << " 条；排队待下次上传 "
+              << totals.waitingInQueue << " 条\n";
+    for (const auto& error : totals.errors) std::cout << "   warning: " << error << "\n";
 
     auto problems = (*gateway)->store().problemRecords(target.name, 10000);
     if (!problems) return reportFailure(problems.status());
@@ -159,12 +299,14 @@ int demoCommand(int argc, char** argv) {
     auto facts = (*gateway)->deliveryFacts(target.name);
     if (!facts) return reportFailure(facts.status());
     StatisticsQuery query;
-    query.today = CivilDate::todayInShanghai();
-    std::cout << "\n6. " << statisticsToChineseText(computeStatistics(target.name, *facts, (*gateway)->calendar(), query));
+    query.today = *asOf;
+    StatisticsReport report = computeStatistics(target.name, *facts, (*gateway)->calendar(), query);
+    std::cout << "\n6. " << statisticsToChineseText(report);
+    std::cout << "\n" << timelinessExplanation(report, deadlineWatch(*facts, (*gateway)->calendar(), query));
     std::cout << "\nstore: " << settings.storePath << "  (try: creditgw stats --store " << settings.storePath
-              << " --format json)\n";
+              << " --as-of " << asOf->toIso() << " --format json)\n";
     platform.stop();
-    return sent->batchesDead > 0 ? kFailure : kOk;
+    return totals.batchesDead > 0 ? kFailure : kOk;
 }
 
 int mockPlatformCommand(int argc, char** argv) {

@@ -92,7 +92,8 @@ std::vector<CommandOptions> makeTable() {
                      "The store stays in WORK_DIR/creditgw.db for `creditgw stats --store ...`.",
                      0,
                      joined({{value("work-dir", "DIR", "where the demo works (default: creditgw-demo)"),
-                              value("samples", "DIR", "the sample records (default: DATA_DIR/samples)")},
+                              value("samples", "DIR", "the sample records (default: DATA_DIR/samples)"),
+                              value("as-of", "DATE", "run the demo as if today were DATE")},
                              {kPlaces[0], kPlaces[1]}})});
     table.push_back(
         {"run", "",
@@ -144,10 +145,10 @@ std::vector<CommandOptions> makeTable() {
                      "Checks a 统一社会信用代码 (uscc, GB 32100-2015), 居民身份证号 (id, GB 11643) or\n"
                      "组织机构代码 (orgcode, GB 11714). Prints \"valid\" and exits 0, or prints why and exits 1.",
                      2, {}});
-    table.push_back({"calendar", "deadline DATE",
+    table.push_back({"calendar", "deadline DATE | years",
                      "Prints the N-th working day after DATE (DATE is day 0) as YYYY-MM-DD, by the State\n"
                      "Council holiday and 调休 calendar in DATA_DIR/data/holidays. Exits 3 when the calendar\n"
-                     "has no data for a year the count runs into.",
+                     "has no data for a year the count runs into. `calendar years` lists the years it knows.",
                      2, {value("days", "N", "working days to count (default: 7)"), kPlaces[0]}});
     table.push_back({"map", "",
                      "Dry run: nothing is stored, queued or sent. Writes DIR/payload.json (the exact bytes\n"

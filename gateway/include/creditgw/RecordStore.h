@@ -113,6 +113,8 @@ struct DeliveryFact {
     std::string documentNumber;  ///< 文书号 from the identity ("" when unidentified)
     std::string sourceFile;
     std::size_t sourceLine = 0;
+    std::int64_t recordId = 0;  ///< the latest version's id (the dashboard's record page)
+    std::string identity;       ///< never shown: it may hold a 证件号码
 };
 
 /// One target's state in the store, for `creditgw status` and the admin /health.

@@ -71,10 +71,16 @@ struct DeadlineItem {
     DeliveryFact fact;
     CivilDate deadline;
     int workingDaysLeft = 0;  ///< AtRisk: working days after today up to the deadline
+    /// 暂定: the count runs into a year without holiday data, so `deadline` is the earliest it
+    /// could be (those days all counted as working days) and `workingDaysLeft` the fewest left.
+    /// Such a record is only ever AtRisk (0 days left once the earliest date has passed): its
+    /// lateness is unknown, and the statistics leave it out (deadline_unknown).
+    bool provisional = false;
 };
 
 /// Overdue (not accepted, deadline passed), accepted late, and at risk (not accepted, due within
-/// `atRiskWorkingDays` working days of query.today), in the query's period; by deadline.
+/// `atRiskWorkingDays` working days of query.today, or with a provisional deadline), in the
+/// query's period; by deadline.
 std::vector<DeadlineItem> deadlineWatch(const std::vector<DeliveryFact>& facts, const WorkingDayCalendar& calendar,
                                         const StatisticsQuery& query, int atRiskWorkingDays = 2);
 /// The list in Chinese, for `creditgw report`. Each section's title counts all its items; at

@@ -18,6 +18,8 @@
 #include "creditgw/RecordStore.h"
 #include "creditgw/SecretFile.h"
 #include "creditgw/Statistics.h"
+#include "Dashboard.h"
+#include "Session.h"
 
 namespace creditgw {
 
@@ -33,8 +35,12 @@ struct AdminServer::Impl {
     std::shared_ptr<const MappingCatalog> mappings;
     std::unique_ptr<Poco::ThreadPool> pool;  // declared before the server, which uses it
     std::unique_ptr<Poco::Net::HTTPServer> server;
+    mutable SessionStore sessions;
 
+    bool tokenMatches(const std::string& presented) const;
+    /// The bearer token, or a browser session from /login.
     bool authorised(const HTTPServerRequest& request) const;
+    DashboardSources dashboardSources() const { return {config.storePath, mappings.get(), &calendar, config.targets}; }
     std::string health() const;
     /// /health without a token: the verdict only; 503 when not ready.
     std::pair<bool, std::string> readiness() const;
@@ -117,6 +123,8 @@ public:
                  "application/json", body);
             return;
         }
+        auto tokenMatches = [this](const std::string& token) { return _impl.tokenMatches(token); };
+        if (handleBrowserRoutes(request, response, _impl.sessions, tokenMatches, _impl.authorised(request))) return;
         if (!_impl.authorised(request)) {
             response.set("WWW-Authenticate", "Bearer");
             send(response, HTTPResponse::HTTP_UNAUTHORIZED, "application/json", "{\"error\":\"token required\"}\n");
@@ -135,8 +143,10 @@ public:
                      body.status().message() + "\n");
             else
                 send(response, HTTPResponse::HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", *body);
-        } else if (uri.getPath() == "/stats" || uri.getPath() == "/dashboard") {
-            bool page = uri.getPath() == "/dashboard";
+        } else if (uri.getPath() == "/dashboard" || uri.getPath().rfind("/records/", 0) == 0) {
+            sendPage(response, uri, query);
+        } else if (uri.getPath() == "/stats") {
+            bool page = false;
             auto body = _impl.stats(query, page);
             if (!body)
                 send(response, HTTPResponse::HTTP_BAD_REQUEST, "application/json",
@@ -145,11 +155,29 @@ public:
                 send(response, HTTPResponse::HTTP_OK, page ? "text/html; charset=utf-8" : "application/json", *body);
         } else {
             send(response, HTTPResponse::HTTP_NOT_FOUND, "application/json",
-                 "{\"error\":\"unknown path; known: /health, /status, /metrics, /stats, /dashboard\"}\n");
+                 "{\"error\":\"unknown path; known: /health, /status, /metrics, /stats, /dashboard, /records/<id>, "
+                 "/login\"}\n");
         }
     }
 
 private:
+    void sendPage(HTTPServerResponse& response, const Poco::URI& uri, const Poco::URI::QueryParameters& query) {
+        Result<std::string> page = Status::notFound("no such page");
+        if (uri.getPath() == "/dashboard") {
+            page = dashboardHtml(_impl.dashboardSources(), query);
+        } else {
+            std::string id = uri.getPath().substr(std::string("/records/").size());
+            if (!id.empty() && id.size() < 19 && id.find_first_not_of("0123456789") == std::string::npos)
+                page = recordHtml(_impl.dashboardSources(), std::stoll(id), query);
+        }
+        if (page) return sendHtml(response, HTTPResponse::HTTP_OK, *page);
+        bool missing = page.status().code() == StatusCode::NotFound;
+        sendHtml(response, missing ? HTTPResponse::HTTP_NOT_FOUND : HTTPResponse::HTTP_BAD_REQUEST,
+                 "<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>错误</title></head><body><p>" +
+                     std::string(missing ? "没有这条记录或页面：" : "请求有误：") + html(page.status().message()) +
+                     "</p><p><a href=/dashboard>返回工作台</a></p></body></html>\n");
+    }
+
     static void send(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& type,
                      const std::string& body) {
         response.setStatusAndReason(status);  // "503 Service Unavailable", not "503 OK"
@@ -172,13 +200,17 @@ private:
 
 }  // namespace
 
+bool AdminServer::Impl::tokenMatches(const std::string& presented) const {
+    // Constant time: the comparison must not tell an attacker how much of the token was right.
+    return !token.empty() && presented.size() == token.size() &&
+           CRYPTO_memcmp(presented.data(), token.data(), token.size()) == 0;
+}
+
 bool AdminServer::Impl::authorised(const HTTPServerRequest& request) const {
     std::string header = request.get("Authorization", "");
     const std::string prefix = "Bearer ";
-    if (header.rfind(prefix, 0) != 0) return false;
-    std::string presented = header.substr(prefix.size());
-    // Constant time: the comparison must not tell an attacker how much of the token was right.
-    return presented.size() == token.size() && CRYPTO_memcmp(presented.data(), token.data(), token.size()) == 0;
+    if (header.rfind(prefix, 0) == 0) return tokenMatches(header.substr(prefix.size()));
+    return sessions.valid(sessionIdOf(request));
 }
 
 std::string AdminServer::Impl::health() const {
@@ -264,7 +296,7 @@ Status AdminServer::start() {
     if (trimmed.size() < 16)
         return Status::invalidArgument(_impl->config.tokenFile + ": the admin token must have at least 16 characters");
     _impl->token = trimmed;
-    auto calendar = WorkingDayCalendar::loadDirectory(_impl->config.dataDir + "/data/holidays");
+    auto calendar = WorkingDayCalendar::loadWithLocal(_impl->config.dataDir + "/data/holidays");
     if (!calendar) return calendar.status();
     _impl->calendar = std::move(*calendar);
     auto mappings = MappingCatalog::load(_impl->config.dataDir + "/mappings");

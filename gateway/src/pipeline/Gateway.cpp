@@ -56,7 +56,7 @@ Result<std::unique_ptr<Gateway>> Gateway::open(const GatewaySettings& settings) 
     auto mappings = MappingCatalog::load(settings.dataDir + "/mappings");
     if (!mappings) return mappings.status();
     gateway->_mappings = *mappings;
-    auto calendar = WorkingDayCalendar::loadDirectory(settings.dataDir + "/data/holidays");
+    auto calendar = WorkingDayCalendar::loadWithLocal(settings.dataDir + "/data/holidays");
     if (!calendar) return calendar.status();
     gateway->_calendar = std::move(*calendar);
     std::error_code ec;

@@ -211,6 +211,24 @@ std::string deliveryStateInChinese(const std::string& state) {
     return state;
 }
 
+namespace {
+
+// A record not yet accepted whose deadline runs into a year without holiday data: warned about
+// at the earliest date its deadline could be, so the warning may come early but never late.
+std::optional<DeadlineItem> provisionalWarning(const DeliveryFact& fact, const CivilDate& decided,
+                                               const TimelinessVerdict& verdict, const WorkingDayCalendar& calendar,
+                                               const StatisticsQuery& query, int atRiskWorkingDays) {
+    bool calendarGap = verdict.timeliness == Timeliness::Unknown && fact.firstAcceptedAt.empty();
+    if (!calendarGap) return std::nullopt;
+    EarliestDeadline earliest = calendar.earliestDeadline(decided, query.deadlineDays);
+    if (!earliest.provisional) return std::nullopt;
+    int left = calendar.fewestWorkingDaysBetween(query.today, earliest.date);
+    if (left > atRiskWorkingDays) return std::nullopt;
+    return DeadlineItem{DeadlineItem::Status::AtRisk, fact, earliest.date, left, true};
+}
+
+}  // namespace
+
 std::vector<DeadlineItem> deadlineWatch(const std::vector<DeliveryFact>& facts, const WorkingDayCalendar& calendar,
                                         const StatisticsQuery& query, int atRiskWorkingDays) {
     std::vector<DeadlineItem> items;
@@ -219,6 +237,10 @@ std::vector<DeadlineItem> deadlineWatch(const std::vector<DeliveryFact>& facts, 
         auto decided = CivilDate::parse(fact.decisionDate);
         if (!decided || !inPeriod(*decided, query)) continue;
         TimelinessVerdict verdict = judgeTimeliness(fact, *decided, calendar, query);
+        if (auto provisional = provisionalWarning(fact, *decided, verdict, calendar, query, atRiskWorkingDays)) {
+            items.push_back(*provisional);
+            continue;
+        }
         if (verdict.timeliness == Timeliness::AcceptedLate)
             items.push_back({DeadlineItem::Status::AcceptedLate, fact, verdict.deadline, 0});
         if (verdict.timeliness == Timeliness::Overdue)
@@ -260,6 +282,7 @@ std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items, s
         const DeliveryFact& f = item.fact;
         out += "  " + (f.documentNumber.empty() ? std::string("（无文书号）") : f.documentNumber) + "  决定 " +
                f.decisionDate + "  期限 " + item.deadline.toIso();
+        if (item.provisional) out += "（暂定：按最早可能日期，所涉年份节假日未公布）";
         if (item.status == DeadlineItem::Status::AtRisk)
             out += "（还剩 " + std::to_string(item.workingDaysLeft) + " 个工作日）";
         out += "  " + (f.department.empty() ? std::string("（未填责任部门）") : f.department) + "  " +

@@ -752,7 +752,7 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
                          "   WHERE r3.identity=r.identity AND d3.record_id=r3.id AND d3.target=?1"
                          "   AND d3.state='rejected'),"
                          " COALESCE(d.indicators_defined, 0), COALESCE(d.indicators_filled, 0),"
-                         " r.identity, r.source_file, r.source_line"
+                         " r.identity, r.source_file, r.source_line, r.id"
                          " FROM records r LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?1"
                          " WHERE r.is_latest=1 AND r.kind IN (SELECT value FROM json_each(?2))");
         select.bind(1, target).bind(2, kindsJson(kinds));
@@ -769,6 +769,8 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
             fact.documentNumber = documentNumberOf(select.text(8));
             fact.sourceFile = select.text(9);
             fact.sourceLine = static_cast<std::size_t>(select.integer(10));
+            fact.recordId = select.integer(11);
+            fact.identity = select.text(8);
             out.push_back(std::move(fact));
         }
         return out;
