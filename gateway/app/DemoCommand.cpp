@@ -16,6 +16,7 @@
 #include "CommandLine.h"
 #include "DemoReplay.h"
 #include "TextReport.h"
+#include "creditgw/CodeChecks.h"
 #include "creditgw/MockPlatform.h"
 #include "creditgw/Statistics.h"
 
@@ -292,9 +293,12 @@ int demoCommand(int argc, char** argv) {
               << totals.waitingInQueue << " 条\n";
     for (const auto& error : totals.errors) std::cout << "   warning: " << error << "\n";
 
-    auto problems = (*gateway)->store().problemRecords(target.name, 10000);
+    // The same list as `creditgw report`: reasons in Chinese, 身份证号 masked.
+    auto rules = RuleMessages::loadShipped((*gateway)->settings().dataDir);
+    if (!rules) return reportFailure(rules.status());
+    auto problems = problemLines((*gateway)->store(), target.name, ReportSelection{});
     if (!problems) return reportFailure(problems.status());
-    std::cout << "\n5. " << problemReportText(*problems, (*gateway)->mappings());
+    std::cout << "\n5. " << maskIdNumbersIn(problemListText(*problems, (*gateway)->mappings(), *rules, 10000));
 
     auto facts = (*gateway)->deliveryFacts(target.name);
     if (!facts) return reportFailure(facts.status());

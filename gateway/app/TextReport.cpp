@@ -11,42 +11,6 @@ namespace {
 
 std::string stateName(const std::string& state) { return deliveryStateInChinese(state); }
 
-// The field's code and Chinese name, unless the message already starts with them.
-std::string fieldLabel(const ProblemRecord& p, const MappingCatalog& mappings) {
-    if (p.field.empty() || p.message.rfind(p.field, 0) == 0) return "";
-    const KindDefinition* kind = mappings.kind(p.kind);
-    std::string name = kind ? kind->fieldName(p.field) : std::string();
-    return name.empty() ? p.field + "：" : p.field + "（" + name + "）：";
-}
-
-}  // namespace
-
-std::string problemReportText(const std::vector<ProblemRecord>& problems, const MappingCatalog& mappings) {
-    if (problems.empty()) return "没有暂存、退回或发送失败的记录。\n";
-    std::map<std::string, std::size_t> byState;
-    std::string out;
-    std::string current;
-    for (const auto& p : problems) {
-        std::string where = std::filesystem::path(p.sourceFile).filename().string() + ":" +
-                            std::to_string(p.sourceLine);
-        std::string header = where + "|" + p.state;
-        if (header != current) {
-            current = header;
-            ++byState[p.state];
-            const KindDefinition* kind = mappings.kind(p.kind);
-            out += "- " + where + "  " + (kind ? kind->name() : p.kind) + "  " +
-                   (p.department.empty() ? std::string("（未填责任部门）") : p.department) + "  " +
-                   stateName(p.state) + "\n";
-        }
-        out += "    " + fieldLabel(p, mappings) + p.message + (p.rule.empty() ? "" : "  [" + p.rule + "]") + "\n";
-    }
-    std::string summary = "问题记录：";
-    for (const auto& [state, count] : byState) summary += stateName(state) + " " + std::to_string(count) + " 条；";
-    return summary + "\n" + out;
-}
-
-namespace {
-
 std::string reasonText(const ProblemLine& p, const MappingCatalog& mappings, const RuleMessages& rules) {
     const KindDefinition* kind = mappings.kind(p.kind);
     std::string name = kind && !p.field.empty() ? kind->fieldName(p.field) : std::string();

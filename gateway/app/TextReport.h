@@ -11,13 +11,11 @@
 
 namespace creditgw::cli {
 
-/// One block per record (file:line, 责任部门, state), one line per reason, with the field's
-/// Chinese name. Identities are not printed: for 自然人 they hold a 身份证号.
-std::string problemReportText(const std::vector<ProblemRecord>& problems, const MappingCatalog& mappings);
-
-/// The same list for `creditgw report`: the summary counts every record of `lines` (the true
-/// totals), the list shows the first `limit` records and says how many were left out. Each
-/// reason in Chinese (RuleMessages), the rule code in brackets.
+/// The list of `creditgw report` and the demo: one block per record (file:line, 责任部门, state),
+/// one line per reason with the field's Chinese name. The summary counts every record of
+/// `lines` (the true totals), the list shows the first `limit` records and says how many were
+/// left out. Each reason in Chinese (RuleMessages), the rule code in brackets. Identities are
+/// not printed: for 自然人 they hold a 身份证号.
 std::string problemListText(const std::vector<ProblemLine>& lines, const MappingCatalog& mappings,
                             const RuleMessages& rules, std::size_t limit);
 
