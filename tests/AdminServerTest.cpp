@@ -60,15 +60,15 @@ protected:
 TEST_F(AdminServerTest, EveryRequestNeedsTheToken) {
     AdminServer server(config);
     ASSERT_TRUE(server.start());
-    EXPECT_EQ(get(server.port(), "/health", "").status, 401);
-    EXPECT_EQ(get(server.port(), "/health", "wrong-token-wrong-token-").status, 401);
-    EXPECT_EQ(get(server.port(), "/health", kToken).status, 200);
+    EXPECT_EQ(get(server.port(), "/status", "").status, 401);
+    EXPECT_EQ(get(server.port(), "/status", "wrong-token-wrong-token-").status, 401);
+    EXPECT_EQ(get(server.port(), "/status", kToken).status, 200);
 }
 
 TEST_F(AdminServerTest, HealthStatsAndTheChineseDashboard) {
     AdminServer server(config);
     ASSERT_TRUE(server.start());
-    Answer health = get(server.port(), "/health", kToken);
+    Answer health = get(server.port(), "/status", kToken);
     EXPECT_NE(health.body.find("\"accepted\":234"), std::string::npos) << health.body;
     Answer stats = get(server.port(), "/stats?target=creditchina&from=2026-11-01", kToken);
     EXPECT_EQ(stats.status, 200);

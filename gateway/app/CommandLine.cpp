@@ -2,10 +2,19 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
+
+#include "OptionTable.h"
 
 namespace creditgw::cli {
 
-Arguments::Arguments(int argc, char** argv, int first, const std::set<std::string>& flags) {
+Arguments::Arguments(int argc, char** argv, int first, const std::set<std::string>& flags)
+    : _table(commandOptionsFor(argc, argv)) {
+    auto isFlag = [&](const std::string& name) {
+        if (!_table) return flags.count(name) > 0;
+        const OptionSpec* spec = _table->find(name);
+        return spec && spec->isFlag();
+    };
     for (int i = first; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg.rfind("--", 0) != 0 || arg.size() == 2) {
@@ -16,7 +25,7 @@ Arguments::Arguments(int argc, char** argv, int first, const std::set<std::strin
         auto equals = name.find('=');
         if (equals != std::string::npos) {
             _options[name.substr(0, equals)] = name.substr(equals + 1);
-        } else if (flags.count(name) > 0) {
+        } else if (isFlag(name)) {
             _flags.insert(name);
         } else if (i + 1 < argc) {
             _options[name] = argv[++i];
@@ -26,7 +35,21 @@ Arguments::Arguments(int argc, char** argv, int first, const std::set<std::strin
     }
 }
 
+void Arguments::requireDeclared(const std::string& name) const {
+    if (!accepts(name))
+        throw std::logic_error("option --" + name + " is read but not declared in the option table of creditgw " +
+                               _table->name);
+}
+
+bool Arguments::accepts(const std::string& name) const { return !_table || _table->find(name) != nullptr; }
+
+bool Arguments::flag(const std::string& name) const {
+    requireDeclared(name);
+    return _flags.count(name) > 0;
+}
+
 std::optional<std::string> Arguments::option(const std::string& name) const {
+    requireDeclared(name);
     auto it = _options.find(name);
     if (it == _options.end()) return std::nullopt;
     return it->second;
@@ -74,6 +97,11 @@ std::string fromEnvironment(const char* variable, const std::string& fallback) {
     const char* value = std::getenv(variable);
     return value && *value ? std::string(value) : fallback;
 }
+
+// A shared option the command does not take keeps its environment or default value.
+std::string sharedOption(const Arguments& args, const std::string& name, const std::string& fallback) {
+    return args.accepts(name) ? args.option(name, fallback) : fallback;
+}
 }  // namespace
 
 const char* const kCommonOptionsHelp =
@@ -86,12 +114,13 @@ const char* const kCommonOptionsHelp =
 
 GatewaySettings gatewaySettings(const Arguments& args) {
     GatewaySettings settings;
-    settings.dataDir = args.option("data-dir", fromEnvironment("CREDITGW_DATA_DIR", CREDITGW_DEFAULT_DATA_DIR));
+    settings.dataDir =
+        sharedOption(args, "data-dir", fromEnvironment("CREDITGW_DATA_DIR", CREDITGW_DEFAULT_DATA_DIR));
     settings.pluginDir =
-        args.option("plugin-dir", fromEnvironment("CREDITGW_PLUGIN_DIR", CREDITGW_DEFAULT_PLUGIN_DIR));
-    settings.storePath = args.option("store", fromEnvironment("CREDITGW_STORE", "creditgw.db"));
-    settings.unitCode = args.option("unit-code", fromEnvironment("CREDITGW_UNIT_CODE", ""));
-    settings.unitName = args.option("unit-name", fromEnvironment("CREDITGW_UNIT_NAME", ""));
+        sharedOption(args, "plugin-dir", fromEnvironment("CREDITGW_PLUGIN_DIR", CREDITGW_DEFAULT_PLUGIN_DIR));
+    settings.storePath = sharedOption(args, "store", fromEnvironment("CREDITGW_STORE", "creditgw.db"));
+    settings.unitCode = sharedOption(args, "unit-code", fromEnvironment("CREDITGW_UNIT_CODE", ""));
+    settings.unitName = sharedOption(args, "unit-name", fromEnvironment("CREDITGW_UNIT_NAME", ""));
     return settings;
 }
 

@@ -15,14 +15,20 @@ namespace creditgw::cli {
 /// Exit codes: 0 ok, 1 check failed / invalid input, 2 usage error, 3 undecidable, 4 runtime error.
 enum ExitCode { kOk = 0, kInvalid = 1, kUsage = 2, kUndecidable = 3, kFailure = 4 };
 
+struct CommandOptions;
+
 class Arguments {
 public:
-    /// `flags` are options that take no value (e.g. "help", "keep").
+    /// `flags` are options that take no value (e.g. "help", "keep"). When the command (argv[1],
+    /// with its subcommand) has an option table (OptionTable.h), the table's flags are used and
+    /// reading an option the table does not declare is a programming error (std::logic_error).
     Arguments(int argc, char** argv, int first, const std::set<std::string>& flags);
     const std::vector<std::string>& positional() const { return _positional; }
     std::optional<std::string> option(const std::string& name) const;
     std::string option(const std::string& name, const std::string& fallback) const;
-    bool flag(const std::string& name) const { return _flags.count(name) > 0; }
+    bool flag(const std::string& name) const;
+    /// Whether the command declares the option (always true for a command without a table).
+    bool accepts(const std::string& name) const;
     /// Non-empty when an option was given without its value.
     const std::string& error() const { return _error; }
 
@@ -31,6 +37,8 @@ private:
     std::map<std::string, std::string> _options;
     std::set<std::string> _flags;
     std::string _error;
+    const CommandOptions* _table = nullptr;
+    void requireDeclared(const std::string& name) const;
 };
 
 /// The option as a whole number within [min, max] (or `fallback` when absent); InvalidArgument
@@ -68,5 +76,6 @@ int exportCommand(int argc, char** argv);
 int runCommand(int argc, char** argv);
 int statusCommand(int argc, char** argv);
 int requeueCommand(int argc, char** argv);
+int configCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

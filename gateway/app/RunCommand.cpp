@@ -24,9 +24,12 @@
 #include <set>
 
 #include "CommandLine.h"
+#include "DaemonConfig.h"
+#include "DaemonLog.h"
 #include "InboxRoutes.h"
 #include "MonthlyReport.h"
 #include "creditgw/AdminServer.h"
+#include "creditgw/CircuitBreaker.h"
 #include "creditgw/MappingReloader.h"
 
 namespace creditgw::cli {
@@ -56,18 +59,7 @@ const char* kRunUsage =
     "--reports-dir DIR: from the first working day of each month, last month's workbook per target\n"
     "(DIR/report-YYYY-MM-TARGET.xlsx, as `creditgw report --format xlsx`); --as-of fixes today.\n";
 
-Poco::Logger& logger() {
-    static Poco::Logger& log = [] () -> Poco::Logger& {
-        auto formatter = new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S %p creditgw: %t");
-        formatter->setProperty("times", "local");
-        auto channel = new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel(std::cerr));
-        Poco::Logger& l = Poco::Logger::get("creditgw.run");
-        l.setChannel(channel);
-        l.setLevel("information");
-        return l;
-    }();
-    return log;
-}
+Poco::Logger& logger() { return daemonLogger(); }  // DaemonLog.h: ISO 8601 times, optional file
 
 std::string encodingOf(const fs::path& file) {
     std::string name = file.filename().string();
@@ -178,16 +170,16 @@ void ingestInbox(Gateway& gateway, const fs::path& inbox, const std::vector<Inbo
     }
 }
 
-void uploadTarget(Gateway& gateway, TargetSettings target) {
+std::optional<UploadReport> uploadTarget(Gateway& gateway, TargetSettings target) {
     auto mapped = gateway.mapPending(target.name);
     if (!mapped) {
         logger().error("%s: mapping failed: %s", target.name, mapped.status().message());
-        return;
+        return std::nullopt;
     }
     auto packed = gateway.packageReady(target);
     if (!packed) {
         logger().error("%s: packaging failed: %s", target.name, packed.status().message());
-        return;
+        return std::nullopt;
     }
     if (std::size_t corrupt = mapped->corrupt + packed->corrupt; corrupt > 0)
         logger().error("%s: %z records changed in the store after they were written; held as store-corrupt "
@@ -195,12 +187,29 @@ void uploadTarget(Gateway& gateway, TargetSettings target) {
     auto sent = gateway.uploadDue(target, false);
     if (!sent) {
         logger().error("%s: upload failed: %s", target.name, sent.status().message());
-        return;
+        return std::nullopt;
     }
     for (const auto& error : sent->errors) logger().warning("%s: %s", target.name, error);
     logger().information("%s: ready %z, held %z; queued %z records in %z batches; done %z, dead %z; accepted %z, rejected %z",
                          target.name, mapped->ready, mapped->held, packed->records, packed->batches,
                          sent->batchesDone, sent->batchesDead, sent->accepted, sent->rejected);
+    return *sent;
+}
+
+// A cycle whose attempts all failed counts against the target's breaker; a delivery closes it;
+// a cycle that tried nothing (backoff, empty queue) changes nothing.
+void recordOutcome(CircuitBreaker& breaker, const std::string& target, const std::optional<UploadReport>& sent) {
+    auto now = std::chrono::system_clock::now();
+    bool wasClosed = breaker.state() == CircuitBreaker::State::Closed;
+    if (sent && sent->attemptsFailed > 0 && sent->batchesDone == 0) {
+        breaker.recordFailure(now);
+        if (breaker.state() == CircuitBreaker::State::Open)
+            logger().error("%s: circuit breaker open after %d failed cycles; next try %s", target,
+                           breaker.consecutiveFailures(), shanghaiTimestamp(breaker.openUntil()));
+    } else if (sent && sent->batchesDone > 0) {
+        breaker.recordSuccess();
+        if (!wasClosed) logger().information("%s: circuit breaker closed: the platform answers again", target);
+    }
 }
 
 // The monthly workbooks that are due (MonthlyReport.h); a failure is logged and retried next cycle.
@@ -216,7 +225,13 @@ void writeDueReports(Gateway& gateway, const std::string& reportsDir, const Poco
 }  // namespace
 
 int runCommand(int argc, char** argv) {
-    Arguments args(argc, argv, 2, {"help", "once"});
+    // --config FILE: the file's settings join the command line where no flag gives them.
+    auto configured = ConfiguredCommandLine::of(argc, argv);
+    if (!configured) {
+        std::cerr << configured.status().message() << "\ncreditgw run: the configuration file is not valid\n";
+        return kInvalid;
+    }
+    Arguments args(configured->argc(), configured->argv(), 2, {"help", "once"});
     if (args.flag("help")) {
         std::cout << kRunUsage << kCommonOptionsHelp;
         return kOk;
@@ -232,7 +247,8 @@ int runCommand(int argc, char** argv) {
             return kUsage;
         }
     TargetSettings common = *parsed;
-    if (!inbox || common.signingKeyFile.empty() || common.tls.caFile.empty()) {
+    bool perTargetFile = configured->configured();  // config check required each target's CA and key
+    if (!inbox || (!perTargetFile && (common.signingKeyFile.empty() || common.tls.caFile.empty()))) {
         std::cerr << "creditgw run: --inbox, --ca and --signing-key are required\n" << kRunUsage;
         return kUsage;
     }
@@ -241,6 +257,12 @@ int runCommand(int argc, char** argv) {
     if (!common.endpoint.empty() && targets.count() != 1) {
         std::cerr << "creditgw run: --endpoint applies to one target; set the others' in their profile.xml\n";
         return kUsage;
+    }
+    if (auto logFile = args.option("log-file")) {
+        auto keep = integerOption(args, "log-keep", 10, 1, 1000);
+        Status logging = keep ? logToFile(*logFile, args.option("log-rotation", "10 M"), static_cast<int>(*keep))
+                              : keep.status();
+        if (!logging) return reportFailure(logging);
     }
     std::optional<CivilDate> asOf;
     if (auto text = args.option("as-of")) {
@@ -273,6 +295,7 @@ int runCommand(int argc, char** argv) {
     sigemptyset(&stopSignals);
     sigaddset(&stopSignals, SIGINT);
     sigaddset(&stopSignals, SIGTERM);
+    sigaddset(&stopSignals, SIGHUP);  // reload, not stop
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     std::unique_ptr<AdminServer> admin;
     if (args.option("admin-port")) {
@@ -282,13 +305,33 @@ int runCommand(int argc, char** argv) {
         config.storePath = settings.storePath;
         config.dataDir = settings.dataDir;
         config.targets.assign(targets.begin(), targets.end());
+        auto backlogAlert = integerOption(args, "backlog-alert-seconds", 4 * 3600, 0, 30 * 24 * 3600);
+        if (!backlogAlert) return reportFailure(backlogAlert.status());
+        config.backlogLimit = std::chrono::seconds(*backlogAlert);
         admin = std::make_unique<AdminServer>(config);
         Status started = admin->start();
         if (!started) return reportFailure(started);
         logger().information("admin interface on http://127.0.0.1:%hu/ (token required)", admin->port());
     }
-    logger().information("started: inbox %s, targets %s, every %Lds", *inbox, args.option("targets", common.name),
-                         *interval);
+    auto breakerFailures = integerOption(args, "breaker-failures", 5, 1, 1000);
+    auto breakerOpen = integerOption(args, "breaker-open-seconds", 300, 1, 24 * 3600);
+    if (!breakerFailures || !breakerOpen)
+        return reportFailure(!breakerFailures ? breakerFailures.status() : breakerOpen.status());
+    CircuitBreaker::Settings breakerSettings{static_cast<int>(*breakerFailures), std::chrono::seconds(*breakerOpen)};
+    std::map<std::string, CircuitBreaker> breakers;
+    TargetSchedules schedules;
+    for (const auto& name : targets) {
+        auto settings = configured->targetSettingsOf(name, common);
+        if (!settings) return reportFailure(settings.status());
+        std::string schedule = configured->scheduleOf(name);
+        if (schedule.empty()) continue;
+        Status added = schedules.add(name, schedule, std::chrono::system_clock::now());
+        if (!added) return reportFailure(added);
+        logger().information("%s: schedule \"%s\", next run %s", name, schedule,
+                             shanghaiTimestamp(*schedules.nextRun(name)));
+    }
+    logger().information("started: inbox %s, targets %s, every %lds", *inbox, args.option("targets", common.name),
+                         static_cast<long>(*interval));  // Poco's %ld is long; long long printed [ERRFMT]
     for (;;) {
         auto reload = (*reloader)->reloadIfChanged();
         if (reload.reloaded) logger().information("mapping files changed: reloaded");
@@ -296,8 +339,10 @@ int runCommand(int argc, char** argv) {
         (*gateway)->setMappings((*reloader)->current());
         ingestInbox(**gateway, *inbox, routes, defaults, std::chrono::seconds(*settle));
         for (const auto& name : targets) {
-            TargetSettings target = common;
-            target.name = name;
+            if (!schedules.due(name, std::chrono::system_clock::now())) continue;
+            auto configuredTarget = configured->targetSettingsOf(name, common);
+            if (!configuredTarget) return reportFailure(configuredTarget.status());
+            TargetSettings target = *configuredTarget;
             auto profile = (*gateway)->profileOf(name);
             if (!profile) {
                 logger().error(profile.status().message());
@@ -308,12 +353,31 @@ int runCommand(int argc, char** argv) {
                 logger().error("%s: no endpoint: set it in %s/profile.xml or pass --endpoint", name, profile->directory);
                 continue;
             }
-            uploadTarget(**gateway, target);
+            CircuitBreaker& breaker = breakers.try_emplace(name, breakerSettings).first->second;
+            if (!breaker.allows(std::chrono::system_clock::now())) {
+                logger().information("%s: circuit breaker open until %s, not sending", name,
+                                     shanghaiTimestamp(breaker.openUntil()));
+                continue;
+            }
+            recordOutcome(breaker, name, uploadTarget(**gateway, target));
         }
         if (auto reportsDir = args.option("reports-dir")) writeDueReports(**gateway, *reportsDir, targets, asOf);
         if (args.flag("once")) break;
         timespec wait{static_cast<time_t>(*interval), 0};
-        if (sigtimedwait(&stopSignals, nullptr, &wait) > 0) break;
+        int signal = sigtimedwait(&stopSignals, nullptr, &wait);
+        if (signal == SIGHUP) {
+            // Mappings are reloaded at the start of every cycle; the file now, keeping the last
+            // good one on a bad edit.
+            std::vector<std::string> names(targets.begin(), targets.end());
+            Status reloaded = configured->configured()
+                                  ? reloadConfiguration(argc, argv, names, common, *configured, schedules)
+                                  : Status::ok();
+            if (reloaded) logger().information("SIGHUP: configuration and mappings reloaded");
+            else logger().error("SIGHUP: configuration reload refused, keeping the last good one: %s",
+                                reloaded.message());
+            continue;
+        }
+        if (signal > 0) break;
     }
     logger().information("stopped");
     return kOk;

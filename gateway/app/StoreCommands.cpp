@@ -1,11 +1,14 @@
 // Commands that work on the record store: ingest, upload, stats, report, batch, plugins.
 
+#include <Poco/StringTokenizer.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
 
 #include "CommandLine.h"
+#include "DaemonConfig.h"
 #include "creditgw/CodeChecks.h"
 #include "MonthlyReport.h"
 #include "StatsOutput.h"
@@ -114,6 +117,9 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     target.lease = std::chrono::seconds(*lease);
     target.tls.timeout = std::chrono::seconds(*timeout);
     target.retryAfterCap = std::chrono::seconds(*retryAfterCap);
+    Poco::StringTokenizer kinds(args.option("kinds", ""), ",",
+                                Poco::StringTokenizer::TOK_IGNORE_EMPTY | Poco::StringTokenizer::TOK_TRIM);
+    target.kinds.assign(kinds.begin(), kinds.end());
     return target;
 }
 
@@ -379,6 +385,8 @@ int statusCommand(int argc, char** argv) {
         if (health->waitedSeconds >= 0)
             std::cout << "oldest waiting batch queued " << health->oldestWaitingSince << " (" << health->waitedSeconds
                       << " s ago)" << (health->lastError.empty() ? "" : "; last error: " + health->lastError) << "\n";
+        if (auto config = args.option("config"))
+            std::cout << nextRunText(*config, target, std::chrono::system_clock::now()) << "\n";
     }
     return health->dead > 0 ? kInvalid : kOk;
 }

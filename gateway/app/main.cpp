@@ -1,9 +1,11 @@
 // creditgw: the command-line entry point. Each command lives in its own Command*.cpp.
 
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
 #include "CommandLine.h"
+#include "OptionTable.h"
 
 namespace {
 
@@ -16,6 +18,7 @@ struct Command {
 const Command kCommands[] = {
     {"demo", creditgw::cli::demoCommand, "run the whole exchange on shipped samples against a local mock platform"},
     {"run", creditgw::cli::runCommand, "the daemon: ingest an inbox and upload on a schedule, reloading mappings"},
+    {"config", creditgw::cli::configCommand, "check the daemon's configuration file (config check FILE)"},
     {"check", creditgw::cli::checkCommand, "check a 统一社会信用代码, 身份证号 or 组织机构代码"},
     {"calendar", creditgw::cli::calendarCommand, "working-day deadlines by the official holiday calendar"},
     {"map", creditgw::cli::mapCommand, "dry run: map and validate a file, write the payload and a report"},
@@ -43,6 +46,34 @@ void printUsage(std::ostream& out) {
     out << "\nExit codes: 0 ok, 1 invalid input or check failed, 2 usage error, 3 undecidable, 4 failure.\n";
 }
 
+// The data folder the command will use, for checking --target and --kind names before it runs.
+std::string dataDirOf(int argc, char** argv) {
+    for (int i = 2; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) return argv[i + 1];
+        if (std::strncmp(argv[i], "--data-dir=", 11) == 0) return argv[i] + 11;
+    }
+    const char* fromEnvironment = std::getenv("CREDITGW_DATA_DIR");
+    return fromEnvironment && *fromEnvironment ? fromEnvironment : CREDITGW_DEFAULT_DATA_DIR;
+}
+
+// Every command line is checked against the command's option table before the command runs:
+// an unknown option or a bad closed value is a usage error (exit 2), never ignored.
+int runChecked(const Command& command, int argc, char** argv) {
+    const creditgw::cli::CommandOptions* options = creditgw::cli::commandOptionsFor(argc, argv);
+    if (!options) return command.run(argc, argv);
+    auto checked = creditgw::cli::checkCommandLine(*options, argc, argv, 2, dataDirOf(argc, argv));
+    if (!checked) {
+        std::cerr << "creditgw: " << checked.status().message() << "\n(see: creditgw " << options->name
+                  << " --help)\n";
+        return creditgw::cli::kUsage;
+    }
+    if (checked->help) {
+        std::cout << creditgw::cli::helpText(*options);
+        return creditgw::cli::kOk;
+    }
+    return command.run(argc, argv);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,7 +89,7 @@ int main(int argc, char** argv) {
     for (const auto& command : kCommands) {
         if (std::strcmp(argv[1], command.name) != 0) continue;
         try {
-            return command.run(argc, argv);
+            return runChecked(command, argc, argv);
         } catch (const std::exception& e) {
             // Thread boundary of the CLI: anything unexpected becomes one clear line.
             std::cerr << "creditgw " << command.name << ": unexpected error: " << e.what() << "\n";

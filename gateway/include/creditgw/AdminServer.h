@@ -1,14 +1,20 @@
 #pragma once
-// The daemon's admin interface: plain HTTP on 127.0.0.1 only, every request with
+// The daemon's admin interface: plain HTTP on 127.0.0.1 only, every request but /health with
 // "Authorization: Bearer <token>" (the token is read from a 0600 file and compared in constant
 // time). For monitoring and for compliance officers:
-//   GET /health                → JSON: per target, records and batches per state, backlog age
+//   GET /health                → no token: 200 {"status":"ok"}, or 503 with the reasons when a
+//                                 target has dead records/batches or a backlog older than the limit
+//   GET /status                → JSON: per target, records and batches per state, backlog age
+//   GET /metrics               → Prometheus text format (creditgw/Metrics.h)
 //   GET /stats?target=&from=&to=&department=&kind=  → the statistics JSON of `creditgw stats`
 //   GET /dashboard?target=…    → 报送情况 page in Chinese: the four rates with their counts, per
 //                                 责任部门, and the overdue / at-risk records
 // Each request reads the store through its own connection (WAL readers never block the
-// uploader). Threading: Poco's server threads; the object itself is immutable after start().
+// uploader). Threading: a pool of its own (16 threads); an idle or slow connection is dropped
+// after `connectionTimeout`, so a few stuck clients never lock out the probes. The object
+// itself is immutable after start().
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +29,8 @@ struct AdminServerConfig {
     std::string storePath;
     std::string dataDir;            ///< mappings/ and data/holidays/
     std::vector<std::string> targets;
+    std::chrono::seconds backlogLimit{4 * 3600};  ///< /health fails when a batch waited this long
+    std::chrono::seconds connectionTimeout{10};   ///< per connection: receive, send, keep-alive
 };
 
 class AdminServer {

@@ -58,6 +58,9 @@ struct TargetSettings {
     /// How long a sender holds a batch it is sending; after a crash the batch is asked for
     /// (and, if the platform never got it, sent) when the lease ends. Longer than a send.
     std::chrono::seconds lease{180};
+    /// Kinds sent to this target; empty = every kind it maps. Records of other kinds are still
+    /// mapped and validated (they show as ready) but never packed or sent.
+    std::vector<std::string> kinds;
 };
 
 struct IngestRequest {

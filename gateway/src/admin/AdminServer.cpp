@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <openssl/crypto.h>
@@ -13,6 +14,7 @@
 #include "creditgw/CodeChecks.h"
 #include "creditgw/Json.h"
 #include "creditgw/Mapping.h"
+#include "creditgw/Metrics.h"
 #include "creditgw/RecordStore.h"
 #include "creditgw/SecretFile.h"
 #include "creditgw/Statistics.h"
@@ -31,6 +33,7 @@ struct AdminServer::Impl {
     std::string token;
     WorkingDayCalendar calendar;
     std::shared_ptr<const MappingCatalog> mappings;
+    std::unique_ptr<Poco::ThreadPool> pool;  // declared before the server, which uses it
     std::unique_ptr<Poco::Net::HTTPServer> server;
     mutable SessionStore sessions;
 
@@ -39,6 +42,9 @@ struct AdminServer::Impl {
     bool authorised(const HTTPServerRequest& request) const;
     DashboardSources dashboardSources() const { return {config.storePath, mappings.get(), &calendar, config.targets}; }
     std::string health() const;
+    /// /health without a token: the verdict only; 503 when not ready.
+    std::pair<bool, std::string> readiness() const;
+    Result<std::string> metrics() const;
     Result<std::string> stats(const Poco::URI::QueryParameters& query, bool html) const;
 };
 
@@ -110,6 +116,13 @@ public:
     explicit AdminHandler(const AdminServer::Impl& impl) : _impl(impl) {}
 
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+        // The liveness/readiness probe needs no token and says nothing about the records.
+        if (Poco::URI(request.getURI()).getPath() == "/health" && request.getMethod() == "GET") {
+            auto [ready, body] = _impl.readiness();
+            send(response, ready ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                 "application/json", body);
+            return;
+        }
         auto tokenMatches = [this](const std::string& token) { return _impl.tokenMatches(token); };
         if (handleBrowserRoutes(request, response, _impl.sessions, tokenMatches, _impl.authorised(request))) return;
         if (!_impl.authorised(request)) {
@@ -121,8 +134,15 @@ public:
         auto query = uri.getQueryParameters();
         if (request.getMethod() != "GET") {
             send(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "application/json", "{\"error\":\"GET only\"}\n");
-        } else if (uri.getPath() == "/health") {
+        } else if (uri.getPath() == "/status") {
             send(response, HTTPResponse::HTTP_OK, "application/json", _impl.health());
+        } else if (uri.getPath() == "/metrics") {
+            auto body = _impl.metrics();
+            if (!body)
+                send(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                     body.status().message() + "\n");
+            else
+                send(response, HTTPResponse::HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", *body);
         } else if (uri.getPath() == "/dashboard" || uri.getPath().rfind("/records/", 0) == 0) {
             sendPage(response, uri, query);
         } else if (uri.getPath() == "/stats") {
@@ -135,7 +155,8 @@ public:
                 send(response, HTTPResponse::HTTP_OK, page ? "text/html; charset=utf-8" : "application/json", *body);
         } else {
             send(response, HTTPResponse::HTTP_NOT_FOUND, "application/json",
-                 "{\"error\":\"unknown path; known: /health, /stats, /dashboard, /records/<id>, /login\"}\n");
+                 "{\"error\":\"unknown path; known: /health, /status, /metrics, /stats, /dashboard, /records/<id>, "
+                 "/login\"}\n");
         }
     }
 
@@ -159,7 +180,7 @@ private:
 
     static void send(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& type,
                      const std::string& body) {
-        response.setStatus(status);
+        response.setStatusAndReason(status);  // "503 Service Unavailable", not "503 OK"
         response.setContentType(type);
         response.setContentLength(static_cast<std::streamsize>(body.size()));
         response.send() << body;
@@ -205,6 +226,36 @@ std::string AdminServer::Impl::health() const {
         first = false;
     }
     return out + "}}\n";
+}
+
+std::pair<bool, std::string> AdminServer::Impl::readiness() const {
+    auto store = RecordStore::openForReading(config.storePath);
+    if (!store) return {false, healthVerdictJson({false, {"store: " + store.status().message()}})};
+    std::vector<TargetHealth> healths;
+    for (const auto& target : config.targets) {
+        auto health = (*store)->health(target, mappings->kindsOf(target));
+        if (!health) return {false, healthVerdictJson({false, {target + ": " + health.status().message()}})};
+        healths.push_back(std::move(*health));
+    }
+    HealthVerdict verdict = healthVerdict(healths, config.backlogLimit);
+    return {verdict.ready, healthVerdictJson(verdict)};
+}
+
+Result<std::string> AdminServer::Impl::metrics() const {
+    auto store = RecordStore::openForReading(config.storePath);
+    if (!store) return store.status();
+    std::vector<TargetMetrics> all;
+    StatisticsQuery everything;
+    everything.today = CivilDate::todayInShanghai();
+    for (const auto& target : config.targets) {
+        auto health = (*store)->health(target, mappings->kindsOf(target));
+        if (!health) return health.status();
+        auto facts = (*store)->deliveryFacts(target, mappings->kindsOf(target));
+        if (!facts) return facts.status();
+        StatisticsReport report = computeStatistics(target, *facts, calendar, everything);
+        all.push_back({std::move(*health), report.total, lastAcceptanceOf(*facts)});
+    }
+    return prometheusMetrics(all);
 }
 
 Result<std::string> AdminServer::Impl::stats(const Poco::URI::QueryParameters& query, bool page) const {
@@ -255,8 +306,16 @@ Status AdminServer::start() {
         // Loopback only: the admin interface is never reachable from the network.
         Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", _impl->config.port));
         auto params = new Poco::Net::HTTPServerParams;
-        params->setMaxThreads(4);
-        _impl->server = std::make_unique<Poco::Net::HTTPServer>(new AdminHandlerFactory(*_impl), socket, params);
+        // A pool of its own and a timeout on every connection: idle or slow clients are dropped
+        // and never hold all the threads the probes need.
+        params->setMaxThreads(16);
+        params->setMaxQueued(64);
+        Poco::Timespan timeout(static_cast<long>(_impl->config.connectionTimeout.count()), 0);
+        params->setTimeout(timeout);
+        params->setKeepAliveTimeout(timeout);
+        _impl->pool = std::make_unique<Poco::ThreadPool>(2, 16, 60);
+        _impl->server = std::make_unique<Poco::Net::HTTPServer>(new AdminHandlerFactory(*_impl), *_impl->pool,
+                                                                socket, params);
         _impl->server->start();
     } catch (const Poco::Exception& e) {
         return Status::permanent("admin interface on 127.0.0.1:" + std::to_string(_impl->config.port) + ": " +

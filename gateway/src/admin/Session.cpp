@@ -81,7 +81,7 @@ namespace {
 using Poco::Net::HTTPResponse;
 
 void redirect(Poco::Net::HTTPServerResponse& response, const std::string& location) {
-    response.setStatus(HTTPResponse::HTTP_SEE_OTHER);
+    response.setStatusAndReason(HTTPResponse::HTTP_SEE_OTHER);
     response.set("Location", location);
     response.setContentLength(0);
     response.send();
@@ -116,7 +116,7 @@ void login(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse&
 }  // namespace
 
 void sendHtml(Poco::Net::HTTPServerResponse& response, int status, const std::string& body) {
-    response.setStatus(static_cast<HTTPResponse::HTTPStatus>(status));
+    response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
     response.setContentType("text/html; charset=utf-8");
     response.set("Cache-Control", "no-store");
     response.set("X-Frame-Options", "DENY");

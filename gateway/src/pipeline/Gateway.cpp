@@ -306,6 +306,8 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
     if (!signer) return signer.status();
     PackageReport report;
     for (const auto& kind : kindsOf(target.name)) {
+        if (!target.kinds.empty() && std::find(target.kinds.begin(), target.kinds.end(), kind) == target.kinds.end())
+            continue;  // not enabled for this target
         for (;;) {
             auto ready = _store->readyRecords(target.name, kind, target.batchSize);
             if (!ready) return ready.status();
