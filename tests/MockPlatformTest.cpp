@@ -471,3 +471,19 @@ TEST_F(MockPlatformTest, GivenANaturalPersonsIdNumber_WhenTheRecordIsLogged_Then
     EXPECT_NE(logged.find("110105********002X"), std::string::npos) << logged;
     EXPECT_EQ(logged.find(id), std::string::npos) << logged;
 }
+
+TEST_F(MockPlatformTest, GivenAWithdrawal_ThenTheRecordIsNoLongerHeldAndAnUnknownKeyIsE404) {
+    startPlatform();
+    ASSERT_TRUE(postRecords("B-add", "cf", {{"k1", validPenalty("深交罚〔2026〕11号")}}));
+    EXPECT_TRUE(_platform->holds("k1"));
+    auto response = postRecords("B-withdraw", "cf",
+                                {{"k1", with(validPenalty("深交罚〔2026〕11号"), "CZLX", "撤销")},
+                                 {"k2", with(validPenalty("深交罚〔2026〕12号"), "CZLX", "撤销")}});
+    ASSERT_TRUE(response) << response.status().toString();
+    auto verdicts = outcomes(response->body);
+    EXPECT_EQ(verdicts["k1"].status, "accepted");
+    EXPECT_EQ(verdicts["k2"].code, "E404");
+    EXPECT_EQ(verdicts["k2"].reason, "撤销的记录不存在");
+    EXPECT_FALSE(_platform->holds("k1"));
+    EXPECT_EQ(_platform->counters().withdrawn, 1u);
+}

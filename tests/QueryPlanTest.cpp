@@ -138,10 +138,13 @@ protected:
         CommandResult failing = gw(uploadArgs() + " --endpoint https://127.0.0.1:1/api --once");
         EXPECT_NE(failing.exitCode, 0) << failing.output;
         for (const char* reading : {"stats --format json --as-of 2026-11-23", "report --as-of 2026-11-23",
-                                    "status --format json", "requeue --target creditchina"}) {
+                                    "status --format json", "requeue --target creditchina",
+                                    "history --wsh 示交罚〔2026〕1号 --format json"}) {
             CommandResult result = gw(reading);
             EXPECT_LE(result.exitCode, 1) << reading << "\n" << result.output;
         }
+        CommandResult discarded = gw("discard --file " + dir.file("cf.csv") + " --line 4");  // the held one
+        EXPECT_EQ(discarded.exitCode, 0) << discarded.output;
         CommandResult exported = gw("export --kind cf --format csv --out " + dir.file("export.csv"));
         EXPECT_EQ(exported.exitCode, 0) << exported.output;
         CommandResult unsent = gw("export --kind cf --format csv --unsent --out " + dir.file("unsent.csv"));
@@ -169,7 +172,8 @@ TEST_F(QueryPlanTest, EveryStatementThePipelineRunsSearchesInsteadOfScanning) {
         std::string violation = planViolation(line, plan);
         EXPECT_EQ(violation, "") << line << "\n" << planText(plan);
     }
-    // ingest, map, package, upload, receipts, statistics, report, status, requeue and export.
+    // ingest, map, package, upload, receipts, statistics, report, status, requeue, history,
+    // discard and export.
     EXPECT_GE(explained, 20u);
 }
 

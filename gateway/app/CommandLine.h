@@ -77,5 +77,8 @@ int runCommand(int argc, char** argv);
 int statusCommand(int argc, char** argv);
 int requeueCommand(int argc, char** argv);
 int configCommand(int argc, char** argv);
+int historyCommand(int argc, char** argv);
+int discardCommand(int argc, char** argv);
+int revokeCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

@@ -216,6 +216,42 @@ std::vector<CommandOptions> makeTable() {
                      "Puts the target's dead records back to ready, to be packed, signed and sent again by\n"
                      "the next `upload` or daemon cycle, once the cause shown by `creditgw report` is fixed.",
                      0, joined({{kTargetOption}, kPlaces, kUnit})});
+    table.push_back({"history", "",
+                     "The timeline of a record: ingested (file, line), corrected, held (reasons) or ready,\n"
+                     "packed (batch), each send attempt (outcome, HTTP status), accepted / rejected (code),\n"
+                     "revoked, withdrawn, discarded. --wsh lists every record of the 决定书 (one per 相对人).\n"
+                     "Exits 1 when no record matches.",
+                     0,
+                     joined({{value("wsh", "文书号", "the decision's 文书号"),
+                              value("key", "KEY", "the record key a platform knows it by"),
+                              value("target", "NAME", "only that target's events (and those before any target)",
+                                    OptionValues::Targets),
+                              value("format", "FORMAT", "text or json (default: text)", OptionValues::Choices,
+                                    {"text", "json"})},
+                             kPlaces, kUnit})});
+    table.push_back({"revoke", "",
+                     "撤销: each target that accepted the decision's records gets a withdrawal, signed and\n"
+                     "queued like a 新增 and sent by the next `upload` or daemon cycle, after any batch still\n"
+                     "carrying the record. A revoked record is never sent as 新增 again. Idempotent.\n"
+                     "--kind, --wsh and --reason are required.",
+                     0,
+                     joined({{value("kind", "KIND", "record kind (cf, xk, ...)", OptionValues::Kinds),
+                              value("wsh", "文书号", "the revoked decision's 文书号"),
+                              value("xdr", "CODE", "only the 相对人 with this 代码 (default: every one)"),
+                              value("reason", "TEXT", "why the decision was revoked (kept in history)"),
+                              value("basis", "文书号", "the decision that revoked it")},
+                             kPlaces, kUnit})});
+    table.push_back({"discard", "",
+                     "Retires records that should never have existed: they leave every count and are never\n"
+                     "sent; history keeps them with the reason. Records a platform accepted or that are\n"
+                     "queued are refused unless --force. Discard never withdraws anything from a platform.",
+                     0,
+                     joined({{value("file", "FILE", "the source file the record was read from"),
+                              value("line", "N", "only the record starting at line N of --file"),
+                              value("source", "FILE", "every current record read from FILE"),
+                              value("reason", "TEXT", "why (kept in history)"),
+                              flag("force", "also discard accepted or queued records")},
+                             kPlaces, kUnit})});
     table.push_back({"report", "",
                      "Lists, in Chinese: held records (failed validation, never sent), records the platform\n"
                      "rejected and records whose batch was given up, each with file, line and reason; then the\n"

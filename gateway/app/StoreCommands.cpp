@@ -242,7 +242,9 @@ int reportCommand(int argc, char** argv) {
         "                       [--as-of DATE] [--format text|xlsx --out FILE.xlsx]\n"
         "Lists, in Chinese: held records (failed validation, never sent), records the platform\n"
         "rejected and records whose batch was given up, each with file, line and reason; then the\n"
-        "records overdue, accepted late, or at risk of missing the 7-working-day deadline.\n"
+        "records overdue, accepted late, or at risk of missing the 7-working-day deadline; then\n"
+        "withdrawals (撤销) overdue, late or at risk (3 working days for cf, 5 otherwise, or the\n"
+        "profile's withdrawal.workingDays.<kind>).\n"
         "Totals count every record; --limit (default 1000) only shortens each list.\n"
         "--format xlsx --month YYYY-MM --out FILE writes the monthly workbook (sheets 汇总, 逾期,\n"
         "临期, 不合规) for the records decided in that month.\n";
@@ -284,6 +286,12 @@ int reportCommand(int argc, char** argv) {
     std::cout << maskIdNumbersIn(problemListText(*problems, (*gateway)->mappings(), *rules, shown)) << "\n"
               << maskIdNumbersIn(deadlineWatchToChineseText(
                      deadlineWatch(*facts, (*gateway)->calendar(), *query, static_cast<int>(*atRisk)), shown));
+    auto withdrawals = (*gateway)->store().withdrawalFacts(target);
+    if (!withdrawals) return reportFailure(withdrawals.status());
+    auto profile = (*gateway)->profileOf(target);
+    if (!profile) return reportFailure(profile.status());
+    std::cout << maskIdNumbersIn(withdrawalWatchToChineseText(
+        withdrawalWatch(*withdrawals, *profile, (*gateway)->calendar(), query->today, static_cast<int>(*atRisk))));
     return kOk;
 }
 
@@ -378,6 +386,8 @@ int statusCommand(int argc, char** argv) {
     } else {
         std::cout << target << ": " << health->total << " records";
         for (const auto& [state, count] : health->records) std::cout << ", " << state << " " << count;
+        std::cout << "\nrecords per kind:";
+        for (const auto& [kind, count] : health->byKind) std::cout << " " << kind << " " << count;
         std::cout << "\nbatches:";
         for (const auto& [state, count] : health->batches) std::cout << " " << state << " " << count;
         if (health->batches.empty()) std::cout << " none";

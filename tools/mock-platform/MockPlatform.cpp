@@ -244,6 +244,7 @@ struct MockPlatform::Impl {
     Status verifySignature(const HTTPServerRequest& request, const std::string& body);
     /// Judges the records and stores the outcome; returns the receipt. Call with `mutex` held.
     std::string process(const IncomingBatch& batch);
+    void appendWithdrawal(std::string& receipt, const IncomingRecord& record, std::size_t& accepted);
     void appendVerdict(std::string& receipt, const std::string& target, const std::string& kind,
                        const IncomingRecord& record,
                        const std::string& acceptedAt, std::size_t& accepted);
@@ -524,10 +525,34 @@ std::string MockPlatform::Impl::process(const IncomingBatch& batch) {
     return receipt;
 }
 
+// A 撤销: the record accepted under the key is no longer held (published); an unknown key
+// cannot be withdrawn.
+void MockPlatform::Impl::appendWithdrawal(std::string& receipt, const IncomingRecord& record, std::size_t& accepted) {
+    auto existing = records.find(record.key);
+    if (existing == records.end()) {
+        auto rejection = mockRejection("E404", "");
+        receipt += ",\"status\":\"rejected\",\"code\":" + jsonString(rejection.code) +
+                   ",\"reason\":" + jsonString(rejection.reason) + "}";
+        log.information("mock: withdrawal of unknown record %s rejected", maskIdNumbers(record.key));
+        return;
+    }
+    auto owner = documentOwners.find(existing->second.kind + '\x1f' + existing->second.documentNumber);
+    if (owner != documentOwners.end() && owner->second == record.key) documentOwners.erase(owner);
+    records.erase(existing);
+    ++counters.withdrawn;
+    ++accepted;
+    receipt += ",\"status\":\"accepted\"}";
+}
+
 void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& target, const std::string& kind,
                                        const IncomingRecord& record,
                                        const std::string& acceptedAt, std::size_t& accepted) {
     receipt += "{\"key\":" + jsonString(record.key);
+    auto operation = record.fields.find(config.operationField);
+    if (!config.operationField.empty() && operation != record.fields.end() && operation->second == config.revokeValue) {
+        appendWithdrawal(receipt, record, accepted);
+        return;
+    }
     auto rejection = checkMockRecord(target, kind, record.fields);
     const auto wshField = record.fields.find(documentNumberField(kind));
     const std::string documentNumber = wshField == record.fields.end() ? "" : wshField->second;
@@ -672,6 +697,11 @@ std::string MockPlatform::endpoint() const {
     const std::string& host = _impl->config.host;
     const bool v6 = host.find(':') != std::string::npos;
     return "https://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(_impl->boundPort) + "/" + kBasePath;
+}
+
+bool MockPlatform::holds(const std::string& key) const {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    return _impl->records.count(key) > 0;
 }
 
 MockPlatform::Counters MockPlatform::counters() const {

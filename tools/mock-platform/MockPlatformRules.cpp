@@ -148,6 +148,7 @@ const std::vector<MockRejectionCode>& mockRejectionCodes() {
         {"E202", "日期格式错误或日期不存在"},
         {"E301", "疑似测试数据，不予接收"},
         {"E302", "文书号重复"},
+        {"E404", "撤销的记录不存在"},
     };
     return table;
 }

@@ -111,12 +111,18 @@ public:
                                             const SourceLayout* layout = nullptr) const;
     /// "<机关USCC>|<文书号>|<相对人代码或证件号码>|<kind>" from canonical fields; "" when the
     /// 机关 code or 文书号 is empty (such a record is held anyway). Codes are trimmed and
-    /// upper-cased so that 91...x and 91...X are the same identity.
+    /// upper-cased so that 91...x and 91...X are the same identity. A subject holding the
+    /// kind's placeholder (00000000000000000X) is replaced by the first non-empty
+    /// <insteadOfPlaceholder> field, as "CODE=value": a placeholder is never an identity.
     std::string identityOf(const Record& record) const;
+    /// "FIELD=value" when the kind's <revocation> status field says the decision was revoked
+    /// (撤销); "" otherwise.
+    std::string revocationOf(const Record& record) const;
 
     const Impl& impl() const { return *_impl; }
 
 private:
+    std::string subjectInsteadOfPlaceholder(const Record& record) const;
     std::unique_ptr<Impl> _impl;
 };
 

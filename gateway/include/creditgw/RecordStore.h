@@ -18,6 +18,7 @@
 #include "creditgw/Sqlite.h"
 #include "creditgw/Status.h"
 #include "creditgw/TargetPlugin.h"
+#include "creditgw/WithdrawalDeadlines.h"
 
 namespace creditgw {
 
@@ -115,6 +116,7 @@ struct DeliveryFact {
     std::size_t sourceLine = 0;
     std::int64_t recordId = 0;  ///< the latest version's id (the dashboard's record page)
     std::string identity;       ///< never shown: it may hold a 证件号码
+    bool revoked = false;  ///< 撤销: before any acceptance it is not "must report" (docs/lifecycle.md)
 };
 
 /// One target's state in the store, for `creditgw status` and the admin /health.
@@ -122,11 +124,68 @@ struct TargetHealth {
     std::string target;
     std::vector<std::pair<std::string, std::size_t>> records;  ///< per delivery state; sums to `total`
     std::size_t total = 0;
+    std::vector<std::pair<std::string, std::size_t>> byKind;   ///< latest records per kind; sums to `total`
     std::vector<std::pair<std::string, std::size_t>> batches;  ///< per batch state
     std::size_t dead = 0;                  ///< dead records plus dead batches: needs an operator
     std::string oldestWaitingSince;        ///< "" when no batch is waiting
     long long waitedSeconds = -1;          ///< -1 when no batch is waiting
     std::string lastError;                 ///< of the oldest waiting batch
+};
+
+/// One event in a record's history: ingested, corrected, held, ready, packed, sent, accepted,
+/// rejected, dead, discarded, … (docs/lifecycle.md).
+struct HistoryEvent {
+    std::string at;      ///< Asia/Shanghai ISO 8601 with offset
+    std::string target;  ///< "" for events before any target (ingested, corrected)
+    std::string event;
+    std::string detail;
+};
+
+/// The timeline of one record (all versions of one identity share its platform key).
+struct RecordTimeline {
+    std::string key;
+    std::string wsh;  ///< 文书号 ("" when the record could not be identified)
+    std::vector<HistoryEvent> events;  ///< oldest first
+};
+
+/// Which records `creditgw discard` retires: every current record read from `file`, or only the
+/// one that starts at `line` (when non-zero).
+struct DiscardRequest {
+    std::vector<std::string> fileNames;  ///< the file as typed and as an absolute path
+    std::size_t line = 0;
+    std::string reason;
+    bool force = false;  ///< also records a platform accepted (or that are queued to one)
+};
+
+struct DiscardOutcome {
+    std::size_t matched = 0;
+    std::size_t discarded = 0;
+    /// "file:line key target state" of matched records a platform holds or is being sent;
+    /// without `force` nothing was discarded when this is non-empty.
+    std::vector<std::string> published;
+};
+
+/// An officer's 撤销 of a decision (`creditgw revoke`).
+struct RevokeRequest {
+    std::string kind;
+    std::string documentNumber;  ///< 文书号
+    std::string subject;         ///< --xdr: only the 相对人 with this code ("" = every 相对人)
+    std::string reason;
+    std::string basis;           ///< 撤销决定文号 ("" when none)
+};
+
+struct RevokeOutcome {
+    std::size_t records = 0;           ///< identities newly revoked
+    std::size_t alreadyRevoked = 0;    ///< revoked before: nothing done again (idempotent)
+    std::size_t withdrawalsQueued = 0; ///< 撤销 operations created, one per target that has the record
+    std::size_t heldUnsent = 0;        ///< deliveries not yet sent, held so they never go out as 新增
+};
+
+/// A 撤销 waiting to be packed: the fields last accepted, sent again with the operation code.
+struct ReadyOperation {
+    std::int64_t id = 0;
+    MappedRecord mapped;
+    std::string mappingVersion;
 };
 
 class RecordStore {
@@ -197,8 +256,10 @@ public:
     /// Applies a platform receipt: records accepted/rejected, batch done, in one transaction.
     /// Keys in the receipt that are not in the batch are ignored and counted in the return
     /// (the gateway refuses such a receipt before it gets here: see receiptAnomaly).
+    /// `httpStatus` is the answer's status when the receipt came back from the send itself, 0
+    /// when it was fetched by a receipt query (for the history).
     Result<std::size_t> applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
-                                     const std::string& rawReceipt);
+                                     const std::string& rawReceipt, int httpStatus = 0);
 
     /// One fact per latest record of `kinds` (the kinds the target publishes).
     /// Puts the target's dead records back to ready (after the cause was fixed); returns how many.
@@ -211,6 +272,9 @@ public:
     Result<std::vector<std::pair<std::string, std::size_t>>> stateCounts(const std::string& target,
                                                                        const std::vector<std::string>& kinds);
 
+    /// Latest records per kind (of `kinds`): one per identity, so two 相对人 of one 决定书 count twice.
+    Result<std::vector<std::pair<std::string, std::size_t>>> recordsPerKind(const std::vector<std::string>& kinds);
+
     /// Batches per state, and when the oldest still-waiting one was queued ("" when none).
     struct BatchSummary {
         std::vector<std::pair<std::string, std::size_t>> byState;
@@ -220,6 +284,36 @@ public:
     Result<BatchSummary> batchSummary(const std::string& target);
     /// Records (of `kinds`) and batches of one target per state, and the backlog's age.
     Result<TargetHealth> health(const std::string& target, const std::vector<std::string>& kinds);
+
+    /// Timelines of every record with this 文书号 (one 决定书 may name several 相对人), oldest
+    /// first; `target` "" for all targets (events before any target are always included).
+    Result<std::vector<RecordTimeline>> historyByDocument(const std::string& wsh, const std::string& target);
+    /// The timeline of the record with this platform key (empty when it has no history).
+    Result<std::vector<RecordTimeline>> historyByKey(const std::string& key, const std::string& target);
+
+    /// Retires records that should never have existed (a wrong --encoding, a test file), in one
+    /// transaction: they leave every count, are never mapped or packed again, stay discarded
+    /// when the same rows are read again, and keep their history with a "discarded" event.
+    Result<DiscardOutcome> discardRecords(const DiscardRequest& request);
+
+    /// Revokes every current record of `kind` with the 文书号 (or only the given 相对人), in
+    /// one transaction: a 撤销 operation for each target that accepted any version of it (or
+    /// has one queued: the 撤销 then waits until that batch is settled), and its unsent
+    /// deliveries held. Revoking again changes nothing.
+    Result<RevokeOutcome> revokeRecords(const RevokeRequest& request);
+    /// The same for records whose source status field says 撤销 (found while mapping), each
+    /// with its reason ("CF_ZT=1 (file:line)"): one transaction, idempotent.
+    Result<RevokeOutcome> revokeFromSource(const std::vector<std::pair<std::string, std::string>>& identityReasons);
+    /// The target's 撤销 operations with their revocation time, for the deadline lists.
+    Result<std::vector<WithdrawalFact>> withdrawalFacts(const std::string& target);
+    /// Identities revoked so far, of `kinds`: mapping holds their new versions.
+    Result<std::vector<std::string>> revokedIdentities(const std::vector<std::string>& kinds);
+    /// 撤销 operations of one kind ready for `target`, oldest first; none of an identity while a
+    /// batch carrying one of its versions is still queued (a withdrawal never overtakes its add).
+    Result<std::vector<ReadyOperation>> readyOperations(const std::string& target, const std::string& kind,
+                                                        std::size_t limit);
+    /// Commits a signed batch of operations and marks them queued, atomically, before any send.
+    Status enqueueOperationBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& operationIds);
 
     Database& database() { return *_db; }
 

@@ -191,7 +191,28 @@ std::string KindDefinition::identityOf(const Record& record) const {
         subject = upperAscii(trim(record.field(code)));
         if (!subject.empty()) break;
     }
+    // Only a placeholder subject changes how the identity is formed: every other record keeps
+    // the identity it was stored under.
+    if (!_impl->identityPlaceholder.empty() && subject == upperAscii(_impl->identityPlaceholder))
+        subject = subjectInsteadOfPlaceholder(record);
     return authority + "|" + document + "|" + subject + "|" + _impl->id;
+}
+
+std::string KindDefinition::revocationOf(const Record& record) const {
+    if (_impl->revocationField.empty()) return {};
+    std::string value = trim(record.field(_impl->revocationField));
+    for (const auto& revoked : _impl->revokedValues)
+        if (value == revoked) return _impl->revocationField + "=" + value;
+    return {};
+}
+
+std::string KindDefinition::subjectInsteadOfPlaceholder(const Record& record) const {
+    // Tagged with the field it came from, so a 工商注册号 never equals a name of another record.
+    for (const auto& code : _impl->identityInsteadOfPlaceholder) {
+        std::string value = upperAscii(trim(record.field(code)));
+        if (!value.empty() && value != upperAscii(_impl->identityPlaceholder)) return code + "=" + value;
+    }
+    return {};
 }
 
 }  // namespace creditgw

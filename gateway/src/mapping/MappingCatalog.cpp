@@ -215,6 +215,16 @@ std::unique_ptr<KindDefinition> loadKind(const std::string& file, const std::str
             impl->identitySubjects.push_back(attr(subject, "field"));
             requireField(subject, "identity subject", impl->identitySubjects.back());
         }
+        impl->identityPlaceholder = attr(node, "placeholder");
+        for (xmlNode* instead : children(node, "insteadOfPlaceholder")) {
+            impl->identityInsteadOfPlaceholder.push_back(attr(instead, "field"));
+            requireField(instead, "identity insteadOfPlaceholder", impl->identityInsteadOfPlaceholder.back());
+        }
+    }
+    for (xmlNode* node : children(root, "revocation")) {
+        impl->revocationField = attr(node, "field");
+        requireField(node, "revocation field", impl->revocationField);
+        for (xmlNode* value : children(node, "revokedValue")) impl->revokedValues.push_back(textOf(value));
     }
     return std::make_unique<KindDefinition>(std::move(impl));
 }

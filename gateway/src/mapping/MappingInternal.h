@@ -204,6 +204,12 @@ struct KindDefinition::Impl {
     std::string identityDocument;
     std::string identityDocumentFallback;  ///< used when identityDocument is empty
     std::vector<std::string> identitySubjects;
+    /// A subject value that names nobody (00000000000000000X for 个体工商户): never an identity.
+    std::string identityPlaceholder;
+    /// Tried in order when a subject holds the placeholder (工商注册号, 证件号码, name).
+    std::vector<std::string> identityInsteadOfPlaceholder;
+    std::string revocationField;             ///< "" when the kind has no status field
+    std::vector<std::string> revokedValues;  ///< values of it that mean 撤销
     std::vector<mapping::KindField> fields;
     std::unordered_map<std::string, std::size_t> fieldIndex;    ///< code → index in fields
     std::unordered_map<std::string, std::string> headerToCode;  ///< matchKey → code

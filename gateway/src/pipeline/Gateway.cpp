@@ -15,6 +15,8 @@
 #include "creditgw/RetryPolicy.h"
 #include "creditgw/Sm2Signer.h"
 
+#include "Withdrawals.h"
+
 namespace creditgw {
 
 namespace {
@@ -211,12 +213,48 @@ Result<std::vector<DeliveryFact>> Gateway::deliveryFacts(const std::string& targ
     return _store->deliveryFacts(target, kindsOf(target));
 }
 
+namespace {
+
+// Counts rows the source could not decode. A wrong --encoding makes most rows fail: refused
+// before anything is stored when the first chunk shows it, warned about when only the whole
+// file does (records already stored can be retired with `creditgw discard --source`). One bad row
+// alone is a damaged row, not evidence of a wrong encoding: it is held with its reason instead.
+class DecodingWatch {
+public:
+    void count(const Record& record) {
+        ++_rows;
+        for (const auto& p : record.problems)
+            if (p.rule == "encoding") {
+                ++_failed;
+                return;
+            }
+    }
+    bool mostFailed() const { return _failed >= 2 && _failed * 2 > _rows; }
+    std::string summary(const IngestRequest& request) const {
+        return request.path + ": " + std::to_string(_failed) + " of " + std::to_string(_rows) +
+               " rows could not be decoded as " + request.encoding +
+               "; the file is probably in another encoding (try --encoding " +
+               (request.encoding == "utf-8" ? "gb18030" : "utf-8") + ")";
+    }
+
+private:
+    std::size_t _rows = 0;
+    std::size_t _failed = 0;
+};
+
+}  // namespace
+
 Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
     IngestReport report;
     std::vector<IncomingRecord> chunk;
     chunk.reserve(kChunkSize);
+    DecodingWatch decoding;
+    bool anyStored = false;
     auto flush = [&]() -> Status {
         if (chunk.empty()) return Status::ok();
+        if (!anyStored && decoding.mostFailed())
+            return Status::invalidArgument(decoding.summary(request) + "; nothing was stored");
+        anyStored = true;
         auto counts = _store->storeRecords(chunk, report.watermarkKey, chunk.back().watermark);
         chunk.clear();
         if (!counts) return counts.status();
@@ -225,6 +263,7 @@ Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
         return Status::ok();
     };
     Status read = readRecords(request, report, [&](IncomingRecord&& incoming) {
+        decoding.count(incoming.record);
         chunk.push_back(std::move(incoming));
         return chunk.size() >= kChunkSize ? flush() : Status::ok();
     });
@@ -233,6 +272,9 @@ Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
     Status flushed = flush();
     if (!read) return read;
     if (!flushed) return flushed;
+    if (decoding.mostFailed())
+        report.warnings.push_back(decoding.summary(request) +
+                                  "; retire the stored rows with `creditgw discard --source " + request.path + "`");
     return report;
 }
 
@@ -261,6 +303,27 @@ DeliveryDecision Gateway::decide(const StoredRecord& stored, const TargetMapping
     return decision;
 }
 
+// Records whose source status field says 撤销 are revoked before their chunk is mapped: in one
+// transaction of their own, idempotent, so a crash before the chunk is saved repeats nothing.
+namespace {
+Status revokeFromSourceStatus(const MappingCatalog& mappings, RecordStore& store, const std::vector<StoredRecord>& chunk,
+                              std::set<std::string>& revoked) {
+    std::vector<std::pair<std::string, std::string>> found;
+    for (const auto& stored : chunk) {
+        if (revoked.count(stored.identity)) continue;
+        const KindDefinition* kind = mappings.kind(stored.record.kind);
+        std::string status = kind ? kind->revocationOf(stored.record) : std::string();
+        if (status.empty()) continue;
+        found.emplace_back(stored.identity, status + " (" + stored.record.sourceFile + ":" +
+                                                std::to_string(stored.record.sourceLine) + ")");
+        revoked.insert(stored.identity);
+    }
+    if (found.empty()) return Status::ok();
+    auto outcome = store.revokeFromSource(found);
+    return outcome ? Status::ok() : outcome.status();
+}
+}  // namespace
+
 Result<MapReport> Gateway::mapPending(const std::string& target) {
     MapReport report;
     MappingContext context{CivilDate::todayInShanghai()};
@@ -268,11 +331,16 @@ Result<MapReport> Gateway::mapPending(const std::string& target) {
     if (kinds.empty())
         return Status::invalidArgument("target \"" + target + "\" has no mapping files under " +
                                        _settings.dataDir + "/mappings/" + target);
+    auto revokedList = _store->revokedIdentities(kinds);
+    if (!revokedList) return revokedList.status();
+    std::set<std::string> revoked(revokedList->begin(), revokedList->end());
     for (std::int64_t lastId = 0;;) {
         auto pending = _store->recordsAwaitingMapping(target, kinds, lastId, kChunkSize);
         if (!pending) return pending.status();
         if (pending->empty()) break;
         lastId = pending->back().id;
+        Status sourceRevocations = revokeFromSourceStatus(*_mappings, *_store, *pending, revoked);
+        if (!sourceRevocations) return sourceRevocations;
         std::vector<DeliveryDecision> decisions;
         decisions.reserve(pending->size());
         for (const auto& stored : *pending) {
@@ -282,6 +350,13 @@ Result<MapReport> Gateway::mapPending(const std::string& target) {
                                                stored.record.kind + " under " + _settings.dataDir +
                                                "/mappings");
             decisions.push_back(decide(stored, *mapping, context));
+            if (revoked.count(stored.identity)) {
+                // A revoked record is never sent as 新增 again, whatever a later version says.
+                decisions.back().held = true;
+                decisions.back().mappedFields.clear();
+                decisions.back().violations.push_back(
+                    {"", "revoked", "the decision was revoked (creditgw revoke): never sent as 新增 again"});
+            }
             ++(decisions.back().held ? report.held : report.ready);
             if (!stored.corruption.empty()) ++report.corrupt;
         }
@@ -364,6 +439,15 @@ Result<PackageReport> Gateway::packageReady(const TargetSettings& target) {
             ++report.batches;
             report.records += ids.size();
         }
+        // Withdrawals after the kind's additions; each waits for the batch carrying its add.
+        const TargetMapping* mapping = _mappings->target(target.name, kind);
+        auto profile = profileOf(target.name);
+        if (!mapping || !profile) continue;
+        BatchHeader header{"", target.name, kind, _settings.unitCode, _settings.unitName, nowTimestamp(), ""};
+        auto withdrawn = packageWithdrawals(*_store, **plugin, *signer, *profile, columnsOf(*mapping), header,
+                                            target.signerId, target.batchSize);
+        if (!withdrawn) return withdrawn.status();
+        report.records += *withdrawn;
     }
     return report;
 }
@@ -403,9 +487,10 @@ std::string receiptAnomaly(const BatchReceipt& receipt, const std::vector<std::s
     return {};
 }
 
-// Applies a platform answer; a body we cannot read leaves the outcome unknown.
+// Applies a platform answer; a body we cannot read leaves the outcome unknown. `httpStatus` is
+// the send's own answer, 0 for a receipt fetched by query (the history tells them apart).
 Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const QueuedBatch& batch,
-                     const std::string& body, UploadReport& report) {
+                     const std::string& body, UploadReport& report, int httpStatus = 0) {
     auto receipt = plugin.parseReceipt(body);
     if (!receipt) return Status::unknown("unreadable receipt: " + receipt.status().message());
     if (receipt->batchId != batch.id)
@@ -417,7 +502,7 @@ Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const Queue
                                "; nothing of it is applied and the batch stays in doubt (ask the platform's "
                                "operator; the receipt is asked for again at the next attempt)");
     receipt->acceptedAt = judgedAcceptanceTime(receipt->acceptedAt, batch.id, report);
-    auto applied = store.applyReceipt(batch.id, *receipt, body);
+    auto applied = store.applyReceipt(batch.id, *receipt, body, httpStatus);
     if (!applied) return applied.status();
     for (const auto& r : receipt->records) ++(r.accepted ? report.accepted : report.rejected);
     ++report.batchesDone;
@@ -450,7 +535,7 @@ Status Gateway::sendBatch(const TargetSettings& target, const TargetPlugin& plug
     auto response = uploader.post(request);
     faultPoint("after-send");
     if (!response) return response.status();
-    return applyResponse(*_store, plugin, batch, response->body, report);
+    return applyResponse(*_store, plugin, batch, response->body, report, response->httpStatus);
 }
 
 std::optional<std::chrono::system_clock::time_point> Gateway::nextAttemptAfter(const TargetSettings& target,

@@ -24,6 +24,10 @@ bool matchesQuery(const DeliveryFact& fact, const StatisticsQuery& query) {
            (query.department.empty() || fact.department == query.department);
 }
 
+// A decision revoked before any platform accepted it never had to be published; one revoked
+// after publication stays counted as published (docs/lifecycle.md).
+bool revokedUnpublished(const DeliveryFact& fact) { return fact.revoked && fact.firstAcceptedAt.empty(); }
+
 enum class Timeliness { OnTime, AcceptedLate, Overdue, Pending, Unknown };
 
 struct TimelinessVerdict {
@@ -167,7 +171,7 @@ StatisticsReport computeStatistics(const std::string& target, const std::vector<
     report.query = query;
     std::set<std::string> missingYears;
     for (const auto& fact : facts) {
-        if (!matchesQuery(fact, query)) continue;
+        if (!matchesQuery(fact, query) || revokedUnpublished(fact)) continue;
         auto decided = CivilDate::parse(fact.decisionDate);
         if (!decided) {
             ++report.undated;
@@ -194,7 +198,8 @@ std::string countsObject(const std::vector<std::pair<std::string, std::size_t>>&
 
 std::string targetHealthJson(const TargetHealth& health) {
     return "{\"target\":" + jsonString(health.target) + ",\"records\":" + std::to_string(health.total) +
-           ",\"by_state\":" + countsObject(health.records) + ",\"batches\":" + countsObject(health.batches) +
+           ",\"by_state\":" + countsObject(health.records) +
+           ",\"by_kind\":" + countsObject(health.byKind) + ",\"batches\":" + countsObject(health.batches) +
            ",\"oldest_waiting_batch_seconds\":" +
            (health.waitedSeconds < 0 ? std::string("null") : std::to_string(health.waitedSeconds)) +
            ",\"last_error\":" + jsonString(health.lastError) + "}";
@@ -233,7 +238,7 @@ std::vector<DeadlineItem> deadlineWatch(const std::vector<DeliveryFact>& facts, 
                                         const StatisticsQuery& query, int atRiskWorkingDays) {
     std::vector<DeadlineItem> items;
     for (const auto& fact : facts) {
-        if (!matchesQuery(fact, query)) continue;
+        if (!matchesQuery(fact, query) || revokedUnpublished(fact)) continue;
         auto decided = CivilDate::parse(fact.decisionDate);
         if (!decided || !inPeriod(*decided, query)) continue;
         TimelinessVerdict verdict = judgeTimeliness(fact, *decided, calendar, query);

@@ -8,6 +8,8 @@
 
 #include "creditgw/CivilDate.h"
 #include "creditgw/Json.h"
+#include "HistoryLog.h"
+#include "OperationsLog.h"
 
 namespace creditgw {
 
@@ -26,7 +28,7 @@ CREATE TABLE IF NOT EXISTS records (
     source_file   TEXT NOT NULL,
     source_line   INTEGER NOT NULL,
     ingested_at   TEXT NOT NULL,
-    is_latest     INTEGER NOT NULL DEFAULT 1,
+    is_latest     INTEGER NOT NULL DEFAULT 1,  -- 0 superseded; 2 latest but discarded (creditgw discard)
     UNIQUE (identity, version)
 );
 CREATE INDEX IF NOT EXISTS records_latest ON records (is_latest, kind);
@@ -261,6 +263,19 @@ std::string storedContentCorruption(const Statement& row) {
 }
 
 
+std::string violationText(const Violation& v) {
+    return (v.field.empty() ? "" : v.field + " ") + v.rule + ": " + v.message;
+}
+
+// Why a record was held, for its history; "" when it is ready.
+std::string heldDetail(const DeliveryDecision& decision) {
+    if (!decision.held) return {};
+    if (decision.violations.empty()) return "problems found while reading the source (creditgw report)";
+    std::string detail;
+    for (const auto& v : decision.violations) detail += (detail.empty() ? "" : "; ") + violationText(v);
+    return detail;
+}
+
 BatchState parseBatchState(const std::string& name) {
     if (name == "inflight") return BatchState::Inflight;
     if (name == "unknown") return BatchState::Unknown;
@@ -282,6 +297,8 @@ auto guarded(Database& db, const char* what, F&& body) -> decltype(body()) {
 }
 
 }  // namespace
+
+FieldList operations::fieldsFromPairs(const std::string& json) { return pairsFromJson(json); }
 
 IngestCounts& IngestCounts::operator+=(const IngestCounts& other) {
     rows += other.rows;
@@ -349,6 +366,8 @@ Result<std::unique_ptr<RecordStore>> RecordStore::openForReading(const std::stri
 
 void RecordStore::createSchema() {
     _db->exec(kSchema);
+    _db->exec(history::kSchema);
+    _db->exec(operations::kSchema);
     // Stores written before mapped_hash existed gain the column; their rows keep '' and are
     // checked against the record's content hash only. Looked at again under the write lock, so
     // that two processes opening an old store at once do not both add it.
@@ -388,9 +407,10 @@ Result<IngestCounts> RecordStore::storeRecords(const std::vector<IncomingRecord>
         }
         Statement latest(_db->handle(),
                          "SELECT id, version, content_hash, fields, department FROM records"
-                         " WHERE identity=? AND +is_latest=1");
+                         " WHERE identity=? AND +is_latest<>0");
         // '+' keeps the planner on UNIQUE(identity, version): the is_latest index would scan
-        // every record per row and make ingest quadratic.
+        // every record per row and make ingest quadratic. A discarded latest version
+        // (is_latest=2, `creditgw discard`) stays discarded when the same row is read again.
         Statement retire(_db->handle(), "UPDATE records SET is_latest=0 WHERE id=?");
         Statement insert(_db->handle(),
                          "INSERT INTO records (identity, version, kind, content_hash, fields, department,"
@@ -496,6 +516,7 @@ Status RecordStore::saveDeliveries(const std::string& target,
                          " VALUES (?,?,?,?,?,?,?,?,?,?)");
         Statement problem(_db->handle(),
                           "INSERT INTO problems (record_id, target, field, rule, message) VALUES (?,?,?,?,?)");
+        history::Writer events(*_db);
         std::string updatedAt = now();
         for (const auto& d : decisions) {
             std::string mapped = d.held ? std::string() : pairsToJson(d.mappedFields);
@@ -507,6 +528,7 @@ Status RecordStore::saveDeliveries(const std::string& target,
             insert.run();
             for (const auto& v : d.violations)
                 problem.bind(1, d.recordId).bind(2, target).bind(3, v.field).bind(4, v.rule).bind(5, v.message).run();
+            events.record(d.recordId, target, d.held ? "held" : "ready", heldDetail(d), updatedAt);
         }
         tx.commit();
         return true;
@@ -567,6 +589,7 @@ Status RecordStore::holdReady(const std::string& target, std::int64_t recordId, 
         Statement problem(_db->handle(),
                           "INSERT INTO problems (record_id, target, field, rule, message) VALUES (?,?,?,?,?)");
         problem.bind(1, recordId).bind(2, target).bind(3, reason.field).bind(4, reason.rule).bind(5, reason.message).run();
+        history::Writer(*_db).record(recordId, target, "held", violationText(reason), now());
         tx.commit();
         return true;
     });
@@ -593,6 +616,7 @@ Status RecordStore::enqueueBatch(const QueuedBatch& batch, const std::vector<std
             if (_db->changes() != 1)
                 throw SqliteError("record " + std::to_string(id) + " was not ready for " + batch.target);
         }
+        history::recordBatchDeliveries(*_db, batch.id, "packed", "", "batch " + batch.id, updatedAt);
         tx.commit();
         return true;
     });
@@ -681,6 +705,10 @@ Status RecordStore::recordFailedAttempt(const std::string& batchId, const Status
     auto result = guarded(*_db, "recording a failed attempt", [&]() -> Result<bool> {
         Transaction tx(*_db);
         const char* state = !nextAttempt ? "dead" : error.code() == StatusCode::Unknown ? "unknown" : "pending";
+        std::string at = now();
+        history::recordSendAttempt(*_db, batchId, error.toString() + (nextAttempt ? "" : "; given up"), at);
+        if (!nextAttempt) history::recordBatchDeliveries(*_db, batchId, "dead", "queued", error.toString(), at);
+        if (!nextAttempt) operations::markDead(*_db, batchId, error.toString(), at);
         Statement update(_db->handle(),
                          "UPDATE batches SET state=?, next_attempt_at=?, last_error=?, attempts=attempts+1 WHERE id=?");
         update.bind(1, state).bind(2, nextAttempt ? unixSeconds(*nextAttempt) : std::int64_t{0})
@@ -701,7 +729,10 @@ Status RecordStore::recordFailedAttempt(const std::string& batchId, const Status
 Result<std::vector<std::string>> RecordStore::batchRecordKeys(const std::string& batchId) {
     return guarded(*_db, "reading a batch's record keys", [&]() -> Result<std::vector<std::string>> {
         std::vector<std::string> keys;
-        Statement select(_db->handle(), "SELECT record_key FROM deliveries WHERE batch_id=?");
+        // A batch carries deliveries (新增/更新) or operations (撤销), never both.
+        Statement select(_db->handle(),
+                         "SELECT record_key FROM deliveries WHERE batch_id=?1"
+                         " UNION ALL SELECT record_key FROM operations WHERE batch_id=?1");
         select.bind(1, batchId);
         while (select.step()) keys.push_back(select.text(0));
         return keys;
@@ -709,7 +740,7 @@ Result<std::vector<std::string>> RecordStore::batchRecordKeys(const std::string&
 }
 
 Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
-                                              const std::string& rawReceipt) {
+                                              const std::string& rawReceipt, int httpStatus) {
     return guarded(*_db, "applying a receipt", [&]() -> Result<std::size_t> {
         Transaction tx(*_db);
         Statement update(_db->handle(),
@@ -720,7 +751,8 @@ Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const 
         for (const auto& r : receipt.records) {
             update.bind(1, r.accepted ? "accepted" : "rejected").bind(2, r.accepted ? receipt.acceptedAt : "")
                 .bind(3, r.code).bind(4, r.reason).bind(5, updatedAt).bind(6, batchId).bind(7, r.key).run();
-            if (_db->changes() == 0) ++unknownKeys;
+            if (_db->changes() == 0 && !operations::applyReceiptRecord(*_db, batchId, r, receipt.acceptedAt, updatedAt))
+                ++unknownKeys;
         }
         // A record the receipt does not mention is not silently "done": it stays visible as dead.
         Statement missing(_db->handle(),
@@ -730,6 +762,12 @@ Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const 
         Statement done(_db->handle(),
                        "UPDATE batches SET state='done', receipt=?, done_at=?, last_error='' WHERE id=?");
         done.bindBlob(1, rawReceipt).bind(2, updatedAt).bind(3, batchId).run();
+        history::recordSendAttempt(*_db, batchId,
+                                   httpStatus > 0 ? "delivered, HTTP " + std::to_string(httpStatus)
+                                                  : std::string("receipt fetched by query (the send's answer was lost)"),
+                                   updatedAt);
+        history::recordBatchDeliveries(*_db, batchId, nullptr, "", "", updatedAt);
+        operations::settleBatch(*_db, batchId, updatedAt);
         tx.commit();
         return unknownKeys;
     });
@@ -751,7 +789,8 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
                          "   WHERE r3.identity=r.identity AND d3.record_id=r3.id AND d3.target=?1"
                          "   AND d3.state='rejected'),"
                          " COALESCE(d.indicators_defined, 0), COALESCE(d.indicators_filled, 0),"
-                         " r.identity, r.source_file, r.source_line, r.id"
+                         " r.identity, r.source_file, r.source_line, r.id,"
+                         " EXISTS (SELECT 1 FROM revocations v WHERE v.identity=r.identity)"
                          " FROM records r LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?1"
                          " WHERE r.is_latest=1 AND r.kind IN (SELECT value FROM json_each(?2))");
         select.bind(1, target).bind(2, kindsJson(kinds));
@@ -770,6 +809,7 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
             fact.sourceLine = static_cast<std::size_t>(select.integer(10));
             fact.recordId = select.integer(11);
             fact.identity = select.text(8);
+            fact.revoked = select.integer(12) != 0;
             out.push_back(std::move(fact));
         }
         return out;
@@ -825,9 +865,12 @@ Result<TargetHealth> RecordStore::health(const std::string& target, const std::v
     if (!states) return states.status();
     auto batches = batchSummary(target);
     if (!batches) return batches.status();
+    auto byKind = recordsPerKind(kinds);
+    if (!byKind) return byKind.status();
     TargetHealth health;
     health.target = target;
     health.records = *states;
+    health.byKind = *byKind;
     health.batches = batches->byState;
     health.oldestWaitingSince = batches->oldestWaitingSince;
     health.lastError = batches->lastError;
@@ -848,6 +891,7 @@ Result<std::size_t> RecordStore::requeueDead(const std::string& target) {
         Transaction tx(*_db);
         // Their signed bytes stay with the dead batch for the record; the records are packed
         // and signed again, in new batches.
+        history::recordRequeued(*_db, target, now());
         Statement update(_db->handle(),
                          "UPDATE deliveries SET state='ready', batch_id=NULL, reason='', reason_code='', updated_at=?"
                          " WHERE target=? AND state='dead' AND mapped_fields<>''");
@@ -870,6 +914,20 @@ Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::stateCount
         select.bind(1, target).bind(2, kindsJson(kinds));
         while (select.step())
             out.emplace_back(select.text(0), static_cast<std::size_t>(select.integer(1)));
+        return out;
+    });
+}
+
+Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::recordsPerKind(
+    const std::vector<std::string>& kinds) {
+    using Counts = std::vector<std::pair<std::string, std::size_t>>;
+    return guarded(*_db, "counting records per kind", [&]() -> Result<Counts> {
+        Counts out;
+        Statement select(_db->handle(),
+                         "SELECT kind, COUNT(*) FROM records WHERE is_latest=1"
+                         " AND kind IN (SELECT value FROM json_each(?)) GROUP BY kind ORDER BY kind");
+        select.bind(1, kindsJson(kinds));
+        while (select.step()) out.emplace_back(select.text(0), static_cast<std::size_t>(select.integer(1)));
         return out;
     });
 }

@@ -23,6 +23,10 @@ struct MockPlatformConfig {
     std::string signerCertFile;  ///< gateway's SM2 signing certificate (verifies X-Signature)
     std::string stateFile;       ///< optional: JSON file persisting processed batches across restarts
     std::optional<std::string> clockOverride;  ///< fixed acceptedAt ("2026-11-22T10:00:00+08:00"), for tests
+    /// A record whose field `operationField` holds `revokeValue` withdraws the record already
+    /// accepted under its key (docs/mock-platform.md); an unknown key is rejected E404.
+    std::string operationField = "CZLX";
+    std::string revokeValue = "撤销";
     int failFirstRequests = 0;  ///< answer 503 (Retry-After: 1) to the first N POSTs, for retry tests
 };
 
@@ -57,8 +61,11 @@ public:
         std::size_t rejected = 0;       ///< records answered "rejected" in processed batches
         std::size_t badSignatures = 0;  ///< POSTs refused with 401
         std::size_t duplicates = 0;     ///< re-POSTs of a processed batchId (stored receipt returned)
+        std::size_t withdrawn = 0;      ///< records withdrawn (撤销) in processed batches
     };
     Counters counters() const;
+    /// Whether the platform currently holds (publishes) the record with this key.
+    bool holds(const std::string& key) const;
 
     /// Changes (or with nullopt, clears) the fixed acceptedAt while running: lets a test show
     /// that an identical record re-sent later keeps its first acceptedAt while an update

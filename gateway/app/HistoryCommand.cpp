@@ -1,0 +1,95 @@
+// `creditgw history`: a record's timeline for officers (Chinese labels) or as JSON.
+
+#include <iostream>
+
+#include "CommandLine.h"
+#include "creditgw/Json.h"
+#include "creditgw/RecordStore.h"
+
+namespace creditgw::cli {
+
+namespace {
+
+const char* eventInChinese(const std::string& event) {
+    static const std::pair<const char*, const char*> kLabels[] = {
+        {"ingested", "已导入"},          {"corrected", "已更正（新版本）"},
+        {"held", "暂存（校验未通过）"}, {"ready", "校验通过，待打包"},
+        {"packed", "已打包签名"},        {"sent", "已发送"},
+        {"accepted", "平台已接收"},      {"rejected", "平台退回"},
+        {"dead", "发送失败（已停止重试）"}, {"revoke_queued", "撤销已打包"},
+        {"revoked", "已撤销"},           {"takedown_queued", "下线已打包"},
+        {"taken_down", "已下线"},        {"repair_queued", "终止公示已打包"},
+        {"repaired", "已终止公示（信用修复）"}, {"reconciled", "已对账"},
+        {"discarded", "已作废"}};
+    for (const auto& [name, label] : kLabels)
+        if (event == name) return label;
+    return nullptr;
+}
+
+std::string timelinesJson(const std::vector<RecordTimeline>& timelines) {
+    std::string out = "{\"records\":[";
+    for (std::size_t i = 0; i < timelines.size(); ++i) {
+        const auto& t = timelines[i];
+        out += (i ? "," : "") + std::string("{\"key\":") + jsonString(t.key) + ",\"wsh\":" + jsonString(t.wsh) +
+               ",\"events\":[";
+        for (std::size_t j = 0; j < t.events.size(); ++j) {
+            const auto& e = t.events[j];
+            out += (j ? "," : "") + std::string("{\"at\":") + jsonString(e.at) + ",\"target\":" + jsonString(e.target) +
+                   ",\"event\":" + jsonString(e.event) + ",\"detail\":" + jsonString(e.detail) + "}";
+        }
+        out += "]}";
+    }
+    return out + "]}";
+}
+
+void printTimelines(const std::vector<RecordTimeline>& timelines) {
+    for (const auto& t : timelines) {
+        std::cout << "文书号 " << t.wsh << "  记录 " << t.key << "\n";
+        for (const auto& e : t.events) {
+            const char* label = eventInChinese(e.event);
+            std::cout << "  " << e.at << "  " << (e.target.empty() ? "-" : e.target) << "  "
+                      << (label ? label : e.event.c_str()) << (e.detail.empty() ? "" : "  " + e.detail) << "\n";
+        }
+    }
+}
+
+}  // namespace
+
+int historyCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw history --wsh 文书号 | --key KEY [--target T] [--format text|json] [--store S]\n"
+        "The timeline of a record: ingested (file, line), corrected, held (reasons) or ready, packed\n"
+        "(batch), each send attempt (outcome, HTTP status), accepted / rejected (code), dead.\n"
+        "--wsh lists every record of the 决定书 (one per 相对人); --target keeps that target's events\n"
+        "and those before any target. Exits 1 when no record matches.\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (args.flag("help")) {
+        std::cout << usage << kCommonOptionsHelp;
+        return kOk;
+    }
+    auto usageError = [&](const std::string& why) {
+        std::cerr << "creditgw: " << why << "\n" << usage;
+        return kUsage;
+    };
+    if (!args.error().empty()) return usageError(args.error());
+    auto wsh = args.option("wsh");
+    auto key = args.option("key");
+    if (!wsh == !key) return usageError("give exactly one of --wsh and --key");
+    std::string format = args.option("format", "text");
+    if (format != "text" && format != "json") return usageError("--format must be text or json");
+    auto store = RecordStore::openForReading(gatewaySettings(args).storePath);
+    if (!store) return reportFailure(store.status());
+    std::string target = args.option("target", "");
+    auto timelines = wsh ? (*store)->historyByDocument(*wsh, target) : (*store)->historyByKey(*key, target);
+    if (!timelines) return reportFailure(timelines.status());
+    if (format == "json") std::cout << timelinesJson(*timelines) << "\n";
+    else printTimelines(*timelines);
+    if (timelines->empty()) {
+        std::cerr << "creditgw: no record with " << (wsh ? "文书号 " + *wsh : "key " + *key) << " in the history of "
+                  << gatewaySettings(args).storePath << "\n";
+        return kInvalid;
+    }
+    return kOk;
+}
+
+}  // namespace creditgw::cli

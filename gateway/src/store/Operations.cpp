@@ -1,0 +1,324 @@
+// Operations on a published record (issue 6): today 撤销 (withdrawal) from `creditgw revoke`.
+// An operation is queued like a 新增: its bytes are packed and signed once, stored in a batch
+// before any send, and settled by the platform's receipt (RecordStore::applyReceipt).
+
+#include <Poco/Exception.h>
+
+#include "HistoryLog.h"
+#include "OperationsLog.h"
+#include "creditgw/CivilDate.h"
+#include "creditgw/Json.h"
+#include "creditgw/RecordStore.h"
+
+namespace creditgw {
+
+namespace operations {
+
+const char* const kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS revocations (
+    identity   TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    basis      TEXT NOT NULL,
+    origin     TEXT NOT NULL,            -- 'command' (creditgw revoke)
+    revoked_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS operations (
+    id              INTEGER PRIMARY KEY,
+    identity        TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    record_id       INTEGER NOT NULL REFERENCES records(id),  -- the version whose fields travel
+    target          TEXT NOT NULL,
+    record_key      TEXT NOT NULL,
+    operation       TEXT NOT NULL CHECK (operation IN ('revoke')),
+    state           TEXT NOT NULL CHECK (state IN ('ready','queued','accepted','rejected','dead')),
+    mapped_fields   TEXT NOT NULL,
+    mapping_version TEXT NOT NULL,
+    batch_id        TEXT REFERENCES batches(id),
+    accepted_at     TEXT NOT NULL DEFAULT '',
+    reason_code     TEXT NOT NULL DEFAULT '',
+    reason          TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    UNIQUE (identity, target, operation)
+);
+CREATE INDEX IF NOT EXISTS operations_state ON operations (target, state, kind, id);
+CREATE INDEX IF NOT EXISTS operations_batch ON operations (batch_id, record_key);
+)SQL";
+
+bool applyReceiptRecord(Database& db, const std::string& batchId, const RecordReceipt& r, const std::string& acceptedAt,
+                        const std::string& at) {
+    Statement update(db.handle(),
+                     "UPDATE operations SET state=?, accepted_at=?, reason_code=?, reason=?, updated_at=?"
+                     " WHERE batch_id=? AND record_key=?");
+    update.bind(1, r.accepted ? "accepted" : "rejected").bind(2, r.accepted ? acceptedAt : "").bind(3, r.code)
+        .bind(4, r.reason).bind(5, at).bind(6, batchId).bind(7, r.key).run();
+    return db.changes() > 0;
+}
+
+void settleBatch(Database& db, const std::string& batchId, const std::string& at) {
+    Statement missing(db.handle(),
+                      "UPDATE operations SET state='dead', reason='not in the platform receipt', updated_at=?"
+                      " WHERE batch_id=? AND state='queued'");
+    missing.bind(1, at).bind(2, batchId).run();
+    recordEvents(db, batchId, "", at);
+}
+
+void markDead(Database& db, const std::string& batchId, const std::string& reason, const std::string& at) {
+    Statement dead(db.handle(),
+                   "UPDATE operations SET state='dead', reason=?, updated_at=? WHERE batch_id=? AND state='queued'");
+    dead.bind(1, reason).bind(2, at).bind(3, batchId).run();
+    recordEvents(db, batchId, "queued-now-dead", at);
+}
+
+void recordEvents(Database& db, const std::string& batchId, const std::string& phase, const std::string& at) {
+    // The history names a withdrawal by what happened to it: revoke_queued when packed, revoked
+    // on the platform's acceptance, rejected / dead otherwise.
+    Statement insert(db.handle(),
+                     "INSERT INTO history (record_id, target, event, detail, batch_id, at)"
+                     " SELECT record_id, target,"
+                     " CASE WHEN ?1='packed' THEN 'revoke_queued' WHEN state='accepted' THEN 'revoked' ELSE state END,"
+                     " CASE WHEN ?1='packed' THEN 'batch ' || batch_id ELSE TRIM(reason_code || ' ' || reason) END,"
+                     " batch_id, ?2 FROM operations WHERE batch_id=?3"
+                     " AND (?1<>'queued-now-dead' OR state='dead')");
+    insert.bind(1, phase).bind(2, at).bind(3, batchId).run();
+}
+
+}  // namespace operations
+
+namespace {
+
+std::string nowText() { return shanghaiTimestamp(std::chrono::system_clock::now()); }
+
+// "<机关>|<文书号>|<相对人>|<kind>" → its parts; empty for an unidentified record.
+std::vector<std::string> identityParts(const std::string& identity) {
+    if (identity.rfind("unidentified|", 0) == 0) return {};
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+        auto bar = identity.find('|', start);
+        parts.push_back(identity.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+        if (bar == std::string::npos) break;
+        start = bar + 1;
+    }
+    return parts.size() == 4 ? parts : std::vector<std::string>();
+}
+
+std::string upper(std::string text) {
+    for (char& c : text)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return text;
+}
+
+bool subjectMatches(const std::string& subject, const std::string& wanted) {
+    if (wanted.empty()) return true;
+    std::string w = upper(wanted);
+    auto equals = subject.find('=');  // "CF_XDR_GSZC=…" for a placeholder USCC
+    return subject == w || (equals != std::string::npos && subject.substr(equals + 1) == w);
+}
+
+std::vector<std::string> identitiesToRevoke(Database& db, const RevokeRequest& request) {
+    Statement select(db.handle(),
+                     "/* full-scan: an officer's 撤销 by 文书号, not per record */"
+                     " SELECT DISTINCT identity FROM records WHERE instr(identity, '|' || ?1 || '|') > 0");
+    select.bind(1, request.documentNumber);
+    std::vector<std::string> out;
+    while (select.step()) {
+        auto parts = identityParts(select.text(0));
+        if (parts.empty() || parts[1] != request.documentNumber || parts[3] != request.kind) continue;
+        if (subjectMatches(parts[2], request.subject)) out.push_back(select.text(0));
+    }
+    return out;
+}
+
+// One 撤销 per target that accepted a version of the identity (or has one queued), carrying the
+// fields of the latest such version.
+std::size_t queueWithdrawals(Database& db, const std::string& identity, const std::string& kind, const std::string& at) {
+    Statement published(db.handle(),
+                        "SELECT d.target, d.record_key, d.mapped_fields, d.mapping_version, d.record_id"
+                        " FROM records o CROSS JOIN deliveries d WHERE o.identity=? AND d.record_id=o.id"
+                        " AND d.state IN ('accepted','queued') AND d.mapped_fields<>'' ORDER BY d.target, o.version DESC");
+    Statement insert(db.handle(),
+                     "INSERT OR IGNORE INTO operations (identity, kind, record_id, target, record_key, operation, state,"
+                     " mapped_fields, mapping_version, created_at, updated_at) VALUES (?,?,?,?,?,'revoke','ready',?,?,?,?)");
+    published.bind(1, identity);
+    std::string lastTarget;
+    std::size_t queued = 0;
+    while (published.step()) {
+        if (published.text(0) == lastTarget) continue;  // an older version of the same target
+        lastTarget = published.text(0);
+        insert.bind(1, identity).bind(2, kind).bind(3, published.integer(4)).bind(4, lastTarget)
+            .bind(5, published.text(1)).bind(6, published.text(2)).bind(7, published.text(3)).bind(8, at).bind(9, at).run();
+        queued += static_cast<std::size_t>(db.changes());
+    }
+    return queued;
+}
+
+// Deliveries not sent yet (ready, or dead and so re-queueable) are held, so the revoked record
+// never goes out as 新增.
+std::size_t holdUnsent(Database& db, const std::string& identity, const std::string& why, const std::string& at) {
+    Statement unsent(db.handle(),
+                     "SELECT d.record_id, d.target FROM records o CROSS JOIN deliveries d"
+                     " WHERE o.identity=? AND d.record_id=o.id AND d.state IN ('ready','dead')");
+    Statement hold(db.handle(),
+                   "UPDATE deliveries SET state='held', mapped_fields='', updated_at=? WHERE record_id=? AND target=?");
+    Statement problem(db.handle(),
+                      "INSERT INTO problems (record_id, target, field, rule, message) VALUES (?,?,'','revoked',?)");
+    history::Writer events(db);
+    unsent.bind(1, identity);
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    while (unsent.step()) rows.emplace_back(unsent.integer(0), unsent.text(1));
+    for (const auto& [recordId, target] : rows) {
+        hold.bind(1, at).bind(2, recordId).bind(3, target).run();
+        problem.bind(1, recordId).bind(2, target).bind(3, why).run();
+        events.record(recordId, target, "held", "revoked: " + why, at);
+    }
+    return rows.size();
+}
+
+}  // namespace
+
+Result<RevokeOutcome> RecordStore::revokeRecords(const RevokeRequest& request) {
+    try {
+        RevokeOutcome outcome;
+        Transaction tx(*_db);
+        std::string at = nowText();
+        std::string why = "撤销: " + request.reason + (request.basis.empty() ? "" : " (依据 " + request.basis + ")");
+        Statement revoke(_db->handle(),
+                         "INSERT OR IGNORE INTO revocations (identity, kind, reason, basis, origin, revoked_at)"
+                         " VALUES (?,?,?,?,'command',?)");
+        for (const auto& identity : identitiesToRevoke(*_db, request)) {
+            revoke.bind(1, identity).bind(2, request.kind).bind(3, request.reason).bind(4, request.basis).bind(5, at).run();
+            if (_db->changes() == 0) {
+                ++outcome.alreadyRevoked;
+                continue;
+            }
+            ++outcome.records;
+            outcome.withdrawalsQueued += queueWithdrawals(*_db, identity, request.kind, at);
+            outcome.heldUnsent += holdUnsent(*_db, identity, why, at);
+        }
+        tx.commit();
+        return outcome;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": revoking records: " + e.what());
+    }
+}
+
+Result<RevokeOutcome> RecordStore::revokeFromSource(
+    const std::vector<std::pair<std::string, std::string>>& identityReasons) {
+    try {
+        RevokeOutcome outcome;
+        Transaction tx(*_db);
+        std::string at = nowText();
+        Statement revoke(_db->handle(),
+                         "INSERT OR IGNORE INTO revocations (identity, kind, reason, basis, origin, revoked_at)"
+                         " VALUES (?,?,?,'','source',?)");
+        for (const auto& [identity, reason] : identityReasons) {
+            auto parts = identityParts(identity);
+            if (parts.empty()) continue;  // an unidentified record is held anyway
+            revoke.bind(1, identity).bind(2, parts[3]).bind(3, reason).bind(4, at).run();
+            if (_db->changes() == 0) {
+                ++outcome.alreadyRevoked;
+                continue;
+            }
+            ++outcome.records;
+            outcome.withdrawalsQueued += queueWithdrawals(*_db, identity, parts[3], at);
+            outcome.heldUnsent += holdUnsent(*_db, identity, "撤销 in the source: " + reason, at);
+        }
+        tx.commit();
+        return outcome;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": revoking records: " + e.what());
+    }
+}
+
+Result<std::vector<WithdrawalFact>> RecordStore::withdrawalFacts(const std::string& target) {
+    try {
+        std::vector<WithdrawalFact> out;
+        Statement select(_db->handle(),
+                         "SELECT o.kind, o.identity, v.revoked_at, o.state, o.accepted_at"
+                         " FROM operations o JOIN revocations v ON v.identity=o.identity"
+                         " WHERE o.target=? AND o.operation='revoke' ORDER BY o.id");
+        select.bind(1, target);
+        while (select.step()) {
+            auto parts = identityParts(select.text(1));
+            out.push_back({select.text(0), parts.empty() ? "" : parts[1], select.text(2), select.text(3), select.text(4)});
+        }
+        return out;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": reading withdrawals: " + e.what());
+    }
+}
+
+Result<std::vector<std::string>> RecordStore::revokedIdentities(const std::vector<std::string>& kinds) {
+    try {
+        std::vector<std::string> out;
+        std::string json = "[";
+        for (const auto& kind : kinds) json += (json.size() > 1 ? "," : "") + jsonString(kind);
+        json += "]";
+        Statement select(_db->handle(),
+                         "/* full-scan: revocations are few; read once per mapping run */"
+                         " SELECT identity FROM revocations WHERE kind IN (SELECT value FROM json_each(?))");
+        select.bind(1, json);
+        while (select.step()) out.push_back(select.text(0));
+        return out;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": reading revocations: " + e.what());
+    }
+}
+
+Result<std::vector<ReadyOperation>> RecordStore::readyOperations(const std::string& target, const std::string& kind,
+                                                                 std::size_t limit) {
+    try {
+        std::vector<ReadyOperation> out;
+        Statement select(_db->handle(),
+                         "SELECT o.id, o.record_key, o.mapped_fields, o.mapping_version FROM operations o"
+                         " WHERE o.target=?1 AND o.state='ready' AND o.kind=?2"
+                         " AND NOT EXISTS (SELECT 1 FROM records r CROSS JOIN deliveries d"
+                         "   WHERE r.identity=o.identity AND d.record_id=r.id AND d.target=?1 AND d.state='queued')"
+                         " ORDER BY o.id LIMIT ?3");
+        select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
+        while (select.step()) {
+            ReadyOperation op;
+            op.id = select.integer(0);
+            op.mapped.key = select.text(1);
+            op.mapped.kind = kind;
+            op.mapped.fields = operations::fieldsFromPairs(select.text(2));
+            op.mappingVersion = select.text(3);
+            out.push_back(std::move(op));
+        }
+        return out;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": reading operations: " + e.what());
+    } catch (const Poco::Exception& e) {
+        return Status::corrupt(_db->path() + ": reading operations: stored JSON unreadable: " + e.displayText());
+    }
+}
+
+Status RecordStore::enqueueOperationBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& operationIds) {
+    try {
+        Transaction tx(*_db);
+        std::string at = nowText();
+        Statement insert(_db->handle(),
+                         "INSERT INTO batches (id, target, kind, mapping_version, content_type, payload,"
+                         " signature, signer_id, record_count, state, created_at)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,'pending',?)");
+        insert.bind(1, batch.id).bind(2, batch.target).bind(3, batch.kind).bind(4, batch.mappingVersion)
+            .bind(5, batch.contentType).bindBlob(6, batch.payload).bindBlob(7, batch.signature)
+            .bind(8, batch.signerId).bind(9, static_cast<std::int64_t>(operationIds.size())).bind(10, at);
+        insert.run();
+        Statement queue(_db->handle(),
+                        "UPDATE operations SET state='queued', batch_id=?, updated_at=? WHERE id=? AND state='ready'");
+        for (std::int64_t id : operationIds) {
+            queue.bind(1, batch.id).bind(2, at).bind(3, id).run();
+            if (_db->changes() != 1) throw SqliteError("operation " + std::to_string(id) + " was not ready");
+        }
+        operations::recordEvents(*_db, batch.id, "packed", at);
+        tx.commit();
+        return Status::ok();
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": queueing operations: " + e.what());
+    }
+}
+
+}  // namespace creditgw
