@@ -200,6 +200,9 @@ TEST_F(DashboardBrowserTest, ScriptsUseTheBearerHeaderAndLoginIsGuardedAgainstCr
     std::string form = "token=" + kToken;
     EXPECT_EQ(request(port, "POST", "/login", {{"Origin", "http://evil.example"}}, form).status, 403);
     EXPECT_EQ(request(port, "POST", "/login", {}, form).status, 403);  // no Origin, no Referer
+    // DNS rebinding: a page on rebind.example (resolving to 127.0.0.1) sends Origin and Host alike.
+    std::string rebound = "rebind.example:" + std::to_string(port);
+    EXPECT_EQ(request(port, "POST", "/login", {{"Host", rebound}, {"Origin", "http://" + rebound}}, form).status, 403);
     EXPECT_EQ(request(port, "POST", "/login", {{"Origin", self}}, "token=wrong-token-wrong-token").status, 401);
     Answer login = request(port, "POST", "/login", {{"Origin", self}}, form);
     ASSERT_EQ(login.status, 303);

@@ -49,7 +49,16 @@ std::string sessionCookie(const std::string& id, std::chrono::seconds maxAge) {
            std::to_string(maxAge.count());
 }
 
+// The Host header is the client's word: a DNS-rebinding page (evil.example resolving to
+// 127.0.0.1) sends a matching Origin and Host. Only the loopback names of our own port count.
+bool loopbackHost(const Poco::Net::HTTPServerRequest& request) {
+    std::string port = std::to_string(request.serverAddress().port());
+    std::string host = request.getHost();
+    return host == "127.0.0.1:" + port || host == "localhost:" + port || host == "[::1]:" + port;
+}
+
 bool sameOrigin(const Poco::Net::HTTPServerRequest& request) {
+    if (!loopbackHost(request)) return false;
     std::string self = "http://" + request.getHost();
     std::string origin = request.get("Origin", "");
     if (!origin.empty()) return origin == self;
