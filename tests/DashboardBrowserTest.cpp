@@ -167,6 +167,11 @@ TEST_F(DashboardBrowserTest, AnOfficerLogsInReadsTheAtRiskListFirstAndFollowsADr
     EXPECT_NE(record.find("id=\"record-title\""), std::string::npos);
     for (const char* text : {"报送情况", "报送期限", "第 1 版", "_JDRQ", "class=\"state\""})
         EXPECT_NE(record.find(text), std::string::npos) << text;
+    // ... and its timeline from the history log, in officers' words.
+    EXPECT_NE(record.find("<section id=\"timeline\">"), std::string::npos);
+    EXPECT_GE(count(record, "<tr class=\"event\">"), 1u) << record;
+    EXPECT_TRUE(record.find("暂存（校验未通过）") != std::string::npos || record.find("已打包签名") != std::string::npos)
+        << record;
 
     // A department link filters the page to that department.
     std::string department = artefact("department.html");

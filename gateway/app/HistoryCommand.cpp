@@ -3,28 +3,13 @@
 #include <iostream>
 
 #include "CommandLine.h"
+#include "creditgw/HistoryLabels.h"
 #include "creditgw/Json.h"
 #include "creditgw/RecordStore.h"
 
 namespace creditgw::cli {
 
 namespace {
-
-const char* eventInChinese(const std::string& event) {
-    static const std::pair<const char*, const char*> kLabels[] = {
-        {"ingested", "已导入"},          {"corrected", "已更正（新版本）"},
-        {"held", "暂存（校验未通过）"}, {"ready", "校验通过，待打包"},
-        {"packed", "已打包签名"},        {"sent", "已发送"},
-        {"accepted", "平台已接收"},      {"rejected", "平台退回"},
-        {"dead", "发送失败（已停止重试）"}, {"revoke_queued", "撤销已打包"},
-        {"revoked", "已撤销"},           {"takedown_queued", "下线已打包"},
-        {"taken_down", "已下线"},        {"repair_queued", "终止公示已打包"},
-        {"repaired", "已终止公示（信用修复）"}, {"reconciled", "已对账"},
-        {"discarded", "已作废"}};
-    for (const auto& [name, label] : kLabels)
-        if (event == name) return label;
-    return nullptr;
-}
 
 std::string timelinesJson(const std::vector<RecordTimeline>& timelines) {
     std::string out = "{\"records\":[";
@@ -46,7 +31,7 @@ void printTimelines(const std::vector<RecordTimeline>& timelines) {
     for (const auto& t : timelines) {
         std::cout << "文书号 " << t.wsh << "  记录 " << t.key << "\n";
         for (const auto& e : t.events) {
-            const char* label = eventInChinese(e.event);
+            const char* label = historyEventInChinese(e.event);
             std::cout << "  " << e.at << "  " << (e.target.empty() ? "-" : e.target) << "  "
                       << (label ? label : e.event.c_str()) << (e.detail.empty() ? "" : "  " + e.detail) << "\n";
         }

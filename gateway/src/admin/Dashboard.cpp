@@ -6,6 +6,7 @@
 #include <set>
 
 #include "creditgw/CodeChecks.h"
+#include "creditgw/HistoryLabels.h"
 #include "creditgw/RecordHistory.h"
 #include "creditgw/RecordStore.h"
 #include "creditgw/Statistics.h"
@@ -473,6 +474,31 @@ std::string deliveriesSection(const RecordHistory& history) {
     return out + "</table></section>";
 }
 
+// The record's timeline from the history log (the same events as `creditgw history --key`),
+// one table per platform key: every version of an identity shares its key.
+Result<std::string> timelineSection(RecordStore& store, const RecordHistory& history) {
+    std::string out = "<section id=timeline><h2>处理历程</h2>";
+    std::vector<std::string> keys;
+    for (const auto& d : history.deliveries)
+        if (!d.recordKey.empty() && std::find(keys.begin(), keys.end(), d.recordKey) == keys.end())
+            keys.push_back(d.recordKey);
+    if (keys.empty()) return out + "<p>尚未映射校验，历程从导入开始（见下方各版本的来源与读取时间）。</p></section>";
+    for (const auto& key : keys) {
+        auto timelines = store.historyByKey(key, "");
+        if (!timelines) return timelines.status();
+        for (const auto& t : *timelines) {
+            out += "<p>记录标识 " + html(t.key) + "</p><table><tr><th>时间</th><th>平台</th><th>事件</th><th>说明</th></tr>";
+            for (const auto& e : t.events) {
+                const char* label = historyEventInChinese(e.event);
+                out += "<tr class=event><td>" + html(e.at) + "</td><td>" + html(e.target.empty() ? "—" : e.target) +
+                       "</td><td>" + html(label ? label : e.event) + "</td><td>" + html(e.detail) + "</td></tr>";
+            }
+            out += "</table>";
+        }
+    }
+    return out + "</section>";
+}
+
 std::string problemsSection(const RecordHistory& history) {
     if (history.problems.empty()) return "";
     std::string out = "<section id=problems><h2>发现的问题</h2><table><tr><th>版本</th><th>环节</th><th>字段</th>"
@@ -504,6 +530,8 @@ Result<std::string> recordHtml(const DashboardSources& sources, long long record
     if (!store) return store.status();
     auto history = recordHistory(**store, recordId);
     if (!history) return history.status();
+    auto timeline = timelineSection(**store, *history);
+    if (!timeline) return timeline.status();
     const KindDefinition* kind = sources.mappings->kind(history->kind);
     std::string document;
     if (!history->versions.empty())
@@ -513,7 +541,7 @@ Result<std::string> recordHtml(const DashboardSources& sources, long long record
     return pageHead(title + " · 信用信息报送工作台") + "<p><a id=back href=\"/dashboard?target=" + html(view->target) +
            (view->asOf.empty() ? "" : "&amp;as_of=" + view->asOf) + "\">← 返回工作台</a></p><h1 id=record-title>" +
            html(title) + "</h1>" + deadlineLine(*history, *sources.calendar) + deliveriesSection(*history) +
-           problemsSection(*history) + versionsSection(*history, kind) + "</body></html>\n";
+           *timeline + problemsSection(*history) + versionsSection(*history, kind) + "</body></html>\n";
 }
 
 }  // namespace creditgw
