@@ -160,6 +160,11 @@ TEST_F(DashboardBrowserTest, AnOfficerLogsInReadsTheAtRiskListFirstAndFollowsADr
         rest = m.suffix();
     }
     EXPECT_EQ(page.find("410502199204121849"), std::string::npos);
+    // Held records are explained in officers' words (data/report/rule-messages.zh.tsv), not the CLI's English.
+    std::smatch held;
+    ASSERT_TRUE(std::regex_search(page, held, std::regex(R"(<tr class="held-row">.*?</tr>)")));
+    EXPECT_NE(held.str().find("请"), std::string::npos) << held.str();
+    EXPECT_EQ(held.str().find("not in"), std::string::npos) << held.str();
 
     // The drill-down: the record page shows what the store knows of the first at-risk record.
     std::string record = artefact("record.html");

@@ -1,4 +1,5 @@
 #include "creditgw/AdminServer.h"
+#include "creditgw/RuleMessages.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -32,6 +33,7 @@ struct AdminServer::Impl {
     AdminServerConfig config;
     std::string token;
     WorkingDayCalendar calendar;
+    RuleMessages ruleMessages;
     std::shared_ptr<const MappingCatalog> mappings;
     std::unique_ptr<Poco::ThreadPool> pool;  // declared before the server, which uses it
     std::unique_ptr<Poco::Net::HTTPServer> server;
@@ -40,7 +42,9 @@ struct AdminServer::Impl {
     bool tokenMatches(const std::string& presented) const;
     /// The bearer token, or a browser session from /login.
     bool authorised(const HTTPServerRequest& request) const;
-    DashboardSources dashboardSources() const { return {config.storePath, mappings.get(), &calendar, config.targets}; }
+    DashboardSources dashboardSources() const {
+        return {config.storePath, mappings.get(), &calendar, config.targets, &ruleMessages};
+    }
     std::string health() const;
     /// /health without a token: the verdict only; 503 when not ready.
     std::pair<bool, std::string> readiness() const;
@@ -299,6 +303,9 @@ Status AdminServer::start() {
     auto calendar = WorkingDayCalendar::loadWithLocal(_impl->config.dataDir + "/data/holidays");
     if (!calendar) return calendar.status();
     _impl->calendar = std::move(*calendar);
+    auto rules = RuleMessages::loadShipped(_impl->config.dataDir);
+    if (!rules) return rules.status();
+    _impl->ruleMessages = std::move(*rules);
     auto mappings = MappingCatalog::load(_impl->config.dataDir + "/mappings");
     if (!mappings) return mappings.status();
     _impl->mappings = *mappings;

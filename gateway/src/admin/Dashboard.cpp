@@ -8,6 +8,7 @@
 #include "creditgw/CodeChecks.h"
 #include "creditgw/HistoryLabels.h"
 #include "creditgw/RecordHistory.h"
+#include "creditgw/RuleMessages.h"
 #include "creditgw/RecordStore.h"
 #include "creditgw/Statistics.h"
 
@@ -55,6 +56,12 @@ struct View {
     std::optional<CivilDate> from, to;
     std::size_t riskPage = 1, latePage = 1, heldPage = 1;
     CivilDate today;
+    const RuleMessages* rules = nullptr;  ///< officers read rule texts in Chinese
+
+    // What a rule's English message says, for officers.
+    std::string problemText(const std::string& rule, const std::string& message) const {
+        return rules ? rules->describe(rule, message) : message;
+    }
 
     // The link to this view with one parameter changed (pages go back to 1 on a new filter).
     std::string link(const std::string& name, const std::string& value) const {
@@ -88,6 +95,7 @@ Result<std::size_t> pageParameter(const Poco::URI::QueryParameters& query, const
 
 Result<View> viewOf(const DashboardSources& sources, const Poco::URI::QueryParameters& query) {
     View view;
+    view.rules = sources.ruleMessages;
     view.target = parameter(query, "target");
     if (view.target.empty()) view.target = sources.targets.empty() ? "creditchina" : sources.targets.front();
     if (std::find(sources.targets.begin(), sources.targets.end(), view.target) == sources.targets.end())
@@ -150,9 +158,11 @@ std::string recordLink(const View& view, const DeliveryFact& fact) {
 }
 
 // What keeps a record from the platform, as an officer acts on it.
-std::string blockingReason(const DeliveryFact& fact, const std::map<std::string, const ProblemRecord*>& problems) {
+std::string blockingReason(const View& view, const DeliveryFact& fact,
+                           const std::map<std::string, const ProblemRecord*>& problems) {
     auto problem = problems.find(fact.identity);
-    std::string detail = problem == problems.end() ? "" : "：" + problem->second->message;
+    std::string detail =
+        problem == problems.end() ? "" : "：" + view.problemText(problem->second->rule, problem->second->message);
     if (fact.state == "held") return "校验未通过（暂存）" + detail;
     if (fact.state == "rejected") return "平台退回" + detail;
     if (fact.state == "dead") return "发送失败，已停止重试" + detail;
@@ -240,7 +250,7 @@ std::string atRiskSection(const View& view, const DashboardSources& sources, con
                item.deadline.toIso() + (item.provisional ? "（暂定）" : "") + "</td><td>" +
                recordLink(view, item.fact) + "</td><td>" + html(kindName(*sources.mappings, item.fact.kind)) +
                "</td><td>" + html(departmentName(item.fact.department)) + "</td><td class=reason>" +
-               html(blockingReason(item.fact, problems)) + "</td></tr>";
+               html(blockingReason(view, item.fact, problems)) + "</td></tr>";
     }
     return out + "</table>" + pager(view, "risk_page", view.riskPage, risk.size()) + "</section>";
 }
@@ -337,7 +347,7 @@ std::string lateSection(const View& view, const DashboardSources& sources, const
                item.deadline.toIso() + "</td><td>" + recordLink(view, item.fact) + "</td><td>" +
                html(kindName(*sources.mappings, item.fact.kind)) + "</td><td>" +
                html(departmentName(item.fact.department)) + "</td><td>" +
-               html(accepted ? "平台接收于 " + item.fact.firstAcceptedAt : blockingReason(item.fact, problems)) +
+               html(accepted ? "平台接收于 " + item.fact.firstAcceptedAt : blockingReason(view, item.fact, problems)) +
                "</td></tr>";
     }
     return out + "</table>" + pager(view, "late_page", view.latePage, late.size()) + "</section>";
@@ -383,7 +393,8 @@ std::string heldSection(const View& view, const std::vector<DeliveryFact>& facts
         const auto& [p, fact] = rows[i];
         out += "<tr class=held-row><td>" + html(ruleName(p->rule)) + "</td><td>" + recordLink(view, *fact) + "</td><td>" +
                html(p->sourceFile.substr(p->sourceFile.find_last_of('/') + 1) + ":" + std::to_string(p->sourceLine)) +
-               "</td><td>" + html(departmentName(p->department)) + "</td><td>" + html(p->message) + "</td></tr>";
+               "</td><td>" + html(departmentName(p->department)) + "</td><td>" + html(view.problemText(p->rule, p->message)) +
+               "</td></tr>";
     }
     return out + "</table>" + pager(view, "held_page", view.heldPage, rows.size()) + "</section>";
 }
@@ -499,14 +510,15 @@ Result<std::string> timelineSection(RecordStore& store, const RecordHistory& his
     return out + "</section>";
 }
 
-std::string problemsSection(const RecordHistory& history) {
+std::string problemsSection(const View& view, const RecordHistory& history) {
     if (history.problems.empty()) return "";
     std::string out = "<section id=problems><h2>发现的问题</h2><table><tr><th>版本</th><th>环节</th><th>字段</th>"
                       "<th>规则</th><th>说明</th></tr>";
     for (const auto& p : history.problems)
         out += "<tr class=problem><td>" + std::to_string(p.version) + "</td><td>" +
                html(p.target.empty() ? "读取源文件" : "映射校验（" + p.target + "）") + "</td><td>" + html(p.field) +
-               "</td><td>" + html(ruleName(p.rule)) + "</td><td>" + html(p.message) + "</td></tr>";
+               "</td><td>" + html(ruleName(p.rule)) + "</td><td>" + html(view.problemText(p.rule, p.message)) +
+               "</td></tr>";
     return out + "</table></section>";
 }
 
@@ -541,7 +553,7 @@ Result<std::string> recordHtml(const DashboardSources& sources, long long record
     return pageHead(title + " · 信用信息报送工作台") + "<p><a id=back href=\"/dashboard?target=" + html(view->target) +
            (view->asOf.empty() ? "" : "&amp;as_of=" + view->asOf) + "\">← 返回工作台</a></p><h1 id=record-title>" +
            html(title) + "</h1>" + deadlineLine(*history, *sources.calendar) + deliveriesSection(*history) +
-           *timeline + problemsSection(*history) + versionsSection(*history, kind) + "</body></html>\n";
+           *timeline + problemsSection(*view, *history) + versionsSection(*history, kind) + "</body></html>\n";
 }
 
 }  // namespace creditgw

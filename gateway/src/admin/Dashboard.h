@@ -16,11 +16,14 @@
 
 namespace creditgw {
 
+class RuleMessages;
+
 struct DashboardSources {
     std::string storePath;
     const MappingCatalog* mappings = nullptr;
     const WorkingDayCalendar* calendar = nullptr;
     std::vector<std::string> targets;  ///< the first is the default
+    const RuleMessages* ruleMessages = nullptr;  ///< Chinese rule texts; English messages when null
 };
 
 /// The page for `query` (target, month=YYYY-MM or from/to, kind, department, as_of, risk_page,
