@@ -290,6 +290,9 @@ public:
     Result<std::vector<RecordTimeline>> historyByDocument(const std::string& wsh, const std::string& target);
     /// The timeline of the record with this platform key (empty when it has no history).
     Result<std::vector<RecordTimeline>> historyByKey(const std::string& key, const std::string& target);
+    /// The timeline of the identity `identity` of `kind` on every target (the dashboard's
+    /// record page, which knows the identity: an index search, not a scan by key).
+    Result<RecordTimeline> historyByIdentity(const std::string& identity, const std::string& kind);
 
     /// Retires records that should never have existed (a wrong --encoding, a test file), in one
     /// transaction: they leave every count, are never mapped or packed again, stay discarded

@@ -485,29 +485,20 @@ std::string deliveriesSection(const RecordHistory& history) {
     return out + "</table></section>";
 }
 
-// The record's timeline from the history log (the same events as `creditgw history --key`),
-// one table per platform key: every version of an identity shares its key.
+// The record's timeline from the history log (the same events as `creditgw history`); every
+// version of an identity shares it.
 Result<std::string> timelineSection(RecordStore& store, const RecordHistory& history) {
+    auto timeline = store.historyByIdentity(history.identity, history.kind);
+    if (!timeline) return timeline.status();
     std::string out = "<section id=timeline><h2>处理历程</h2>";
-    std::vector<std::string> keys;
-    for (const auto& d : history.deliveries)
-        if (!d.recordKey.empty() && std::find(keys.begin(), keys.end(), d.recordKey) == keys.end())
-            keys.push_back(d.recordKey);
-    if (keys.empty()) return out + "<p>尚未映射校验，历程从导入开始（见下方各版本的来源与读取时间）。</p></section>";
-    for (const auto& key : keys) {
-        auto timelines = store.historyByKey(key, "");
-        if (!timelines) return timelines.status();
-        for (const auto& t : *timelines) {
-            out += "<p>记录标识 " + html(t.key) + "</p><table><tr><th>时间</th><th>平台</th><th>事件</th><th>说明</th></tr>";
-            for (const auto& e : t.events) {
-                const char* label = historyEventInChinese(e.event);
-                out += "<tr class=event><td>" + html(e.at) + "</td><td>" + html(e.target.empty() ? "—" : e.target) +
-                       "</td><td>" + html(label ? label : e.event) + "</td><td>" + html(e.detail) + "</td></tr>";
-            }
-            out += "</table>";
-        }
+    if (timeline->events.empty()) return out + "<p>尚无记录的处理事件。</p></section>";
+    out += "<p>记录标识 " + html(timeline->key) + "</p><table><tr><th>时间</th><th>平台</th><th>事件</th><th>说明</th></tr>";
+    for (const auto& e : timeline->events) {
+        const char* label = historyEventInChinese(e.event);
+        out += "<tr class=event><td>" + html(e.at) + "</td><td>" + html(e.target.empty() ? "—" : e.target) +
+               "</td><td>" + html(label ? label : e.event) + "</td><td>" + html(e.detail) + "</td></tr>";
     }
-    return out + "</section>";
+    return out + "</table></section>";
 }
 
 std::string problemsSection(const View& view, const RecordHistory& history) {

@@ -171,6 +171,14 @@ Result<std::vector<RecordTimeline>> RecordStore::historyByKey(const std::string&
     });
 }
 
+Result<RecordTimeline> RecordStore::historyByIdentity(const std::string& identity, const std::string& kind) {
+    try {
+        return timelineOf(*_db, identity, kind, "");
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": reading the history: " + e.what());
+    }
+}
+
 Result<std::vector<RecordTimeline>> RecordStore::historyByDocument(const std::string& wsh, const std::string& target) {
     return reading(*_db, [&]() -> Result<std::vector<RecordTimeline>> {
         std::vector<RecordTimeline> out;
