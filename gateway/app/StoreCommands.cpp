@@ -108,7 +108,10 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     auto lease = integerOption(args, "lease-seconds", 180, 1, 24 * 3600);
     auto timeout = integerOption(args, "timeout", 60, 1, 3600);
     auto retryAfterCap = integerOption(args, "retry-after-cap", 3600, 0, 7 * 24 * 3600);
-    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout, &retryAfterCap})
+    auto receiptTimeout = integerOption(args, "receipt-timeout", 3600, 1, 30 * 24 * 3600);
+    auto receiptPoll = integerOption(args, "receipt-poll", 2, 1, 3600);
+    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout, &retryAfterCap,
+                                &receiptTimeout, &receiptPoll})
         if (!*checked) return checked->status();
     target.batchSize = static_cast<std::size_t>(*batchSize);
     target.maxAttempts = static_cast<int>(*maxAttempts);
@@ -117,6 +120,11 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     target.lease = std::chrono::seconds(*lease);
     target.tls.timeout = std::chrono::seconds(*timeout);
     target.retryAfterCap = std::chrono::seconds(*retryAfterCap);
+    target.receiptPoll = std::chrono::seconds(*receiptPoll);
+    if (args.option("receipt-timeout")) target.channel["receipt-timeout"] = std::to_string(*receiptTimeout);
+    for (const auto& [option, key] : {std::pair{"channel-dir", "dir"}, {"channel-peer-key", "peer-key"},
+                                      {"channel-db", "db"}, {"channel-db-password-file", "db-password-file"}})
+        if (auto given = args.option(option)) target.channel[key] = *given;
     Poco::StringTokenizer kinds(args.option("kinds", ""), ",",
                                 Poco::StringTokenizer::TOK_IGNORE_EMPTY | Poco::StringTokenizer::TOK_TRIM);
     target.kinds.assign(kinds.begin(), kinds.end());
@@ -155,6 +163,7 @@ int ingestCommand(int argc, char** argv) {
 int uploadCommand(int argc, char** argv) {
     static const char* usage =
         "Usage: creditgw upload --endpoint URL --ca FILE --cert FILE --key FILE --signing-key FILE\n"
+        "       creditgw upload --signing-key FILE --channel-dir DIR [--channel-peer-key FILE]  (filedrop)\n"
         "                       [--target creditchina] [--batch-size 500] [--once] [--wait 600]\n"
         "                       [--retry-hours 72] [--max-attempts 0 (no limit)]\n"
         "                       [--timeout 60] [--lease-seconds 180] [--retry-after-cap 3600]\n"
@@ -171,10 +180,13 @@ int uploadCommand(int argc, char** argv) {
     auto parsed = targetSettings(args);
     if (!parsed) return usageError(usage, parsed.status().message());
     TargetSettings target = *parsed;
-    if (target.endpoint.empty() || target.signingKeyFile.empty() || target.tls.caFile.empty())
-        return usageError(usage, "--endpoint, --ca and --signing-key are required");
+    if (target.signingKeyFile.empty()) return usageError(usage, "--signing-key is required");
     auto gateway = Gateway::open(gatewaySettings(args));
     if (!gateway) return reportFailure(gateway.status());
+    auto channel = (*gateway)->channelOf(target.name);
+    if (!channel) return reportFailure(channel.status());
+    if (*channel == kHttpsChannel && (target.endpoint.empty() || target.tls.caFile.empty()))
+        return usageError(usage, "--endpoint and --ca are required (target " + target.name + " uploads over https)");
     auto mapped = (*gateway)->mapPending(target.name);
     if (!mapped) return reportFailure(mapped.status());
     auto packed = (*gateway)->packageReady(target);
@@ -327,6 +339,7 @@ int pluginsCommand(int argc, char** argv) {
     if (!loaded) return reportFailure(loaded.status());
     for (const auto& name : host.sourceNames()) std::cout << "source  " << name << "\n";
     for (const auto& name : host.targetNames()) std::cout << "target  " << name << "\n";
+    for (const auto& name : host.channelNames()) std::cout << "channel " << name << "\n";
     for (const auto& error : host.errors()) std::cout << "error   " << error.file << ": " << error.reason << "\n";
     return host.errors().empty() ? kOk : kFailure;
 }

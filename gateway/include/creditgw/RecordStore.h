@@ -249,6 +249,10 @@ public:
     /// batch) with the next attempt time, or dead.
     Status recordFailedAttempt(const std::string& batchId, const Status& error,
                                std::optional<std::chrono::system_clock::time_point> nextAttempt);
+    /// A channel handed the batch over and its receipt comes later (filedrop, frontdb): the
+    /// batch stays in flight, due again at `nextCheck` to be asked for, without counting a
+    /// failed attempt. No-op (Ok) when the batch is settled (done or dead).
+    Status awaitReceipt(const std::string& batchId, std::chrono::system_clock::time_point nextCheck);
     /// When the earliest waiting batch may be tried again (nullopt when none is waiting).
     Result<std::optional<std::chrono::system_clock::time_point>> nextAttemptTime(const std::string& target);
     /// The record keys a batch carries, to check a receipt against before it is applied.

@@ -700,6 +700,16 @@ Result<bool> RecordStore::markInflight(const std::string& batchId, std::chrono::
     });
 }
 
+Status RecordStore::awaitReceipt(const std::string& batchId, std::chrono::system_clock::time_point nextCheck) {
+    auto result = guarded(*_db, "waiting for a batch's receipt", [&]() -> Result<bool> {
+        Statement update(_db->handle(),
+                         "UPDATE batches SET next_attempt_at=? WHERE id=? AND state IN ('inflight','unknown')");
+        update.bind(1, unixSeconds(nextCheck)).bind(2, batchId).run();
+        return true;
+    });
+    return result ? Status::ok() : result.status();
+}
+
 Status RecordStore::recordFailedAttempt(const std::string& batchId, const Status& error,
                                         std::optional<std::chrono::system_clock::time_point> nextAttempt) {
     auto result = guarded(*_db, "recording a failed attempt", [&]() -> Result<bool> {
