@@ -13,7 +13,7 @@ TEST(PluginHostTest, LoadsTheShippedPluginsFromDisk) {
     PluginHost host;
     auto loaded = host.loadDirectory(CREDITGW_TEST_PLUGIN_DIR);
     ASSERT_TRUE(loaded) << loaded.status().toString();
-    EXPECT_EQ(*loaded, 8u);
+    EXPECT_EQ(*loaded, 9u);
     EXPECT_TRUE(host.errors().empty());
     for (const char* source : {"csv", "xlsx", "json", "database"})
         EXPECT_NE(host.createSource(source), nullptr) << source;
@@ -28,7 +28,7 @@ TEST(PluginHostTest, LoadsTheShippedPluginsFromDisk) {
     auto channel = host.createChannel("filedrop");
     ASSERT_NE(channel, nullptr);
     EXPECT_EQ(channel->name(), "filedrop");
-    EXPECT_EQ(host.channelNames(), std::vector<std::string>{"filedrop"});
+    EXPECT_EQ(host.channelNames(), (std::vector<std::string>{"filedrop", "frontdb"}));
     EXPECT_EQ(host.createTarget("filedrop"), nullptr);
     EXPECT_EQ(host.createChannel("creditchina"), nullptr);
 }
