@@ -283,6 +283,15 @@ std::vector<CommandOptions> makeTable() {
                               value("out", "FILE", "the file to write"), kTargetOption,
                               flag("unsent", "only records not yet queued for upload")},
                              kPlaces, kUnit})});
+    table.push_back({"mark-submitted", "",
+                     "Counts a file made by `creditgw export`, which an officer uploaded by hand, as accepted by\n"
+                     "the platform at --accepted-at (Asia/Shanghai time), so 上报率 and 及时率 include it. Only\n"
+                     "records still ready or dead are marked; accepted and queued ones are left as they are.\n"
+                     "--file and --accepted-at are required.",
+                     0,
+                     joined({{value("file", "EXPORT", "the file as `creditgw export` wrote it"),
+                              value("accepted-at", "YYYY-MM-DDTHH:MM[:SS]", "when the platform accepted the upload")},
+                             kPlaces})});
     table.push_back({"batch", "export BATCH_ID",
                      "Writes DIR/payload.bin (the exact signed bytes) and DIR/signature.der of a queued\n"
                      "batch, so the signature can be checked with the stock openssl command (docs/signing.md).",

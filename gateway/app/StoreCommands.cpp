@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include "CommandLine.h"
 #include "DaemonConfig.h"
@@ -13,6 +15,7 @@
 #include "MonthlyReport.h"
 #include "StatsOutput.h"
 #include "TextReport.h"
+#include "creditgw/CivilDate.h"
 #include "creditgw/Json.h"
 #include "creditgw/Statistics.h"
 
@@ -378,6 +381,58 @@ int exportCommand(int argc, char** argv) {
     return kOk;
 }
 
+namespace {
+
+/// "2026-11-23T10:00[:SS]" in Asia/Shanghai → "2026-11-23T10:00:00+08:00"; nullopt when it is
+/// not such a time or lies in the future.
+std::optional<std::string> shanghaiAcceptance(const std::string& text) {
+    static const std::regex shape("(\\d{4}-\\d{2}-\\d{2})T(\\d{2}):(\\d{2})(:(\\d{2}))?");
+    std::smatch parts;
+    if (!std::regex_match(text, parts, shape) || !CivilDate::parse(parts[1].str())) return std::nullopt;
+    if (std::stoi(parts[2].str()) > 23 || std::stoi(parts[3].str()) > 59 ||
+        (parts[5].matched && std::stoi(parts[5].str()) > 59))
+        return std::nullopt;
+    std::string iso = parts[1].str() + "T" + parts[2].str() + ":" + parts[3].str() + ":" +
+                      (parts[5].matched ? parts[5].str() : "00") + "+08:00";
+    auto at = parseTimestamp(iso);
+    if (!at || *at > std::chrono::system_clock::now() + std::chrono::minutes(5)) return std::nullopt;
+    return iso;
+}
+
+}  // namespace
+
+int markSubmittedCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw mark-submitted --file EXPORT --accepted-at YYYY-MM-DDTHH:MM[:SS]\n"
+        "Counts a file made by `creditgw export` and uploaded by hand as accepted at that time\n"
+        "(Asia/Shanghai), so 上报率 and 及时率 include its records.\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (wantsHelp(args, usage)) return kOk;
+    auto file = args.option("file");
+    auto at = args.option("accepted-at");
+    if (!file || !at) return usageError(usage, "--file and --accepted-at are required");
+    auto acceptedAt = shanghaiAcceptance(*at);
+    if (!acceptedAt)
+        return usageError(usage, "--accepted-at \"" + *at + "\" is not YYYY-MM-DDTHH:MM[:SS] in Asia/Shanghai time, "
+                                 "or lies in the future");
+    std::ifstream in(*file, std::ios::binary);
+    if (!in) return reportFailure(Status::notFound(*file + ": not found"));
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    GatewaySettings settings = gatewaySettings(args);
+    settings.storeMustExist = true;  // a mistyped --store must not mark a new empty one
+    auto gateway = Gateway::open(settings);
+    if (!gateway) return reportFailure(gateway.status());
+    auto done = (*gateway)->store().markSubmitted(bytes.str(), *acceptedAt);
+    if (!done) return reportFailure(done.status());
+    std::cout << *file << " (" << done->target << ", " << done->kind << "): marked accepted at " << *acceptedAt << ": "
+              << done->marked << "; already accepted " << done->alreadyAccepted << "; still queued for upload "
+              << done->stillQueued << "; left (newer version, held or rejected) " << done->other << "\n";
+    if (done->stillQueued > 0)
+        std::cerr << "warning: " << done->stillQueued << " records of the file are in a batch being sent; they are "
+                  << "counted when the platform's receipt comes\n";
+    return kOk;
+}
 
 int statusCommand(int argc, char** argv) {
     static const char* usage =

@@ -160,7 +160,8 @@ public:
     Result<ExplainResult> explain(const IngestRequest& request, const std::string& target, std::size_t line);
     /// Writes the valid records of one kind as one file in `format` (csv, xlsx, xml, json) with
     /// the target's columns and titles: the national template layout officers upload by hand
-    /// when the interface is down. Changes no state. `onlyUnsent`: just the ready ones. A record
+    /// when the interface is down. Changes no record's state; remembers which record versions the
+    /// file carries (RecordStore::recordExport) for `mark-submitted`. `onlyUnsent`: just the ready ones. A record
     /// whose stored bytes changed (store-corrupt) is left out of the file and named in `leftOut`.
     Result<std::size_t> exportRecords(const std::string& target, const std::string& kind,
                                       const std::string& format, bool onlyUnsent, std::string& bytes,

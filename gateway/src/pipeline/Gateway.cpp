@@ -177,20 +177,27 @@ Result<std::size_t> Gateway::exportRecords(const std::string& target, const std:
     const KindDefinition* definition = _mappings->kind(kind);
     if (settings->sheetName == EnvelopeSettings{}.sheetName && definition) settings->sheetName = definition->name();
     std::vector<MappedRecord> records;
+    std::vector<std::int64_t> recordIds;
     for (std::int64_t lastId = 0;;) {
         auto chunk = _store->publishableRecords(target, kind, onlyUnsent, lastId, kChunkSize);
         if (!chunk) return chunk.status();
         if (chunk->empty()) break;
         lastId = chunk->back().recordId;
         for (auto& r : *chunk) {
-            if (r.corruption.empty()) records.push_back(std::move(r.mapped));
-            else leftOut.push_back(r.mapped.key + ": " + r.corruption);
+            if (!r.corruption.empty()) {
+                leftOut.push_back(r.mapped.key + ": " + r.corruption);
+                continue;
+            }
+            records.push_back(std::move(r.mapped));
+            recordIds.push_back(r.recordId);
         }
     }
     BatchHeader header{"export-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString(), target,
                        kind, _settings.unitCode, _settings.unitName, nowTimestamp(), mapping->version()};
     auto written = writeEnvelope(*settings, header, columnsOf(*mapping), records);
     if (!written) return written.status();
+    // Remembered by the file's hash, so `mark-submitted` can count it once the officer uploaded it.
+    if (Status remembered = _store->recordExport(*written, target, kind, recordIds); !remembered) return remembered;
     bytes = std::move(*written);
     return records.size();
 }
