@@ -254,3 +254,29 @@ TEST_F(FileDropEndToEndTest, NoReceiptWithinTheTimeoutLeavesTheBatchInDoubtAndTh
     EXPECT_NE(refused.output.find("dead 1"), std::string::npos) << refused.output;
     EXPECT_EQ(filesIn("outbox").size(), 3u);  // never deleted unacknowledged
 }
+
+TEST_F(FileDropEndToEndTest, TheDaemonServesAFiledropTargetFromItsConfigurationWithoutTls) {
+    useChannel("");
+    fs::create_directories(dir.file("inbox/cf"));
+    writeFile(dir.file("creditgw.properties"),
+              "unit.code = 11371300MB20260018\nunit.name = 示范市交通运输局\nstore = " + dir.file("store.db") +
+                  "\ndata.dir = " + dir.file("data") + "\nplugin.dir = " CREDITGW_TEST_PLUGIN_DIR "\ninbox = " +
+                  dir.file("inbox") + "\nsettle.seconds = 0\n\ntarget.creditchina.signing.key = " + certs +
+                  "/signing.key\ntarget.creditchina.channel.dir = " + dir.file("exchange") +
+                  "\ntarget.creditchina.receipt.poll = 1\ntarget.creditchina.schedule = asap\n");
+    const std::string run = std::string(CREDITGW_BINARY) + " run --config " + dir.file("creditgw.properties") + " --once";
+    CommandResult checked = runCommand(std::string(CREDITGW_BINARY) + " config check " + dir.file("creditgw.properties"));
+    ASSERT_EQ(checked.exitCode, 0) << checked.output;
+    writeFile(dir.file("inbox/cf/penalties.csv"), sampleCsv());
+
+    CommandResult first = runCommand(run);  // ingests and drops the package
+    ASSERT_EQ(first.exitCode, 0) << first.output;
+    ASSERT_EQ(filesIn("outbox").size(), 3u) << first.output;
+    startPeer();
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // the 前置机 answers; the poll time passes
+    CommandResult second = runCommand(run);  // collects the receipt
+    ASSERT_EQ(second.exitCode, 0) << second.output;
+    EXPECT_EQ(platform->counters().accepted, 3u) << second.output;
+    EXPECT_TRUE(filesIn("outbox").empty()) << second.output;
+    expectTheFourRates();
+}
