@@ -74,6 +74,7 @@ TEST(CommandLineContractTest, EveryCommandHasHelpFromItsTableAndSuggestsEachOfIt
             if (option.size() < 4) continue;  // too short for a typo to point at one option
             std::string typo = option;
             std::swap(typo[1], typo[2]);
+            if (typo == option) std::swap(typo[2], typo[3]);  // --accepted-at: "cc" swaps into itself
             auto result = test::runCommand(binary() + command + " --" + typo + " x");
             EXPECT_EQ(result.exitCode, 2) << command << " --" << typo << ": " << result.output;
             EXPECT_NE(result.output.find("unknown option --" + typo + "; did you mean --" + option + "?"),

@@ -13,7 +13,7 @@ TEST(PluginHostTest, LoadsTheShippedPluginsFromDisk) {
     PluginHost host;
     auto loaded = host.loadDirectory(CREDITGW_TEST_PLUGIN_DIR);
     ASSERT_TRUE(loaded) << loaded.status().toString();
-    EXPECT_EQ(*loaded, 7u);
+    EXPECT_EQ(*loaded, 9u);
     EXPECT_TRUE(host.errors().empty());
     for (const char* source : {"csv", "xlsx", "json", "database"})
         EXPECT_NE(host.createSource(source), nullptr) << source;
@@ -24,6 +24,13 @@ TEST(PluginHostTest, LoadsTheShippedPluginsFromDisk) {
     ASSERT_NE(target, nullptr);
     EXPECT_EQ(target->name(), "creditchina");
     EXPECT_EQ(host.createTarget("nosuch"), nullptr);
+    // Channels are a kind of their own: filedrop is no target, creditchina no channel.
+    auto channel = host.createChannel("filedrop");
+    ASSERT_NE(channel, nullptr);
+    EXPECT_EQ(channel->name(), "filedrop");
+    EXPECT_EQ(host.channelNames(), (std::vector<std::string>{"filedrop", "frontdb"}));
+    EXPECT_EQ(host.createTarget("filedrop"), nullptr);
+    EXPECT_EQ(host.createChannel("creditchina"), nullptr);
 }
 
 TEST(PluginHostTest, BrokenMismatchedAndForeignLibrariesAreRefusedOneByOneAndTheRestLoad) {

@@ -73,6 +73,7 @@ int pluginsCommand(int argc, char** argv);
 int demoCommand(int argc, char** argv);
 int mappingCommand(int argc, char** argv);
 int exportCommand(int argc, char** argv);
+int markSubmittedCommand(int argc, char** argv);
 int runCommand(int argc, char** argv);
 int statusCommand(int argc, char** argv);
 int requeueCommand(int argc, char** argv);

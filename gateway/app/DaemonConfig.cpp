@@ -68,6 +68,12 @@ const std::vector<ConfigKey>& targetConfigKeys() {
         {"retry.after.cap", "retry-after-cap", Check::Number, 0, 7 * 24 * 3600, "longest Retry-After honoured"},
         {"schedule", "", Check::Schedule, 0, 0, "cron expression in Asia/Shanghai time, or asap"},
         {"kinds", "kinds", Check::KindList, 0, 0, "kinds sent to the target (default: every kind it maps)"},
+        {"channel.dir", "channel-dir", Check::Folder, 0, 0, "filedrop: the 前置机 exchange folder"},
+        {"channel.peer.key", "channel-peer-key", Check::File, 0, 0, "filedrop: the platform's SM2 public key (envelope)"},
+        {"channel.db", "channel-db", Check::Text, 0, 0, "frontdb: PostgreSQL connection string, no password"},
+        {"channel.db.password.file", "channel-db-password-file", Check::SecretFile, 0, 0, "frontdb: password (0600)"},
+        {"receipt.timeout", "receipt-timeout", Check::Number, 1, 30 * 24 * 3600, "no receipt this long: in doubt"},
+        {"receipt.poll", "receipt-poll", Check::Number, 1, 3600, "seconds between looks for a receipt"},
     };
     return keys;
 }
@@ -364,8 +370,12 @@ void DaemonConfig::checkTarget(const std::string& target, std::chrono::system_cl
                                std::chrono::hours expiryWarning) {
     std::string prefix = "target." + target + ".";
     for (const auto& spec : targetConfigKeys()) checkValue(prefix + spec.key, spec, target);
+    // A target reached by a channel plugin (filedrop, …) needs no TLS; its plugin checks its own
+    // settings when it is configured.
+    const bool overHttps = value(prefix + "channel.dir").has_value() == false && !value(prefix + "channel.db");
     for (const char* required : {"ca", "signing.key"})
-        if (!value(prefix + required)) problem(prefix + required, "missing: target " + target + " needs it");
+        if (!value(prefix + required) && (overHttps || std::string(required) == "signing.key"))
+            problem(prefix + required, "missing: target " + target + " needs it");
     auto ca = value(prefix + "ca"), cert = value(prefix + "cert"), key = value(prefix + "key");
     std::error_code ec;
     if (ca && fs::is_regular_file(*ca, ec))

@@ -56,6 +56,12 @@ const Options kDelivery = {
     value("timeout", "SECONDS", "bound on one exchange with the platform (default: 60)"),
     value("kinds", "A,B", "only send these kinds (default: every kind the target maps)", OptionValues::KindList),
     value("retry-after-cap", "SECONDS", "longest Retry-After honoured (default: 3600)"),
+    value("channel-dir", "DIR", "filedrop: the 前置机 exchange folder (outbox/, inbox/, done/)"),
+    value("channel-peer-key", "FILE", "filedrop: the platform's SM2 public key or certificate (SM4 envelope)"),
+    value("channel-db", "CONNECTION", "frontdb: the 前置库 (PostgreSQL connection string, no password)"),
+    value("channel-db-password-file", "FILE", "frontdb: the 前置库 password (0600)"),
+    value("receipt-timeout", "SECONDS", "filedrop/frontdb: no receipt this long leaves a batch in doubt (default: 3600)"),
+    value("receipt-poll", "SECONDS", "filedrop/frontdb: how often a receipt is looked for (default: 2)"),
 };
 
 // How a file is read (IngestRequest).
@@ -167,7 +173,8 @@ std::vector<CommandOptions> makeTable() {
                      "Maps and validates new records, packs valid ones into batches, signs each batch once\n"
                      "(SM2-with-SM3), commits it to the queue, then sends due batches over mutual TLS and\n"
                      "stores the per-record receipts. Without --once it waits out retries for up to --wait\n"
-                     "seconds. --endpoint, --ca and --signing-key are required. Exits 4 when anything failed.",
+                     "seconds. --signing-key is required; --endpoint and --ca for https targets, --channel-dir for\n"
+                     "filedrop ones, --channel-db for frontdb ones (plugins/filedrop/README.md). Exits 4 when anything failed.",
                      0, joined({{flag("once", "one attempt per due batch, no waiting")}, kDelivery, kPlaces, kUnit})});
     table.push_back({"stats", "",
                      "上报率, 合规率, 及时率 and 完整率 by decision date, each with its numerator and\n"
@@ -276,6 +283,15 @@ std::vector<CommandOptions> makeTable() {
                               value("out", "FILE", "the file to write"), kTargetOption,
                               flag("unsent", "only records not yet queued for upload")},
                              kPlaces, kUnit})});
+    table.push_back({"mark-submitted", "",
+                     "Counts a file made by `creditgw export`, which an officer uploaded by hand, as accepted by\n"
+                     "the platform at --accepted-at (Asia/Shanghai time), so 上报率 and 及时率 include it. Only\n"
+                     "records still ready or dead are marked; accepted and queued ones are left as they are.\n"
+                     "--file and --accepted-at are required.",
+                     0,
+                     joined({{value("file", "EXPORT", "the file as `creditgw export` wrote it"),
+                              value("accepted-at", "YYYY-MM-DDTHH:MM[:SS]", "when the platform accepted the upload")},
+                             kPlaces})});
     table.push_back({"batch", "export BATCH_ID",
                      "Writes DIR/payload.bin (the exact signed bytes) and DIR/signature.der of a queued\n"
                      "batch, so the signature can be checked with the stock openssl command (docs/signing.md).",

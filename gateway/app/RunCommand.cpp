@@ -248,7 +248,8 @@ int runCommand(int argc, char** argv) {
         }
     TargetSettings common = *parsed;
     bool perTargetFile = configured->configured();  // config check required each target's CA and key
-    if (!inbox || (!perTargetFile && (common.signingKeyFile.empty() || common.tls.caFile.empty()))) {
+    bool channelGiven = common.channel.count("dir") || common.channel.count("db");  // no TLS then
+    if (!inbox || (!perTargetFile && (common.signingKeyFile.empty() || (common.tls.caFile.empty() && !channelGiven)))) {
         std::cerr << "creditgw run: --inbox, --ca and --signing-key are required\n" << kRunUsage;
         return kUsage;
     }
@@ -349,7 +350,9 @@ int runCommand(int argc, char** argv) {
                 continue;
             }
             if (target.endpoint.empty()) target.endpoint = profile->endpointUrl;
-            if (target.endpoint.empty()) {
+            auto channel = (*gateway)->channelOf(name);
+            bool overHttps = !channel || *channel == kHttpsChannel;  // a plugin channel needs no endpoint
+            if (overHttps && target.endpoint.empty()) {
                 logger().error("%s: no endpoint: set it in %s/profile.xml or pass --endpoint", name, profile->directory);
                 continue;
             }

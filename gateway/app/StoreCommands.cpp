@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include "CommandLine.h"
 #include "DaemonConfig.h"
@@ -13,6 +15,7 @@
 #include "MonthlyReport.h"
 #include "StatsOutput.h"
 #include "TextReport.h"
+#include "creditgw/CivilDate.h"
 #include "creditgw/Json.h"
 #include "creditgw/Statistics.h"
 
@@ -108,7 +111,10 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     auto lease = integerOption(args, "lease-seconds", 180, 1, 24 * 3600);
     auto timeout = integerOption(args, "timeout", 60, 1, 3600);
     auto retryAfterCap = integerOption(args, "retry-after-cap", 3600, 0, 7 * 24 * 3600);
-    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout, &retryAfterCap})
+    auto receiptTimeout = integerOption(args, "receipt-timeout", 3600, 1, 30 * 24 * 3600);
+    auto receiptPoll = integerOption(args, "receipt-poll", 2, 1, 3600);
+    for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout, &retryAfterCap,
+                                &receiptTimeout, &receiptPoll})
         if (!*checked) return checked->status();
     target.batchSize = static_cast<std::size_t>(*batchSize);
     target.maxAttempts = static_cast<int>(*maxAttempts);
@@ -117,6 +123,11 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     target.lease = std::chrono::seconds(*lease);
     target.tls.timeout = std::chrono::seconds(*timeout);
     target.retryAfterCap = std::chrono::seconds(*retryAfterCap);
+    target.receiptPoll = std::chrono::seconds(*receiptPoll);
+    if (args.option("receipt-timeout")) target.channel["receipt-timeout"] = std::to_string(*receiptTimeout);
+    for (const auto& [option, key] : {std::pair{"channel-dir", "dir"}, {"channel-peer-key", "peer-key"},
+                                      {"channel-db", "db"}, {"channel-db-password-file", "db-password-file"}})
+        if (auto given = args.option(option)) target.channel[key] = *given;
     Poco::StringTokenizer kinds(args.option("kinds", ""), ",",
                                 Poco::StringTokenizer::TOK_IGNORE_EMPTY | Poco::StringTokenizer::TOK_TRIM);
     target.kinds.assign(kinds.begin(), kinds.end());
@@ -155,6 +166,7 @@ int ingestCommand(int argc, char** argv) {
 int uploadCommand(int argc, char** argv) {
     static const char* usage =
         "Usage: creditgw upload --endpoint URL --ca FILE --cert FILE --key FILE --signing-key FILE\n"
+        "       creditgw upload --signing-key FILE --channel-dir DIR [--channel-peer-key FILE]  (filedrop)\n"
         "                       [--target creditchina] [--batch-size 500] [--once] [--wait 600]\n"
         "                       [--retry-hours 72] [--max-attempts 0 (no limit)]\n"
         "                       [--timeout 60] [--lease-seconds 180] [--retry-after-cap 3600]\n"
@@ -171,10 +183,13 @@ int uploadCommand(int argc, char** argv) {
     auto parsed = targetSettings(args);
     if (!parsed) return usageError(usage, parsed.status().message());
     TargetSettings target = *parsed;
-    if (target.endpoint.empty() || target.signingKeyFile.empty() || target.tls.caFile.empty())
-        return usageError(usage, "--endpoint, --ca and --signing-key are required");
+    if (target.signingKeyFile.empty()) return usageError(usage, "--signing-key is required");
     auto gateway = Gateway::open(gatewaySettings(args));
     if (!gateway) return reportFailure(gateway.status());
+    auto channel = (*gateway)->channelOf(target.name);
+    if (!channel) return reportFailure(channel.status());
+    if (*channel == kHttpsChannel && (target.endpoint.empty() || target.tls.caFile.empty()))
+        return usageError(usage, "--endpoint and --ca are required (target " + target.name + " uploads over https)");
     auto mapped = (*gateway)->mapPending(target.name);
     if (!mapped) return reportFailure(mapped.status());
     auto packed = (*gateway)->packageReady(target);
@@ -327,6 +342,7 @@ int pluginsCommand(int argc, char** argv) {
     if (!loaded) return reportFailure(loaded.status());
     for (const auto& name : host.sourceNames()) std::cout << "source  " << name << "\n";
     for (const auto& name : host.targetNames()) std::cout << "target  " << name << "\n";
+    for (const auto& name : host.channelNames()) std::cout << "channel " << name << "\n";
     for (const auto& error : host.errors()) std::cout << "error   " << error.file << ": " << error.reason << "\n";
     return host.errors().empty() ? kOk : kFailure;
 }
@@ -365,6 +381,58 @@ int exportCommand(int argc, char** argv) {
     return kOk;
 }
 
+namespace {
+
+/// "2026-11-23T10:00[:SS]" in Asia/Shanghai → "2026-11-23T10:00:00+08:00"; nullopt when it is
+/// not such a time or lies in the future.
+std::optional<std::string> shanghaiAcceptance(const std::string& text) {
+    static const std::regex shape("(\\d{4}-\\d{2}-\\d{2})T(\\d{2}):(\\d{2})(:(\\d{2}))?");
+    std::smatch parts;
+    if (!std::regex_match(text, parts, shape) || !CivilDate::parse(parts[1].str())) return std::nullopt;
+    if (std::stoi(parts[2].str()) > 23 || std::stoi(parts[3].str()) > 59 ||
+        (parts[5].matched && std::stoi(parts[5].str()) > 59))
+        return std::nullopt;
+    std::string iso = parts[1].str() + "T" + parts[2].str() + ":" + parts[3].str() + ":" +
+                      (parts[5].matched ? parts[5].str() : "00") + "+08:00";
+    auto at = parseTimestamp(iso);
+    if (!at || *at > std::chrono::system_clock::now() + std::chrono::minutes(5)) return std::nullopt;
+    return iso;
+}
+
+}  // namespace
+
+int markSubmittedCommand(int argc, char** argv) {
+    static const char* usage =
+        "Usage: creditgw mark-submitted --file EXPORT --accepted-at YYYY-MM-DDTHH:MM[:SS]\n"
+        "Counts a file made by `creditgw export` and uploaded by hand as accepted at that time\n"
+        "(Asia/Shanghai), so 上报率 and 及时率 include its records.\n";
+    Arguments args(argc, argv, 2, {"help"});
+    if (wantsHelp(args, usage)) return kOk;
+    auto file = args.option("file");
+    auto at = args.option("accepted-at");
+    if (!file || !at) return usageError(usage, "--file and --accepted-at are required");
+    auto acceptedAt = shanghaiAcceptance(*at);
+    if (!acceptedAt)
+        return usageError(usage, "--accepted-at \"" + *at + "\" is not YYYY-MM-DDTHH:MM[:SS] in Asia/Shanghai time, "
+                                 "or lies in the future");
+    std::ifstream in(*file, std::ios::binary);
+    if (!in) return reportFailure(Status::notFound(*file + ": not found"));
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    GatewaySettings settings = gatewaySettings(args);
+    settings.storeMustExist = true;  // a mistyped --store must not mark a new empty one
+    auto gateway = Gateway::open(settings);
+    if (!gateway) return reportFailure(gateway.status());
+    auto done = (*gateway)->store().markSubmitted(bytes.str(), *acceptedAt);
+    if (!done) return reportFailure(done.status());
+    std::cout << *file << " (" << done->target << ", " << done->kind << "): marked accepted at " << *acceptedAt << ": "
+              << done->marked << "; already accepted " << done->alreadyAccepted << "; still queued for upload "
+              << done->stillQueued << "; left (newer version, held or rejected) " << done->other << "\n";
+    if (done->stillQueued > 0)
+        std::cerr << "warning: " << done->stillQueued << " records of the file are in a batch being sent; they are "
+                  << "counted when the platform's receipt comes\n";
+    return kOk;
+}
 
 int statusCommand(int argc, char** argv) {
     static const char* usage =

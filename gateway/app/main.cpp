@@ -33,6 +33,7 @@ const Command kCommands[] = {
     {"discard", creditgw::cli::discardCommand, "retire records that should never have existed (kept in history)"},
     {"report", creditgw::cli::reportCommand, "held, rejected and dead records with their reasons"},
     {"export", creditgw::cli::exportCommand, "write valid records as XLSX/CSV in the template layout, for manual upload"},
+    {"mark-submitted", creditgw::cli::markSubmittedCommand, "count an exported file uploaded by hand as accepted"},
     {"batch", creditgw::cli::batchCommand, "export a queued batch's payload and signature for checking"},
     {"plugins", creditgw::cli::pluginsCommand, "list the plugins found and why any failed to load"},
     {"mock-platform", creditgw::cli::mockPlatformCommand, "run the local mock platform (HTTPS on 127.0.0.1)"},

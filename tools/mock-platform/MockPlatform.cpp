@@ -605,6 +605,32 @@ MockPlatform::MockPlatform(MockPlatformConfig config) : _impl(std::make_unique<I
 
 MockPlatform::~MockPlatform() { stop(); }
 
+Result<std::string> MockPlatform::acceptPackage(const std::string& batchId, const std::string& body,
+                                                const std::string& derSignature,
+                                                const std::string& signerId) {
+    Impl& impl = *_impl;
+    auto verifier = impl.verifierFor(signerId);
+    if (!verifier) return Status::permanent("signature: cannot load the registered signing certificate: " +
+                                            verifier.status().message());
+    if (Status s = (*verifier)->verify(body, derSignature); !s) {
+        std::lock_guard<std::mutex> lock(impl.mutex);
+        ++impl.counters.badSignatures;
+        return Status::permanent("signature: does not verify over the package with the registered signing "
+                                 "certificate (signer ID " + signerId + "): " + s.message());
+    }
+    auto batch = parseBatch(body, batchId);
+    if (!batch) return Status::permanent(batch.status().message());
+    std::lock_guard<std::mutex> lock(impl.mutex);
+    auto stored = impl.batches.find(batch->batchId);
+    if (stored != impl.batches.end()) {
+        ++impl.counters.duplicates;
+        return stored->second.receipt;
+    }
+    std::string receipt = impl.process(*batch);
+    impl.batches[batch->batchId] = {sm3Hex(body), receipt};
+    return receipt;
+}
+
 Status MockPlatform::start() {
     Impl& impl = *_impl;
     if (impl.server) return Status::invalidArgument("mock platform: already running on port " + std::to_string(impl.boundPort));

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,12 @@ struct TargetSettings {
     /// Kinds sent to this target; empty = every kind it maps. Records of other kinds are still
     /// mapped and validated (they show as ready) but never packed or sent.
     std::vector<std::string> kinds;
+    /// Run-time settings of the target's channel plugin (ChannelPlugin::configure), e.g. "dir"
+    /// (--channel-dir), "peer-key", "db", "db-password-file", "receipt-timeout". They override
+    /// the profile's `channel.*` settings. Unused by the https channel.
+    std::map<std::string, std::string> channel;
+    /// A channel whose receipt comes later (filedrop, frontdb) is asked again this often.
+    std::chrono::seconds receiptPoll{2};
 };
 
 struct IngestRequest {
@@ -153,11 +160,14 @@ public:
     Result<ExplainResult> explain(const IngestRequest& request, const std::string& target, std::size_t line);
     /// Writes the valid records of one kind as one file in `format` (csv, xlsx, xml, json) with
     /// the target's columns and titles: the national template layout officers upload by hand
-    /// when the interface is down. Changes no state. `onlyUnsent`: just the ready ones. A record
+    /// when the interface is down. Changes no record's state; remembers which record versions the
+    /// file carries (RecordStore::recordExport) for `mark-submitted`. `onlyUnsent`: just the ready ones. A record
     /// whose stored bytes changed (store-corrupt) is left out of the file and named in `leftOut`.
     Result<std::size_t> exportRecords(const std::string& target, const std::string& kind,
                                       const std::string& format, bool onlyUnsent, std::string& bytes,
                                       std::vector<std::string>& leftOut);
+    /// The channel the target's profile names (<setting name="channel">), "https" by default.
+    Result<std::string> channelOf(const std::string& target) const;
     /// The profile of `target` (mappings/<target>/profile.xml).
     Result<TargetProfile> profileOf(const std::string& target) const;
     /// Maps a file for one target without storing, signing or sending anything.
@@ -188,6 +198,12 @@ private:
     /// `skipped` when another sender on the same store holds the batch.
     Status sendBatch(const TargetSettings& target, const TargetPlugin& plugin, HttpsUploader& uploader,
                      const QueuedBatch& batch, UploadReport& report, bool& skipped);
+    /// The same attempt through a channel plugin (files, front database): collect first when
+    /// the batch may already be there, send only when the channel says it surely is not.
+    Status sendByChannel(const TargetSettings& target, const TargetPlugin& plugin, ChannelPlugin& channel,
+                         const QueuedBatch& batch, UploadReport& report, bool& skipped);
+    /// The channel plugin serving `target`, configured; nullptr for the core's https channel.
+    Result<std::unique_ptr<ChannelPlugin>> channelFor(const TargetSettings& target) const;
     /// When to try a failed batch again, or nullopt to give it up (permanent refusal, too many
     /// attempts, waited longer than target.retryFor).
     std::optional<std::chrono::system_clock::time_point> nextAttemptAfter(const TargetSettings& target,

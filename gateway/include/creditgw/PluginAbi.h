@@ -3,17 +3,17 @@
 // type name, so a plugin built against an older interface would load and then crash. Every
 // plugin exports creditgwPluginAbi() and creditgwPluginKind(); the host checks both before it
 // hands the library to Poco::ClassLoader. Bump kPluginAbiVersion whenever SourcePlugin.h,
-// TargetPlugin.h, Record.h or Status.h change in a way that alters layout or vtables.
+// TargetPlugin.h, ChannelPlugin.h, Record.h or Status.h change in a way that alters layout or vtables.
 
 namespace creditgw {
 
-inline constexpr int kPluginAbiVersion = 4;
+inline constexpr int kPluginAbiVersion = 5;  // 5: channel plugins (ChannelPlugin.h)
 
 }  // namespace creditgw
 
 #define CREDITGW_PLUGIN_EXPORT extern "C" __attribute__((visibility("default")))
 
-/// Put once in each plugin: CREDITGW_DECLARE_PLUGIN("source") or ("target").
+/// Put once in each plugin: CREDITGW_DECLARE_PLUGIN("source"), ("target") or ("channel").
 #define CREDITGW_DECLARE_PLUGIN(kind)                                                       \
     CREDITGW_PLUGIN_EXPORT int creditgwPluginAbi() { return ::creditgw::kPluginAbiVersion; } \
     CREDITGW_PLUGIN_EXPORT const char* creditgwPluginKind() { return kind; }

@@ -11,6 +11,7 @@
 
 #include <Poco/ClassLoader.h>
 
+#include "creditgw/ChannelPlugin.h"
 #include "creditgw/SourcePlugin.h"
 #include "creditgw/TargetPlugin.h"
 
@@ -37,8 +38,10 @@ public:
     /// A new instance of the named plugin, or nullptr. The host must outlive it.
     std::unique_ptr<SourcePlugin> createSource(const std::string& name) const;
     std::unique_ptr<TargetPlugin> createTarget(const std::string& name) const;
+    std::unique_ptr<ChannelPlugin> createChannel(const std::string& name) const;
     std::vector<std::string> sourceNames() const;
     std::vector<std::string> targetNames() const;
+    std::vector<std::string> channelNames() const;
     const std::vector<PluginLoadError>& errors() const { return _errors; }
 
 private:
@@ -46,6 +49,7 @@ private:
 
     Poco::ClassLoader<SourcePlugin> _sources;
     Poco::ClassLoader<TargetPlugin> _targets;
+    Poco::ClassLoader<ChannelPlugin> _channels;
     std::vector<PluginLoadError> _errors;
 };
 

@@ -249,6 +249,26 @@ public:
     /// batch) with the next attempt time, or dead.
     Status recordFailedAttempt(const std::string& batchId, const Status& error,
                                std::optional<std::chrono::system_clock::time_point> nextAttempt);
+    /// A channel handed the batch over and its receipt comes later (filedrop, frontdb): the
+    /// batch stays in flight, due again at `nextCheck` to be asked for, without counting a
+    /// failed attempt. No-op (Ok) when the batch is settled (done or dead).
+    Status awaitReceipt(const std::string& batchId, std::chrono::system_clock::time_point nextCheck);
+    /// Remembers which record versions an export file (`creditgw export`) carries, under the
+    /// SHA-256 of its bytes, so that `mark-submitted` finds them again whatever the format.
+    Status recordExport(std::string_view fileBytes, const std::string& target, const std::string& kind,
+                        const std::vector<std::int64_t>& recordIds);
+    /// What `mark-submitted` did with the records of one export file.
+    struct ManualSubmission {
+        std::string target, kind;
+        std::size_t marked = 0;           ///< ready or dead → accepted at the given time
+        std::size_t alreadyAccepted = 0;  ///< left with their platform acceptance
+        std::size_t stillQueued = 0;      ///< in a batch being sent: left to the upload
+        std::size_t other = 0;            ///< superseded by a newer version, held, rejected: left
+    };
+    /// Marks the records of the export whose bytes are `fileBytes` accepted at `acceptedAt`
+    /// (ISO 8601 with offset), one transaction, with a history event each. NotFound when no
+    /// export of this store has these bytes (another store's, or the file was edited).
+    Result<ManualSubmission> markSubmitted(std::string_view fileBytes, const std::string& acceptedAt);
     /// When the earliest waiting batch may be tried again (nullopt when none is waiting).
     Result<std::optional<std::chrono::system_clock::time_point>> nextAttemptTime(const std::string& target);
     /// The record keys a batch carries, to check a receipt against before it is applied.

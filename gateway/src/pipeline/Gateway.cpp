@@ -177,20 +177,27 @@ Result<std::size_t> Gateway::exportRecords(const std::string& target, const std:
     const KindDefinition* definition = _mappings->kind(kind);
     if (settings->sheetName == EnvelopeSettings{}.sheetName && definition) settings->sheetName = definition->name();
     std::vector<MappedRecord> records;
+    std::vector<std::int64_t> recordIds;
     for (std::int64_t lastId = 0;;) {
         auto chunk = _store->publishableRecords(target, kind, onlyUnsent, lastId, kChunkSize);
         if (!chunk) return chunk.status();
         if (chunk->empty()) break;
         lastId = chunk->back().recordId;
         for (auto& r : *chunk) {
-            if (r.corruption.empty()) records.push_back(std::move(r.mapped));
-            else leftOut.push_back(r.mapped.key + ": " + r.corruption);
+            if (!r.corruption.empty()) {
+                leftOut.push_back(r.mapped.key + ": " + r.corruption);
+                continue;
+            }
+            records.push_back(std::move(r.mapped));
+            recordIds.push_back(r.recordId);
         }
     }
     BatchHeader header{"export-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString(), target,
                        kind, _settings.unitCode, _settings.unitName, nowTimestamp(), mapping->version()};
     auto written = writeEnvelope(*settings, header, columnsOf(*mapping), records);
     if (!written) return written.status();
+    // Remembered by the file's hash, so `mark-submitted` can count it once the officer uploaded it.
+    if (Status remembered = _store->recordExport(*written, target, kind, recordIds); !remembered) return remembered;
     bytes = std::move(*written);
     return records.size();
 }
@@ -511,6 +518,84 @@ Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const Queue
 
 }  // namespace
 
+namespace {
+
+ChannelBatch channelBatchOf(const QueuedBatch& batch) {
+    return {batch.id, batch.target, batch.kind, batch.contentType, batch.payload,
+            batch.signature, batch.signerId, batch.createdAt};
+}
+
+}  // namespace
+
+Result<std::string> Gateway::channelOf(const std::string& target) const {
+    auto profile = profileOf(target);
+    if (!profile) return profile.status();
+    auto named = profile->settings.find("channel");
+    return named == profile->settings.end() || named->second.empty() ? std::string(kHttpsChannel) : named->second;
+}
+
+Result<std::unique_ptr<ChannelPlugin>> Gateway::channelFor(const TargetSettings& target) const {
+    auto name = channelOf(target.name);
+    if (!name) return name.status();
+    if (*name == kHttpsChannel) return std::unique_ptr<ChannelPlugin>();
+    auto profile = profileOf(target.name);
+    if (!profile) return profile.status();
+    auto channel = _plugins->createChannel(*name);
+    if (!channel)
+        return Status::invalidArgument("target " + target.name + ": no channel plugin \"" + *name + "\" loaded from " +
+                                       _settings.pluginDir + " (named by " + profile->directory +
+                                       "/profile.xml, setting channel)");
+    // The profile describes the platform (zip, envelope); the run-time settings where it is.
+    std::map<std::string, std::string> settings;
+    for (const auto& [key, value] : profile->settings)
+        if (key.rfind("channel.", 0) == 0) settings[key.substr(8)] = value;
+    for (const auto& [key, value] : target.channel) settings[key] = value;
+    Status configured = channel->configure(*profile, settings);
+    if (!configured)
+        return Status::invalidArgument("target " + target.name + ": channel " + *name + ": " + configured.message());
+    return channel;
+}
+
+Status Gateway::sendByChannel(const TargetSettings& target, const TargetPlugin& plugin, ChannelPlugin& channel,
+                              const QueuedBatch& batch, UploadReport& report, bool& skipped) {
+    skipped = false;
+    const ChannelBatch carried = channelBatchOf(batch);
+    auto settle = [&](const ChannelAnswer& answer, int httpStatus) -> Status {
+        if (!answer.hasReceipt) {
+            // Handed over, the receipt comes later: not a failed attempt, just ask again soon.
+            skipped = true;
+            return _store->awaitReceipt(batch.id, std::chrono::system_clock::now() + target.receiptPoll);
+        }
+        Status applied = applyResponse(*_store, plugin, batch, answer.receipt, report, httpStatus);
+        if (!applied) return applied;
+        if (Status tidied = channel.acknowledge(carried); !tidied)
+            report.errors.push_back("batch " + batch.id + ": receipt applied, but " + tidied.message());
+        return Status::ok();
+    };
+    // After a crash or a lost answer the platform may already have this batch: ask before
+    // handing anything over again. Only a clear "never got it" (NotFound) leads to sending.
+    if (batch.state == BatchState::Inflight || batch.state == BatchState::Unknown) {
+        auto known = channel.collect(carried);
+        if (known) return settle(*known, 0);
+        StatusCode code = known.status().code();
+        if (code == StatusCode::Permanent || code == StatusCode::Unknown) return known.status();
+        if (code != StatusCode::NotFound)
+            return Status::unknown("receipt check failed, the batch stays in doubt: " + known.status().message());
+    }
+    auto taken = _store->markInflight(batch.id, std::chrono::system_clock::now(),
+                                      std::max(target.lease, target.tls.timeout + std::chrono::seconds(1)));
+    if (!taken) return taken.status();
+    if (!*taken) {
+        skipped = true;  // another sender on this store has it
+        return Status::ok();
+    }
+    faultPoint("after-mark-inflight");
+    auto sent = channel.send(carried);
+    faultPoint("after-send");
+    if (!sent) return sent.status();
+    return settle(*sent, 0);
+}
+
 Status Gateway::sendBatch(const TargetSettings& target, const TargetPlugin& plugin, HttpsUploader& uploader,
                           const QueuedBatch& batch, UploadReport& report, bool& skipped) {
     skipped = false;
@@ -554,8 +639,14 @@ std::optional<std::chrono::system_clock::time_point> Gateway::nextAttemptAfter(c
 Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool untilSettled) {
     auto plugin = targetPlugin(target.name);
     if (!plugin) return plugin.status();
-    auto uploader = HttpsUploader::create(target.tls);
-    if (!uploader) return uploader.status();
+    auto channel = channelFor(target);
+    if (!channel) return channel.status();
+    std::unique_ptr<HttpsUploader> uploader;
+    if (!*channel) {
+        auto created = HttpsUploader::create(target.tls);
+        if (!created) return created.status();
+        uploader = std::move(*created);
+    }
     RetryPolicy policy(target.retryInitial, target.retryMaximum, std::numeric_limits<int>::max(), 0,
                        target.retryAfterCap);
     UploadReport report;
@@ -567,7 +658,8 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
             auto loaded = _store->batch(due.id);
             if (!loaded) return loaded.status();
             bool skipped = false;
-            Status outcome = sendBatch(target, **plugin, **uploader, *loaded, report, skipped);
+            Status outcome = *channel ? sendByChannel(target, **plugin, **channel, *loaded, report, skipped)
+                                      : sendBatch(target, **plugin, *uploader, *loaded, report, skipped);
             if (outcome || skipped) continue;
             ++report.attemptsFailed;
             report.errors.push_back("batch " + loaded->id + ": " + outcome.toString());

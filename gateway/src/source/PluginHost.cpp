@@ -94,8 +94,10 @@ Status PluginHost::loadLibrary(const std::string& path) {
             _sources.loadLibrary(path);
         } else if (kind == "target") {
             _targets.loadLibrary(path);
+        } else if (kind == "channel") {
+            _channels.loadLibrary(path);
         } else {
-            return fail(path, "unknown plugin kind \"" + kind + "\" (expected source or target)");
+            return fail(path, "unknown plugin kind \"" + kind + "\" (expected source, target or channel)");
         }
     } catch (const Poco::Exception& e) {
         return fail(path, "cannot load plugin: " + e.displayText());
@@ -133,7 +135,12 @@ std::unique_ptr<TargetPlugin> PluginHost::createTarget(const std::string& name) 
     return createByName(_targets, name);
 }
 
+std::unique_ptr<ChannelPlugin> PluginHost::createChannel(const std::string& name) const {
+    return createByName(_channels, name);
+}
+
 std::vector<std::string> PluginHost::sourceNames() const { return shortNames(_sources); }
 std::vector<std::string> PluginHost::targetNames() const { return shortNames(_targets); }
+std::vector<std::string> PluginHost::channelNames() const { return shortNames(_channels); }
 
 }  // namespace creditgw

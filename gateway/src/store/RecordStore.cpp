@@ -78,6 +78,20 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (target, state, record_id);
 CREATE INDEX IF NOT EXISTS deliveries_batch ON deliveries (batch_id, record_key);
+-- Files made by `creditgw export` for manual upload, and the record versions each carries, so
+-- `creditgw mark-submitted --file` can count them as submitted.
+CREATE TABLE IF NOT EXISTS exports (
+    sha256       TEXT PRIMARY KEY,
+    target       TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    submitted_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS export_records (
+    sha256    TEXT NOT NULL REFERENCES exports(sha256),
+    record_id INTEGER NOT NULL,
+    PRIMARY KEY (sha256, record_id)
+);
 -- How far an incremental source (a database query) has been read, committed in the same
 -- transaction as the records it covers.
 CREATE TABLE IF NOT EXISTS source_watermarks (
@@ -698,6 +712,81 @@ Result<bool> RecordStore::markInflight(const std::string& batchId, std::chrono::
         update.bind(1, unixSeconds(now + lease)).bind(2, batchId).bind(3, unixSeconds(now)).run();
         return _db->changes() == 1;
     });
+}
+
+Status RecordStore::recordExport(std::string_view fileBytes, const std::string& target, const std::string& kind,
+                                 const std::vector<std::int64_t>& recordIds) {
+    auto result = guarded(*_db, "recording an export", [&]() -> Result<bool> {
+        Transaction tx(*_db);
+        const std::string hash = sha256Hex(fileBytes);
+        Statement insert(_db->handle(),
+                         "INSERT OR IGNORE INTO exports (sha256, target, kind, created_at) VALUES (?,?,?,?)");
+        insert.bind(1, hash).bind(2, target).bind(3, kind).bind(4, now()).run();
+        Statement member(_db->handle(), "INSERT OR IGNORE INTO export_records (sha256, record_id) VALUES (?,?)");
+        for (std::int64_t id : recordIds) {
+            member.reset();
+            member.bind(1, hash).bind(2, id).run();
+        }
+        tx.commit();
+        return true;
+    });
+    return result ? Status::ok() : result.status();
+}
+
+Result<RecordStore::ManualSubmission> RecordStore::markSubmitted(std::string_view fileBytes,
+                                                                 const std::string& acceptedAt) {
+    return guarded(*_db, "marking an export submitted", [&]() -> Result<ManualSubmission> {
+        Transaction tx(*_db);
+        const std::string hash = sha256Hex(fileBytes);
+        ManualSubmission done;
+        Statement find(_db->handle(), "SELECT target, kind FROM exports WHERE sha256=?");
+        find.bind(1, hash);
+        if (!find.step())
+            return Status::notFound("this file was not made by `creditgw export` from this store, or it was changed "
+                                    "after (SHA-256 " + hash.substr(0, 16) + "…); mark the file that was uploaded, "
+                                    "as exported, with the --store it was exported from");
+        done.target = find.text(0);
+        done.kind = find.text(1);
+        Statement states(_db->handle(),
+                         "SELECT e.record_id, d.state, r.is_latest FROM export_records e"
+                         " JOIN deliveries d ON d.record_id=e.record_id AND d.target=?2"
+                         " JOIN records r ON r.id=e.record_id WHERE e.sha256=?1");
+        states.bind(1, hash).bind(2, done.target);
+        std::vector<std::int64_t> toMark;
+        while (states.step()) {
+            std::string state = states.text(1);
+            bool latest = states.integer(2) != 0;
+            if (latest && (state == "ready" || state == "dead")) toMark.push_back(states.integer(0));
+            else if (state == "accepted") ++done.alreadyAccepted;
+            else if (latest && state == "queued") ++done.stillQueued;
+            else ++done.other;
+        }
+        std::string at = now();
+        Statement mark(_db->handle(),
+                       "UPDATE deliveries SET state='accepted', accepted_at=?, reason_code='', reason='', updated_at=?"
+                       " WHERE record_id=? AND target=? AND state IN ('ready','dead')");
+        history::Writer events(*_db);
+        for (std::int64_t id : toMark) {
+            mark.reset();
+            mark.bind(1, acceptedAt).bind(2, at).bind(3, id).bind(4, done.target).run();
+            events.record(id, done.target, "accepted", "uploaded by hand (mark-submitted), accepted " + acceptedAt, at);
+            ++done.marked;
+        }
+        Statement submitted(_db->handle(), "UPDATE exports SET submitted_at=? WHERE sha256=?");
+        submitted.bind(1, acceptedAt).bind(2, hash).run();
+        tx.commit();
+        return done;
+    });
+}
+
+Status RecordStore::awaitReceipt(const std::string& batchId, std::chrono::system_clock::time_point nextCheck) {
+    auto result = guarded(*_db, "waiting for a batch's receipt", [&]() -> Result<bool> {
+        Statement update(_db->handle(),
+                         "UPDATE batches SET next_attempt_at=? WHERE id=? AND state IN ('inflight','unknown')");
+        update.bind(1, unixSeconds(nextCheck)).bind(2, batchId).run();
+        return true;
+    });
+    return result ? Status::ok() : result.status();
 }
 
 Status RecordStore::recordFailedAttempt(const std::string& batchId, const Status& error,

@@ -55,6 +55,15 @@ public:
     /// "https://127.0.0.1:<port>/api"
     std::string endpoint() const;
 
+    /// Takes a batch that came by another channel (a 前置机 file, MockFrontMachine) as a POST
+    /// would: checks the DER signature over `body` with the registered signing certificate,
+    /// `batchId` (the manifest's) must match the body's; judges the records once per batch id and returns the receipt (the stored one for a
+    /// batch seen before). Permanent for a bad signature or an unreadable batch. Works
+    /// without start().
+    Result<std::string> acceptPackage(const std::string& batchId, const std::string& body,
+                                      const std::string& derSignature,
+                                      const std::string& signerId);
+
     struct Counters {
         std::size_t batches = 0;        ///< batches processed (first POST of each batchId)
         std::size_t accepted = 0;       ///< records answered "accepted" in processed batches

@@ -1,0 +1,36 @@
+#pragma once
+// filedrop: the 前置机 channel (plugins/filedrop/README.md). A batch becomes files in the
+// exchange folder's outbox/ — the package, its SM2 signature and a manifest written last, each
+// atomically (temp file, fsync, rename, fsync of the folder) — optionally zipped and optionally
+// sealed in an SM4 digital envelope for the platform's SM2 key. The 前置机 answers with a
+// receipt file in inbox/; acknowledged packages and their receipts move to done/. A package
+// without its receipt is never deleted.
+
+#include <chrono>
+#include <string>
+
+#include "creditgw/ChannelPlugin.h"
+
+namespace creditgw {
+
+class FileDropChannel : public ChannelPlugin {
+public:
+    std::string name() const override { return "filedrop"; }
+    Status configure(const TargetProfile& profile, const std::map<std::string, std::string>& settings) override;
+    Result<ChannelAnswer> send(const ChannelBatch& batch) override;
+    Result<ChannelAnswer> collect(const ChannelBatch& batch) override;
+    Status acknowledge(const ChannelBatch& batch) override;
+
+private:
+    /// The package file's bytes (payload, zipped, sealed) and the manifest describing them.
+    Result<std::string> writePackage(const ChannelBatch& batch);
+    std::string folder(const char* sub) const { return _dir + "/" + sub; }
+
+    std::string _dir;            ///< the exchange folder: outbox/, inbox/, done/
+    bool _zip = false;           ///< channel.zip = true
+    std::string _envelope = "none";  ///< channel.envelope = none | sm4
+    std::string _peerKeyFile;    ///< the platform's SM2 public key or certificate (envelope)
+    std::chrono::seconds _receiptTimeout{3600};
+};
+
+}  // namespace creditgw
