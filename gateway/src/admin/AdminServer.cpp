@@ -49,7 +49,7 @@ struct AdminServer::Impl {
     /// /health without a token: the verdict only; 503 when not ready.
     std::pair<bool, std::string> readiness() const;
     Result<std::string> metrics() const;
-    Result<std::string> stats(const Poco::URI::QueryParameters& query, bool html) const;
+    Result<std::string> stats(const Poco::URI::QueryParameters& query) const;
 };
 
 namespace {
@@ -76,44 +76,6 @@ std::string html(const std::string& raw) {
     return out;
 }
 
-std::string percent(std::optional<double> rate) {
-    if (!rate) return "—";
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%.1f%%", *rate * 100.0);
-    return buffer;
-}
-
-std::string rateRow(const char* name, std::optional<double> rate, std::size_t numerator, std::size_t denominator,
-                    const char* explanation) {
-    return std::string("<tr><th>") + name + "</th><td class=rate>" + percent(rate) + "</td><td>" +
-           std::to_string(numerator) + " / " + std::to_string(denominator) + "</td><td>" + explanation + "</td></tr>";
-}
-
-std::string dashboardPage(const StatisticsReport& report, const std::vector<DeadlineItem>& watch) {
-    const RateCounts& c = report.total;
-    std::string page =
-        "<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>信用信息报送情况</title><style>"
-        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
-        "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.rate{font-size:1.4em;font-weight:bold}"
-        "</style></head><body><h1>信用信息报送情况</h1><p>平台：" + html(report.target) + "　统计日：" +
-        report.query.today.toIso() + "　决定日期：" +
-        (report.query.from ? report.query.from->toIso() : std::string("最早")) + " 至 " +
-        (report.query.to ? report.query.to->toIso() : std::string("今")) + "</p><table>" +
-        "<tr><th>指标</th><th>比率</th><th>分子 / 分母</th><th>口径</th></tr>" +
-        rateRow("上报率", c.reportingRate(), c.accepted, c.mustReport, "平台已接收 / 应报送") +
-        rateRow("合规率", c.complianceRate(), c.compliant, c.submitted, "无平台校验退回 / 已报送") +
-        rateRow("及时率", c.timelinessRate(), c.onTime, c.timelinessDenominator(), "7个工作日内接收 / 已到期应报送") +
-        rateRow("完整率", c.completenessRate(), c.complete, c.submitted, "指标非空率≥60% / 已报送") +
-        "</table><h2>按责任部门</h2><table><tr><th>责任部门</th><th>应报送</th><th>上报率</th><th>及时率</th>"
-        "<th>暂存</th><th>退回</th></tr>";
-    for (const auto& [department, d] : report.byDepartment)
-        page += "<tr><td>" + html(department.empty() ? "（未填）" : department) + "</td><td>" +
-                std::to_string(d.mustReport) + "</td><td>" + percent(d.reportingRate()) + "</td><td>" +
-                percent(d.timelinessRate()) + "</td><td>" + std::to_string(d.held) + "</td><td>" +
-                std::to_string(d.rejected) + "</td></tr>";
-    page += "</table><h2>逾期与临期</h2><pre>" + html(deadlineWatchToChineseText(watch)) + "</pre></body></html>\n";
-    return page;
-}
 
 class AdminHandler : public HTTPRequestHandler {
 public:
@@ -150,13 +112,12 @@ public:
         } else if (uri.getPath() == "/dashboard" || uri.getPath().rfind("/records/", 0) == 0) {
             sendPage(response, uri, query);
         } else if (uri.getPath() == "/stats") {
-            bool page = false;
-            auto body = _impl.stats(query, page);
+            auto body = _impl.stats(query);
             if (!body)
                 send(response, HTTPResponse::HTTP_BAD_REQUEST, "application/json",
                      "{\"error\":" + jsonString(body.status().message()) + "}\n");
             else
-                send(response, HTTPResponse::HTTP_OK, page ? "text/html; charset=utf-8" : "application/json", *body);
+                send(response, HTTPResponse::HTTP_OK, "application/json", *body);
         } else {
             send(response, HTTPResponse::HTTP_NOT_FOUND, "application/json",
                  "{\"error\":\"unknown path; known: /health, /status, /metrics, /stats, /dashboard, /records/<id>, "
@@ -262,7 +223,7 @@ Result<std::string> AdminServer::Impl::metrics() const {
     return prometheusMetrics(all);
 }
 
-Result<std::string> AdminServer::Impl::stats(const Poco::URI::QueryParameters& query, bool page) const {
+Result<std::string> AdminServer::Impl::stats(const Poco::URI::QueryParameters& query) const {
     StatisticsQuery q;
     q.today = CivilDate::todayInShanghai();
     for (const char* name : {"from", "to"}) {
@@ -281,9 +242,7 @@ Result<std::string> AdminServer::Impl::stats(const Poco::URI::QueryParameters& q
     if (!store) return store.status();
     auto facts = (*store)->deliveryFacts(target, mappings->kindsOf(target));
     if (!facts) return facts.status();
-    StatisticsReport report = computeStatistics(target, *facts, calendar, q);
-    if (!page) return statisticsToJson(report);
-    return dashboardPage(report, deadlineWatch(*facts, calendar, q));
+    return statisticsToJson(computeStatistics(target, *facts, calendar, q));
 }
 
 AdminServer::AdminServer(AdminServerConfig config) : _impl(std::make_unique<Impl>()) {
