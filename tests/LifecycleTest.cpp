@@ -439,3 +439,49 @@ TEST_F(LifecycleTest, AWithdrawalNotMadeWithinThreeWorkingDaysIsListedAsOverdue)
     CommandResult done = gw("report --as-of " + after.toIso());
     EXPECT_NE(done.output.find("没有逾期或临期的撤销。"), std::string::npos) << done.output;
 }
+
+TEST_F(LifecycleTest, ARecordIsTakenDownTheDayAfterItsPublicityPeriodEndsNotBefore) {
+    // Decided 2026-11-20, 一般 (no 失信严重程度 given): published for at most 12 months under the
+    // rules in force that day (mappings/publicity-periods.xml), so 公示截止期 is 2027-11-20.
+    writeCsv(row(kCompany, "示交罚〔2026〕1号") + row(kTraderA, "示交罚〔2026〕7号"));
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    ASSERT_EQ(platform->counters().accepted, 2u);
+    auto timeline = [&](const std::string& wsh) {
+        return parseObject(gw("history --wsh " + wsh + " --format json").output)->getArray("records")->getObject(0);
+    };
+    std::string key = timeline("示交罚〔2026〕1号")->getValue<std::string>("key");
+
+    CommandResult lastDay = gw(uploadArgs() + " --as-of 2027-11-20");
+    ASSERT_EQ(lastDay.exitCode, 0) << lastDay.output;
+    EXPECT_EQ(lastDay.output.find("下线 queued"), std::string::npos) << lastDay.output;
+    EXPECT_EQ(platform->counters().takenDown, 0u);
+    EXPECT_TRUE(platform->holds(key)) << "still published on its last day";
+
+    CommandResult dayAfter = gw(uploadArgs() + " --as-of 2027-11-21");
+    ASSERT_EQ(dayAfter.exitCode, 0) << dayAfter.output;
+    EXPECT_NE(dayAfter.output.find("下线 queued 2 (公示截止期 before 2027-11-21)"), std::string::npos) << dayAfter.output;
+    EXPECT_EQ(platform->counters().takenDown, 2u) << dayAfter.output;
+    EXPECT_EQ(platform->counters().withdrawn, 0u) << "a 下线 is not a 撤销";
+    EXPECT_FALSE(platform->holds(key));
+    auto events = eventsOf(timeline("示交罚〔2026〕1号"));
+    EXPECT_EQ(namesOf(events), (std::vector<std::string>{"ingested", "ready", "packed", "sent", "accepted",
+                                                         "takedown_queued", "sent", "taken_down"}))
+        << gw("history --wsh 示交罚〔2026〕1号").output;
+
+    CommandResult again = gw(uploadArgs() + " --as-of 2027-12-01");
+    ASSERT_EQ(again.exitCode, 0) << again.output;
+    EXPECT_EQ(platform->counters().takenDown, 2u) << "one 下线 per record and target: " << again.output;
+    EXPECT_EQ(gw(uploadArgs() + " --as-of 2027-13-01").exitCode, 2) << "not a date";
+}
+
+TEST_F(LifecycleTest, ARevokedRecordIsNotTakenDownAgainAndATakedownWaitsForItsAdd) {
+    writeCsv(row(kCompany, "示交罚〔2026〕1号"));
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    ASSERT_EQ(gw("revoke --kind cf --wsh 示交罚〔2026〕1号 --reason 行政复议撤销").exitCode, 0);
+    CommandResult later = gw(uploadArgs() + " --as-of 2027-11-21");
+    ASSERT_EQ(later.exitCode, 0) << later.output;
+    EXPECT_EQ(platform->counters().withdrawn, 1u);
+    EXPECT_EQ(platform->counters().takenDown, 0u) << later.output;
+}

@@ -168,7 +168,9 @@ std::vector<CommandOptions> makeTable() {
                      "(SM2-with-SM3), commits it to the queue, then sends due batches over mutual TLS and\n"
                      "stores the per-record receipts. Without --once it waits out retries for up to --wait\n"
                      "seconds. --endpoint, --ca and --signing-key are required. Exits 4 when anything failed.",
-                     0, joined({{flag("once", "one attempt per due batch, no waiting")}, kDelivery, kPlaces, kUnit})});
+                     0, joined({{flag("once", "one attempt per due batch, no waiting"),
+                                 value("as-of", "DATE", "today for 下线 (default: today in Asia/Shanghai)")},
+                                kDelivery, kPlaces, kUnit})});
     table.push_back({"stats", "",
                      "上报率, 合规率, 及时率 and 完整率 by decision date, each with its numerator and\n"
                      "denominator; also per 责任部门 and per kind. --by groups the rates (csv: one row per\n"

@@ -148,6 +148,9 @@ public:
     std::vector<std::string> outputNames() const;
     /// Chinese title per output field, in output order (csv/xlsx headers, messages).
     std::vector<std::string> titles() const;
+    /// The output name of the published 公示截止期 field (the one derived by <publicityEnd>),
+    /// or "" when this kind has no publicity period: its records are never taken down (下线).
+    std::string publicityEndField() const;
     /// What a spreadsheet cell of each output field holds, in output order: "date", "amount",
     /// "number" or "text" (codes and masked fields are text). For the export's typed XLSX cells.
     std::vector<std::string> valueTypes() const;

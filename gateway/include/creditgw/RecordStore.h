@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "creditgw/CivilDate.h"
 #include "creditgw/Record.h"
 #include "creditgw/Sqlite.h"
 #include "creditgw/Status.h"
@@ -61,6 +62,7 @@ struct DeliveryDecision {
     std::string mappingVersion;
     std::size_t indicatorsDefined = 0;
     std::size_t indicatorsFilled = 0;
+    std::string publicityEnd;           ///< ISO 公示截止期 when ready and the kind has one, else ""
 };
 
 struct ReadyRecord {
@@ -186,6 +188,7 @@ struct ReadyOperation {
     std::int64_t id = 0;
     MappedRecord mapped;
     std::string mappingVersion;
+    std::string operation;  ///< "revoke" (撤销), "takedown" (下线), "repair" (终止公示)
 };
 
 class RecordStore {
@@ -314,12 +317,19 @@ public:
                                                         std::size_t limit);
     /// Commits a signed batch of operations and marks them queued, atomically, before any send.
     Status enqueueOperationBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& operationIds);
+    /// 下线: one operation per accepted record of `target` whose 公示截止期 is before `today`
+    /// (Asia/Shanghai), carrying the fields last accepted there; revoked records are skipped.
+    /// Idempotent (one 下线 per record and target); returns how many were queued.
+    Result<std::size_t> queueTakedowns(const std::string& target, const CivilDate& today);
 
     Database& database() { return *_db; }
 
 private:
     explicit RecordStore(std::unique_ptr<Database> db) : _db(std::move(db)) {}
     void createSchema();
+    bool hasColumn(const std::string& table, const std::string& column);
+    void addMappedHashColumn();
+    void addPublicityEndColumn();
     std::unique_ptr<Database> _db;
 };
 

@@ -36,6 +36,12 @@ std::vector<std::string> TargetMapping::outputNames() const {
     return names;
 }
 
+std::string TargetMapping::publicityEndField() const {
+    for (const auto& f : _impl->fields)
+        if (f.published && f.hasDerivation && f.derive.publicityFrom >= 0) return f.output;
+    return {};
+}
+
 std::vector<std::string> TargetMapping::titles() const {
     std::vector<std::string> titles;
     for (const auto& f : _impl->fields)
