@@ -485,3 +485,47 @@ TEST_F(LifecycleTest, ARevokedRecordIsNotTakenDownAgainAndATakedownWaitsForItsAd
     EXPECT_EQ(platform->counters().withdrawn, 1u);
     EXPECT_EQ(platform->counters().takenDown, 0u) << later.output;
 }
+
+TEST_F(LifecycleTest, CreditRepairIsRefusedBeforeTheMinimumPeriodAndEndsPublicationAfterIt) {
+    // Decided 2026-11-20, 一般: at least 3 months (publicity-periods.xml), so from 2027-02-20.
+    writeCsv(row(kCompany, "示交罚〔2026〕1号") + row(kTraderA, "示交罚〔2026〕7号"));
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    auto timeline = [&](const std::string& wsh) {
+        return parseObject(gw("history --wsh " + wsh + " --format json").output)->getArray("records")->getObject(0);
+    };
+    std::string key = timeline("示交罚〔2026〕1号")->getValue<std::string>("key");
+    std::string repair = "repair --kind cf --wsh 示交罚〔2026〕1号 --basis 示信修〔2027〕1号 --decided ";
+
+    CommandResult early = gw(repair + "2027-02-19");
+    EXPECT_EQ(early.exitCode, 1) << early.output;
+    EXPECT_NE(early.output.find("信用修复 is possible from 2027-02-20"), std::string::npos) << early.output;
+    EXPECT_NE(early.output.find("nothing repaired"), std::string::npos) << early.output;
+
+    CommandResult accepted = gw(repair + "2027-02-20");
+    ASSERT_EQ(accepted.exitCode, 0) << accepted.output;
+    EXPECT_NE(accepted.output.find("repaired 1 records (0 already repaired); 终止公示 queued 1"), std::string::npos)
+        << accepted.output;
+    CommandResult again = gw(repair + "2027-02-20");
+    EXPECT_NE(again.output.find("repaired 0 records (1 already repaired); 终止公示 queued 0"), std::string::npos)
+        << again.output;
+
+    CommandResult upload = gw(uploadArgs() + " --as-of 2027-02-21");
+    ASSERT_EQ(upload.exitCode, 0) << upload.output;
+    EXPECT_EQ(platform->counters().repaired, 1u) << upload.output;
+    EXPECT_FALSE(platform->holds(key));
+    EXPECT_EQ(namesOf(eventsOf(timeline("示交罚〔2026〕1号"))),
+              (std::vector<std::string>{"ingested", "ready", "packed", "sent", "accepted", "repair_queued", "sent",
+                                        "repaired"}));
+
+    // No 下线 follows a repair; the other record is taken down at its end as usual.
+    CommandResult end = gw(uploadArgs() + " --as-of 2027-11-21");
+    ASSERT_EQ(end.exitCode, 0) << end.output;
+    EXPECT_EQ(platform->counters().takenDown, 1u) << end.output;
+    auto counts = parseObject(gw("stats --format json --as-of 2026-11-23").output)->getObject("counts");
+    EXPECT_EQ(counts->getValue<int>("must_report"), 2) << "a repaired record stays in its month's statistics";
+
+    EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕99号 --basis x --decided 2027-03-01").exitCode, 1);
+    EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕1号 --decided 2027-03-01").exitCode, 2) << "--basis is required";
+    EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕1号 --basis x --decided 2027-03-01 --bogus 1").exitCode, 2);
+}

@@ -243,6 +243,18 @@ std::vector<CommandOptions> makeTable() {
                               value("reason", "TEXT", "why the decision was revoked (kept in history)"),
                               value("basis", "文书号", "the decision that revoked it")},
                              kPlaces, kUnit})});
+    table.push_back({"repair", "",
+                     "信用修复: each target that accepted the decision's records gets a 终止公示, signed and\n"
+                     "queued like a 新增 and sent by the next `upload` or daemon cycle. Refused, with the first\n"
+                     "possible day, before the minimum publicity period. Idempotent.\n"
+                     "--kind, --wsh, --decided and --basis are required.",
+                     0,
+                     joined({{value("kind", "KIND", "record kind (cf)", OptionValues::Kinds),
+                              value("wsh", "文书号", "the penalty decision's 文书号"),
+                              value("xdr", "CODE", "only the 相对人 with this 代码 (default: every one)"),
+                              value("decided", "DATE", "the day the repair was decided (YYYY-MM-DD)"),
+                              value("basis", "文书号", "修复决定文号")},
+                             kPlaces, kUnit})});
     table.push_back({"discard", "",
                      "Retires records that should never have existed: they leave every count and are never\n"
                      "sent; history keeps them with the reason. Records a platform accepted or that are\n"

@@ -427,6 +427,77 @@ Result<std::size_t> RecordStore::queueTakedowns(const std::string& target, const
     }
 }
 
+Result<std::vector<RepairCandidate>> RecordStore::repairCandidates(const RevokeRequest& which) {
+    try {
+        std::vector<RepairCandidate> out;
+        Statement latest(_db->handle(),
+                         "SELECT decision_date, fields FROM records WHERE identity=? AND +is_latest<>0"
+                         " ORDER BY version DESC LIMIT 1");
+        for (const auto& identity : identitiesToRevoke(*_db, which)) {
+            latest.bind(1, identity);
+            if (latest.step()) out.push_back({identity, latest.text(0), latest.text(1)});
+            latest.reset();
+        }
+        return out;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": reading records to repair: " + e.what());
+    }
+}
+
+Result<RepairOutcome> RecordStore::repairRecords(const std::vector<std::string>& identities, const std::string& kind,
+                                                 const std::string& basis, const CivilDate& decided) {
+    try {
+        RepairOutcome outcome;
+        Transaction tx(*_db);
+        std::string at = nowText();
+        Statement repair(_db->handle(),
+                         "INSERT OR IGNORE INTO repairs (identity, kind, basis, decided_on, recorded_at) VALUES (?,?,?,?,?)");
+        Statement published(_db->handle(),
+                            "SELECT d.target, d.record_key, d.mapped_fields, d.mapping_version, d.record_id"
+                            " FROM records o CROSS JOIN deliveries d WHERE o.identity=?1 AND d.record_id=o.id"
+                            " AND d.state IN ('accepted','queued') AND d.mapped_fields<>''"
+                            " AND NOT EXISTS (SELECT 1 FROM operations e WHERE e.identity=?1 AND e.target=d.target"
+                            "   AND e.state IN ('ready','queued','accepted'))"
+                            " ORDER BY d.target, o.version DESC");
+        Statement insert(_db->handle(),
+                         "INSERT OR IGNORE INTO operations (identity, kind, record_id, target, record_key, operation, state,"
+                         " mapped_fields, mapping_version, created_at, updated_at, due_on)"
+                         " VALUES (?,?,?,?,?,'repair','ready',?,?,?,?,?)");
+        Statement close(_db->handle(),
+                        "UPDATE deliveries SET publicity_end='' WHERE publicity_end<>''"
+                        " AND record_id IN (SELECT id FROM records WHERE identity=?)");
+        for (const auto& identity : identities) {
+            repair.bind(1, identity).bind(2, kind).bind(3, basis).bind(4, decided.toIso()).bind(5, at).run();
+            if (_db->changes() == 0) {
+                ++outcome.alreadyRepaired;
+                continue;
+            }
+            ++outcome.records;
+            published.bind(1, identity);
+            std::string lastTarget;
+            std::vector<std::vector<std::string>> rows;
+            std::vector<std::int64_t> recordIds;
+            while (published.step()) {
+                if (published.text(0) == lastTarget) continue;  // an older version of the same target
+                lastTarget = published.text(0);
+                rows.push_back({published.text(0), published.text(1), published.text(2), published.text(3)});
+                recordIds.push_back(published.integer(4));
+            }
+            published.reset();
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                insert.bind(1, identity).bind(2, kind).bind(3, recordIds[i]).bind(4, rows[i][0]).bind(5, rows[i][1])
+                    .bind(6, rows[i][2]).bind(7, rows[i][3]).bind(8, at).bind(9, at).bind(10, decided.toIso()).run();
+                outcome.operationsQueued += static_cast<std::size_t>(_db->changes());
+            }
+            close.bind(1, identity).run();
+        }
+        tx.commit();
+        return outcome;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": recording 信用修复: " + e.what());
+    }
+}
+
 Status RecordStore::enqueueOperationBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& operationIds) {
     try {
         Transaction tx(*_db);
