@@ -439,3 +439,140 @@ TEST_F(LifecycleTest, AWithdrawalNotMadeWithinThreeWorkingDaysIsListedAsOverdue)
     CommandResult done = gw("report --as-of " + after.toIso());
     EXPECT_NE(done.output.find("没有逾期或临期的撤销。"), std::string::npos) << done.output;
 }
+
+TEST_F(LifecycleTest, ARecordIsTakenDownTheDayAfterItsPublicityPeriodEndsNotBefore) {
+    // Decided 2026-11-20, 一般 (no 失信严重程度 given): published for at most 12 months under the
+    // rules in force that day (mappings/publicity-periods.xml), so 公示截止期 is 2027-11-20.
+    writeCsv(row(kCompany, "示交罚〔2026〕1号") + row(kTraderA, "示交罚〔2026〕7号"));
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    ASSERT_EQ(platform->counters().accepted, 2u);
+    auto timeline = [&](const std::string& wsh) {
+        return parseObject(gw("history --wsh " + wsh + " --format json").output)->getArray("records")->getObject(0);
+    };
+    std::string key = timeline("示交罚〔2026〕1号")->getValue<std::string>("key");
+
+    CommandResult lastDay = gw(uploadArgs() + " --as-of 2027-11-20");
+    ASSERT_EQ(lastDay.exitCode, 0) << lastDay.output;
+    EXPECT_EQ(lastDay.output.find("下线 queued"), std::string::npos) << lastDay.output;
+    EXPECT_EQ(platform->counters().takenDown, 0u);
+    EXPECT_TRUE(platform->holds(key)) << "still published on its last day";
+
+    CommandResult dayAfter = gw(uploadArgs() + " --as-of 2027-11-21");
+    ASSERT_EQ(dayAfter.exitCode, 0) << dayAfter.output;
+    EXPECT_NE(dayAfter.output.find("下线 queued 2 (公示截止期 before 2027-11-21)"), std::string::npos) << dayAfter.output;
+    EXPECT_EQ(platform->counters().takenDown, 2u) << dayAfter.output;
+    EXPECT_EQ(platform->counters().withdrawn, 0u) << "a 下线 is not a 撤销";
+    EXPECT_FALSE(platform->holds(key));
+    auto events = eventsOf(timeline("示交罚〔2026〕1号"));
+    EXPECT_EQ(namesOf(events), (std::vector<std::string>{"ingested", "ready", "packed", "sent", "accepted",
+                                                         "takedown_queued", "sent", "taken_down"}))
+        << gw("history --wsh 示交罚〔2026〕1号").output;
+
+    CommandResult again = gw(uploadArgs() + " --as-of 2027-12-01");
+    ASSERT_EQ(again.exitCode, 0) << again.output;
+    EXPECT_EQ(platform->counters().takenDown, 2u) << "one 下线 per record and target: " << again.output;
+    EXPECT_EQ(gw(uploadArgs() + " --as-of 2027-13-01").exitCode, 2) << "not a date";
+}
+
+TEST_F(LifecycleTest, ARevokedRecordIsNotTakenDownAgainAndATakedownWaitsForItsAdd) {
+    writeCsv(row(kCompany, "示交罚〔2026〕1号"));
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    ASSERT_EQ(gw("revoke --kind cf --wsh 示交罚〔2026〕1号 --reason 行政复议撤销").exitCode, 0);
+    CommandResult later = gw(uploadArgs() + " --as-of 2027-11-21");
+    ASSERT_EQ(later.exitCode, 0) << later.output;
+    EXPECT_EQ(platform->counters().withdrawn, 1u);
+    EXPECT_EQ(platform->counters().takenDown, 0u) << later.output;
+}
+
+TEST_F(LifecycleTest, CreditRepairIsRefusedBeforeTheMinimumPeriodAndEndsPublicationAfterIt) {
+    // Decided 2026-11-20, 一般: at least 3 months (publicity-periods.xml), so from 2027-02-20.
+    writeCsv(row(kCompany, "示交罚〔2026〕1号") + row(kTraderA, "示交罚〔2026〕7号"));
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    auto timeline = [&](const std::string& wsh) {
+        return parseObject(gw("history --wsh " + wsh + " --format json").output)->getArray("records")->getObject(0);
+    };
+    std::string key = timeline("示交罚〔2026〕1号")->getValue<std::string>("key");
+    std::string repair = "repair --kind cf --wsh 示交罚〔2026〕1号 --basis 示信修〔2027〕1号 --decided ";
+
+    CommandResult early = gw(repair + "2027-02-19");
+    EXPECT_EQ(early.exitCode, 1) << early.output;
+    EXPECT_NE(early.output.find("信用修复 is possible from 2027-02-20"), std::string::npos) << early.output;
+    EXPECT_NE(early.output.find("nothing repaired"), std::string::npos) << early.output;
+
+    CommandResult accepted = gw(repair + "2027-02-20");
+    ASSERT_EQ(accepted.exitCode, 0) << accepted.output;
+    EXPECT_NE(accepted.output.find("repaired 1 records (0 already repaired); 终止公示 queued 1"), std::string::npos)
+        << accepted.output;
+    CommandResult again = gw(repair + "2027-02-20");
+    EXPECT_NE(again.output.find("repaired 0 records (1 already repaired); 终止公示 queued 0"), std::string::npos)
+        << again.output;
+
+    CommandResult upload = gw(uploadArgs() + " --as-of 2027-02-21");
+    ASSERT_EQ(upload.exitCode, 0) << upload.output;
+    EXPECT_EQ(platform->counters().repaired, 1u) << upload.output;
+    EXPECT_FALSE(platform->holds(key));
+    EXPECT_EQ(namesOf(eventsOf(timeline("示交罚〔2026〕1号"))),
+              (std::vector<std::string>{"ingested", "ready", "packed", "sent", "accepted", "repair_queued", "sent",
+                                        "repaired"}));
+
+    // No 下线 follows a repair; the other record is taken down at its end as usual.
+    CommandResult end = gw(uploadArgs() + " --as-of 2027-11-21");
+    ASSERT_EQ(end.exitCode, 0) << end.output;
+    EXPECT_EQ(platform->counters().takenDown, 1u) << end.output;
+    auto counts = parseObject(gw("stats --format json --as-of 2026-11-23").output)->getObject("counts");
+    EXPECT_EQ(counts->getValue<int>("must_report"), 2) << "a repaired record stays in its month's statistics";
+
+    EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕99号 --basis x --decided 2027-03-01").exitCode, 1);
+    EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕1号 --decided 2027-03-01").exitCode, 2) << "--basis is required";
+    EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕1号 --basis x --decided 2027-03-01 --bogus 1").exitCode, 2);
+}
+
+// A store written by issue 6 part 1 (operations allow only 'revoke', no due_on, no
+// publicity_end) is migrated when opened: its queued withdrawal survives and is sent, and its
+// accepted records gain their 公示截止期 so they can be taken down.
+TEST_F(LifecycleTest, AStoreFromBeforeTakedownsIsMigratedKeepingItsQueuedWithdrawal) {
+    writeCsv(row(kCompany, "示交罚〔2026〕1号") + row(kTraderA, "示交罚〔2026〕7号"));
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    ASSERT_EQ(gw("revoke --kind cf --wsh 示交罚〔2026〕1号 --reason 行政复议撤销").exitCode, 0);
+
+    // Downgraded by SQLite's own shell to the part-1 schema.
+    creditgw::test::writeFile(dir.file("downgrade.sql"), R"SQL(
+DROP INDEX IF EXISTS deliveries_publicity;
+ALTER TABLE deliveries DROP COLUMN publicity_end;
+ALTER TABLE operations RENAME TO operations_new;
+CREATE TABLE operations (
+    id INTEGER PRIMARY KEY, identity TEXT NOT NULL, kind TEXT NOT NULL,
+    record_id INTEGER NOT NULL REFERENCES records(id), target TEXT NOT NULL, record_key TEXT NOT NULL,
+    operation TEXT NOT NULL CHECK (operation IN ('revoke')),
+    state TEXT NOT NULL CHECK (state IN ('ready','queued','accepted','rejected','dead')),
+    mapped_fields TEXT NOT NULL, mapping_version TEXT NOT NULL, batch_id TEXT REFERENCES batches(id),
+    accepted_at TEXT NOT NULL DEFAULT '', reason_code TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (identity, target, operation));
+INSERT INTO operations SELECT id, identity, kind, record_id, target, record_key, operation, state, mapped_fields,
+    mapping_version, batch_id, accepted_at, reason_code, reason, created_at, updated_at FROM operations_new;
+DROP TABLE operations_new;
+)SQL");
+    std::string store = dir.file("store.db");
+    CommandResult downgraded = runCommand("sqlite3 " + store + " < " + dir.file("downgrade.sql"));
+    ASSERT_EQ(downgraded.exitCode, 0) << downgraded.output;
+    ASSERT_EQ(runCommand("sqlite3 " + store + " \"SELECT count(*) FROM operations\"").output, "1\n");
+
+    CommandResult reopened = gw("ingest --kind cf --input " + dir.file("cf.csv"));  // opening migrates the store
+    ASSERT_EQ(reopened.exitCode, 0) << reopened.output;
+    std::string schema = runCommand("sqlite3 " + store + " \"SELECT sql FROM sqlite_master WHERE name='operations'\"").output;
+    EXPECT_NE(schema.find("'takedown'"), std::string::npos) << schema;
+    EXPECT_EQ(runCommand("sqlite3 " + store + " \"SELECT operation||'|'||state FROM operations\"").output,
+              "revoke|ready\n");
+    EXPECT_EQ(runCommand("sqlite3 " + store + " \"SELECT count(*) FROM deliveries WHERE state='accepted'"
+                                              " AND publicity_end<>''\"").output,
+              "1\n")
+        << "the kept record gains its 公示截止期; the revoked one is never taken down";
+
+    CommandResult upload = gw(uploadArgs());
+    ASSERT_EQ(upload.exitCode, 0) << upload.output;
+    EXPECT_EQ(platform->counters().withdrawn, 1u) << upload.output;
+}

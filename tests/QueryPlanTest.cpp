@@ -137,9 +137,11 @@ protected:
         ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
         CommandResult failing = gw(uploadArgs() + " --endpoint https://127.0.0.1:1/api --once");
         EXPECT_NE(failing.exitCode, 0) << failing.output;
-        for (const char* reading : {"stats --format json --as-of 2026-11-23", "report --as-of 2026-11-23",
+        for (const std::string& reading : std::vector<std::string>{"stats --format json --as-of 2026-11-23", "report --as-of 2026-11-23",
                                     "status --format json", "requeue --target creditchina",
-                                    "history --wsh 示交罚〔2026〕1号 --format json"}) {
+                                    "history --wsh 示交罚〔2026〕1号 --format json",
+                                    // 下线 of the records whose 公示截止期 (2027-11-20) passed
+                                    uploadArgs().substr(0) + " --once --as-of 2027-12-01"}) {
             CommandResult result = gw(reading);
             EXPECT_LE(result.exitCode, 1) << reading << "\n" << result.output;
         }

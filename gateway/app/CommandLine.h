@@ -81,5 +81,6 @@ int configCommand(int argc, char** argv);
 int historyCommand(int argc, char** argv);
 int discardCommand(int argc, char** argv);
 int revokeCommand(int argc, char** argv);
+int repairCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

@@ -175,7 +175,9 @@ std::vector<CommandOptions> makeTable() {
                      "stores the per-record receipts. Without --once it waits out retries for up to --wait\n"
                      "seconds. --signing-key is required; --endpoint and --ca for https targets, --channel-dir for\n"
                      "filedrop ones, --channel-db for frontdb ones (plugins/filedrop/README.md). Exits 4 when anything failed.",
-                     0, joined({{flag("once", "one attempt per due batch, no waiting")}, kDelivery, kPlaces, kUnit})});
+                     0, joined({{flag("once", "one attempt per due batch, no waiting"),
+                                 value("as-of", "DATE", "today for 下线 (default: today in Asia/Shanghai)")},
+                                kDelivery, kPlaces, kUnit})});
     table.push_back({"stats", "",
                      "上报率, 合规率, 及时率 and 完整率 by decision date, each with its numerator and\n"
                      "denominator; also per 责任部门 and per kind. --by groups the rates (csv: one row per\n"
@@ -247,6 +249,18 @@ std::vector<CommandOptions> makeTable() {
                               value("xdr", "CODE", "only the 相对人 with this 代码 (default: every one)"),
                               value("reason", "TEXT", "why the decision was revoked (kept in history)"),
                               value("basis", "文书号", "the decision that revoked it")},
+                             kPlaces, kUnit})});
+    table.push_back({"repair", "",
+                     "信用修复: each target that accepted the decision's records gets a 终止公示, signed and\n"
+                     "queued like a 新增 and sent by the next `upload` or daemon cycle. Refused, with the first\n"
+                     "possible day, before the minimum publicity period. Idempotent.\n"
+                     "--kind, --wsh, --decided and --basis are required.",
+                     0,
+                     joined({{value("kind", "KIND", "record kind (cf)", OptionValues::Kinds),
+                              value("wsh", "文书号", "the penalty decision's 文书号"),
+                              value("xdr", "CODE", "only the 相对人 with this 代码 (default: every one)"),
+                              value("decided", "DATE", "the day the repair was decided (YYYY-MM-DD)"),
+                              value("basis", "文书号", "修复决定文号")},
                              kPlaces, kUnit})});
     table.push_back({"discard", "",
                      "Retires records that should never have existed: they leave every count and are never\n"

@@ -170,12 +170,18 @@ void ingestInbox(Gateway& gateway, const fs::path& inbox, const std::vector<Inbo
     }
 }
 
-std::optional<UploadReport> uploadTarget(Gateway& gateway, TargetSettings target) {
+std::optional<UploadReport> uploadTarget(Gateway& gateway, TargetSettings target, const CivilDate& today) {
     auto mapped = gateway.mapPending(target.name);
     if (!mapped) {
         logger().error("%s: mapping failed: %s", target.name, mapped.status().message());
         return std::nullopt;
     }
+    auto takedowns = gateway.queueTakedowns(target.name, today);
+    if (!takedowns) {
+        logger().error("%s: queueing 下线 failed: %s", target.name, takedowns.status().message());
+        return std::nullopt;
+    }
+    if (*takedowns > 0) logger().information("%s: 下线 queued %z (公示截止期 passed)", target.name, *takedowns);
     auto packed = gateway.packageReady(target);
     if (!packed) {
         logger().error("%s: packaging failed: %s", target.name, packed.status().message());
@@ -362,7 +368,7 @@ int runCommand(int argc, char** argv) {
                                      shanghaiTimestamp(breaker.openUntil()));
                 continue;
             }
-            recordOutcome(breaker, name, uploadTarget(**gateway, target));
+            recordOutcome(breaker, name, uploadTarget(**gateway, target, asOf.value_or(CivilDate::todayInShanghai())));
         }
         if (auto reportsDir = args.option("reports-dir")) writeDueReports(**gateway, *reportsDir, targets, asOf);
         if (args.flag("once")) break;

@@ -170,6 +170,7 @@ int uploadCommand(int argc, char** argv) {
         "                       [--target creditchina] [--batch-size 500] [--once] [--wait 600]\n"
         "                       [--retry-hours 72] [--max-attempts 0 (no limit)]\n"
         "                       [--timeout 60] [--lease-seconds 180] [--retry-after-cap 3600]\n"
+        "                       [--as-of DATE]\n"
         "Maps and validates new records, packs valid ones into batches, signs each batch once\n"
         "(SM2-with-SM3), commits it to the queue, then sends due batches over mutual TLS and\n"
         "stores the per-record receipts. Without --once it waits out retries for up to --wait\n"
@@ -177,13 +178,18 @@ int uploadCommand(int argc, char** argv) {
         "records shown as dead, and re-queueable with `creditgw requeue`) only when the platform\n"
         "refuses it for good, or it has failed for --retry-hours. --timeout bounds each whole\n"
         "exchange (connect, send, answer) in seconds; a platform's Retry-After is honoured up to\n"
-        "--retry-after-cap seconds. Exits 4 when anything failed.\n";
+        "--retry-after-cap seconds. Records whose 公示截止期 is before today (--as-of DATE fixes\n"
+        "today, Asia/Shanghai) get a 下线 operation to every target that accepted them.\n"
+        "Exits 4 when anything failed.\n";
     Arguments args(argc, argv, 2, {"help", "once"});
     if (wantsHelp(args, usage)) return kOk;
     auto parsed = targetSettings(args);
     if (!parsed) return usageError(usage, parsed.status().message());
     TargetSettings target = *parsed;
     if (target.signingKeyFile.empty()) return usageError(usage, "--signing-key is required");
+    std::optional<CivilDate> today = CivilDate::todayInShanghai();
+    if (auto text = args.option("as-of")) today = CivilDate::parse(*text);
+    if (!today) return usageError(usage, "--as-of \"" + args.option("as-of", "") + "\" is not a date (YYYY-MM-DD)");
     auto gateway = Gateway::open(gatewaySettings(args));
     if (!gateway) return reportFailure(gateway.status());
     auto channel = (*gateway)->channelOf(target.name);
@@ -192,6 +198,9 @@ int uploadCommand(int argc, char** argv) {
         return usageError(usage, "--endpoint and --ca are required (target " + target.name + " uploads over https)");
     auto mapped = (*gateway)->mapPending(target.name);
     if (!mapped) return reportFailure(mapped.status());
+    auto takedowns = (*gateway)->queueTakedowns(target.name, *today);
+    if (!takedowns) return reportFailure(takedowns.status());
+    if (*takedowns > 0) std::cout << "下线 queued " << *takedowns << " (公示截止期 before " << today->toIso() << ")\n";
     auto packed = (*gateway)->packageReady(target);
     if (!packed) return reportFailure(packed.status());
     auto sent = (*gateway)->uploadDue(target, !args.flag("once"));

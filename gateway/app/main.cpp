@@ -29,6 +29,7 @@ const Command kCommands[] = {
     {"status", creditgw::cli::statusCommand, "health: records and batches per state, backlog age"},
     {"requeue", creditgw::cli::requeueCommand, "send dead records again once the cause is fixed"},
     {"history", creditgw::cli::historyCommand, "a record's timeline: ingested, validated, packed, sent, receipt"},
+    {"repair", creditgw::cli::repairCommand, "信用修复: end a record's publication early (终止公示) after the minimum period"},
     {"revoke", creditgw::cli::revokeCommand, "撤销: withdraw a revoked decision from every platform that has it"},
     {"discard", creditgw::cli::discardCommand, "retire records that should never have existed (kept in history)"},
     {"report", creditgw::cli::reportCommand, "held, rejected and dead records with their reasons"},

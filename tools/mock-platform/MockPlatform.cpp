@@ -525,8 +525,8 @@ std::string MockPlatform::Impl::process(const IncomingBatch& batch) {
     return receipt;
 }
 
-// A 撤销: the record accepted under the key is no longer held (published); an unknown key
-// cannot be withdrawn.
+// A 撤销, 下线 or 终止公示: the record accepted under the key is no longer held (published); an
+// unknown key cannot be withdrawn.
 void MockPlatform::Impl::appendWithdrawal(std::string& receipt, const IncomingRecord& record, std::size_t& accepted) {
     auto existing = records.find(record.key);
     if (existing == records.end()) {
@@ -539,7 +539,10 @@ void MockPlatform::Impl::appendWithdrawal(std::string& receipt, const IncomingRe
     auto owner = documentOwners.find(existing->second.kind + '\x1f' + existing->second.documentNumber);
     if (owner != documentOwners.end() && owner->second == record.key) documentOwners.erase(owner);
     records.erase(existing);
-    ++counters.withdrawn;
+    const std::string& value = record.fields.at(config.operationField);
+    ++(value == config.takedownValue ? counters.takenDown
+       : value == config.repairValue ? counters.repaired
+                                     : counters.withdrawn);
     ++accepted;
     receipt += ",\"status\":\"accepted\"}";
 }
@@ -549,7 +552,9 @@ void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& 
                                        const std::string& acceptedAt, std::size_t& accepted) {
     receipt += "{\"key\":" + jsonString(record.key);
     auto operation = record.fields.find(config.operationField);
-    if (!config.operationField.empty() && operation != record.fields.end() && operation->second == config.revokeValue) {
+    if (!config.operationField.empty() && operation != record.fields.end() &&
+        (operation->second == config.revokeValue || operation->second == config.takedownValue ||
+         operation->second == config.repairValue)) {
         appendWithdrawal(receipt, record, accepted);
         return;
     }

@@ -152,6 +152,9 @@ public:
     Result<IngestReport> ingest(const IngestRequest& request);
     Result<MapReport> mapPending(const std::string& target);
     Result<PackageReport> packageReady(const TargetSettings& target);
+    /// 下线: queues a take-down to `target` for every record it accepted whose 公示截止期 is
+    /// before `today` (the injectable clock: --as-of). Sent by the next packageReady/uploadDue.
+    Result<std::size_t> queueTakedowns(const std::string& target, const CivilDate& today);
     /// Sends every due batch once. With `untilSettled`, keeps going (sleeping for backoff)
     /// until no batch is waiting any more: all are done or dead.
     Result<UploadReport> uploadDue(const TargetSettings& target, bool untilSettled);

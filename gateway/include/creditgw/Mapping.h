@@ -148,6 +148,15 @@ public:
     std::vector<std::string> outputNames() const;
     /// Chinese title per output field, in output order (csv/xlsx headers, messages).
     std::vector<std::string> titles() const;
+    /// The output name of the published 公示截止期 field (the one derived by <publicityEnd>),
+    /// or "" when this kind has no publicity period: its records are never taken down (下线).
+    std::string publicityEndField() const;
+    /// The canonical field holding 失信严重程度 for the publicity period ("" without one).
+    std::string publicitySeverityField() const;
+    /// The first day 信用修复 may end publication: the decision date plus the minimum period in
+    /// force on it for the severity (publicity-periods.xml). nullopt when this kind has no
+    /// publicity period or the severity value is unknown.
+    std::optional<CivilDate> earliestRepair(const CivilDate& decision, const std::string& severityValue) const;
     /// What a spreadsheet cell of each output field holds, in output order: "date", "amount",
     /// "number" or "text" (codes and masked fields are text). For the export's typed XLSX cells.
     std::vector<std::string> valueTypes() const;

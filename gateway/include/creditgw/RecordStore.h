@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "creditgw/CivilDate.h"
 #include "creditgw/Record.h"
 #include "creditgw/Sqlite.h"
 #include "creditgw/Status.h"
@@ -61,6 +62,7 @@ struct DeliveryDecision {
     std::string mappingVersion;
     std::size_t indicatorsDefined = 0;
     std::size_t indicatorsFilled = 0;
+    std::string publicityEnd;           ///< ISO 公示截止期 when ready and the kind has one, else ""
 };
 
 struct ReadyRecord {
@@ -182,10 +184,24 @@ struct RevokeOutcome {
 };
 
 /// A 撤销 waiting to be packed: the fields last accepted, sent again with the operation code.
+/// A record `creditgw repair` names: its identity, ISO decision date and canonical fields (JSON).
+struct RepairCandidate {
+    std::string identity;
+    std::string decisionDate;
+    std::string fieldsJson;
+};
+
+struct RepairOutcome {
+    std::size_t records = 0;          ///< identities newly repaired
+    std::size_t alreadyRepaired = 0;  ///< repaired before: nothing done again (idempotent)
+    std::size_t operationsQueued = 0; ///< 终止公示 operations, one per target that publishes it
+};
+
 struct ReadyOperation {
     std::int64_t id = 0;
     MappedRecord mapped;
     std::string mappingVersion;
+    std::string operation;  ///< "revoke" (撤销), "takedown" (下线), "repair" (终止公示)
 };
 
 class RecordStore {
@@ -337,12 +353,26 @@ public:
                                                         std::size_t limit);
     /// Commits a signed batch of operations and marks them queued, atomically, before any send.
     Status enqueueOperationBatch(const QueuedBatch& batch, const std::vector<std::int64_t>& operationIds);
+    /// 下线: one operation per accepted record of `target` whose 公示截止期 is before `today`
+    /// (Asia/Shanghai), carrying the fields last accepted there; revoked records are skipped.
+    /// Idempotent (one 下线 per record and target); returns how many were queued.
+    Result<std::size_t> queueTakedowns(const std::string& target, const CivilDate& today);
+    /// The latest versions of `which` (kind, 文书号, optional 相对人; its reason is unused).
+    Result<std::vector<RepairCandidate>> repairCandidates(const RevokeRequest& which);
+    /// 信用修复 decided on `decided` (修复决定文号 `basis`): one 终止公示 per target that accepted
+    /// (or has queued) the record and has not ended its publication already; no 下线 follows.
+    /// One transaction, idempotent.
+    Result<RepairOutcome> repairRecords(const std::vector<std::string>& identities, const std::string& kind,
+                                        const std::string& basis, const CivilDate& decided);
 
     Database& database() { return *_db; }
 
 private:
     explicit RecordStore(std::unique_ptr<Database> db) : _db(std::move(db)) {}
     void createSchema();
+    bool hasColumn(const std::string& table, const std::string& column);
+    void addMappedHashColumn();
+    void addPublicityEndColumn();
     std::unique_ptr<Database> _db;
 };
 

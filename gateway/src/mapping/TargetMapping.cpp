@@ -36,6 +36,28 @@ std::vector<std::string> TargetMapping::outputNames() const {
     return names;
 }
 
+std::string TargetMapping::publicityEndField() const {
+    for (const auto& f : _impl->fields)
+        if (f.published && f.hasDerivation && f.derive.publicityFrom >= 0) return f.output;
+    return {};
+}
+
+std::string TargetMapping::publicitySeverityField() const {
+    for (const auto& f : _impl->fields)
+        if (f.hasDerivation && f.derive.publicityFrom >= 0) return f.derive.severityField;
+    return {};
+}
+
+std::optional<CivilDate> TargetMapping::earliestRepair(const CivilDate& decision,
+                                                       const std::string& severityValue) const {
+    if (_impl->publicity == nullptr || publicitySeverityField().empty()) return std::nullopt;
+    auto severity = _impl->publicity->severityOf(severityValue);
+    if (!severity) return std::nullopt;
+    const auto* period = _impl->publicity->periodFor(decision, *severity);
+    if (period == nullptr) return std::nullopt;
+    return mapping::addMonths(decision, period->minMonths);
+}
+
 std::vector<std::string> TargetMapping::titles() const {
     std::vector<std::string> titles;
     for (const auto& f : _impl->fields)

@@ -285,6 +285,19 @@ Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
     return report;
 }
 
+namespace {
+// The ISO 公示截止期 among a record's mapped fields (in the target's date format), or "".
+std::string publicityEndOf(const FieldList& fields, const std::string& field) {
+    if (field.empty()) return {};
+    for (const auto& [name, value] : fields) {
+        if (name != field) continue;
+        auto date = CivilDate::parse(value);
+        return date ? date->toIso() : std::string();
+    }
+    return {};
+}
+}  // namespace
+
 DeliveryDecision Gateway::decide(const StoredRecord& stored, const TargetMapping& mapping,
                                  const MappingContext& context) const {
     DeliveryDecision decision;
@@ -306,8 +319,15 @@ DeliveryDecision Gateway::decide(const StoredRecord& stored, const TargetMapping
     // Source problems (bad bytes, wrong column count) were stored with the record; they hold
     // it too, and are reported from the problems table alongside these.
     decision.held = !decision.violations.empty() || !stored.record.problems.empty();
-    if (!decision.held) decision.mappedFields = std::move(outcome.record.fields);
+    if (!decision.held) {
+        decision.mappedFields = std::move(outcome.record.fields);
+        decision.publicityEnd = publicityEndOf(decision.mappedFields, mapping.publicityEndField());
+    }
     return decision;
+}
+
+Result<std::size_t> Gateway::queueTakedowns(const std::string& target, const CivilDate& today) {
+    return _store->queueTakedowns(target, today);
 }
 
 // Records whose source status field says 撤销 are revoked before their chunk is mapped: in one

@@ -9,10 +9,21 @@ namespace creditgw {
 OperationCode operationCodeOf(const TargetProfile& profile) {
     OperationCode code;
     auto field = profile.settings.find("operation.field");
-    auto revoke = profile.settings.find("operation.revoke");
     if (field != profile.settings.end()) code.field = field->second;
-    code.revoke = revoke != profile.settings.end() ? revoke->second : "撤销";
+    auto setting = [&](const char* name, const char* fallback) {
+        auto it = profile.settings.find(name);
+        return it != profile.settings.end() ? it->second : std::string(fallback);
+    };
+    code.revoke = setting("operation.revoke", "撤销");
+    code.takedown = setting("operation.takedown", "下线");
+    code.repair = setting("operation.repair", "终止公示");
     return code;
+}
+
+const std::string& OperationCode::valueOf(const std::string& operation) const {
+    if (operation == "takedown") return takedown;
+    if (operation == "repair") return repair;
+    return revoke;
 }
 
 Result<std::size_t> packageWithdrawals(RecordStore& store, const TargetPlugin& plugin, const Sm2Signer& signer,
@@ -26,19 +37,20 @@ Result<std::size_t> packageWithdrawals(RecordStore& store, const TargetPlugin& p
         if (ready->empty()) return queued;
         if (code.field.empty())
             return Status::invalidArgument("target " + header.target + ": " + std::to_string(ready->size()) +
-                                           "+ withdrawals (撤销) wait, but its profile names no operation field;"
-                                           " add <setting name=\"operation.field\" value=\"…\"/> (and operation.revoke)"
+                                           "+ operations (撤销/下线/终止公示) wait, but its profile names no operation field;"
+                                           " add <setting name=\"operation.field\" value=\"…\"/> (and operation.revoke,"
+                                           " operation.takedown, operation.repair)"
                                            " to mappings/" + header.target + "/profile.xml");
         std::vector<EnvelopeColumn> withOperation = columns;
         withOperation.push_back({code.field, "操作类型"});
         std::vector<MappedRecord> records;
         std::vector<std::int64_t> ids;
         for (auto& op : *ready) {
-            op.mapped.fields.emplace_back(code.field, code.revoke);
+            op.mapped.fields.emplace_back(code.field, code.valueOf(op.operation));
             records.push_back(std::move(op.mapped));
             ids.push_back(op.id);
         }
-        header.batchId = "revoke-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        header.batchId = "op-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
         header.mappingVersion = ready->front().mappingVersion;
         auto payload = plugin.encodeBatch(header, withOperation, records);
         if (!payload) return payload.status();

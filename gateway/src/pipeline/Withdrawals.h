@@ -1,5 +1,5 @@
 #pragma once
-// Packing 撤销 operations for one target (issue 6), called by Gateway::packageReady after the
+// Packing 撤销/下线/终止公示 operations for one target (issue 6), called by Gateway::packageReady after the
 // target's 新增/更新 batches. Internal to the pipeline.
 
 #include "creditgw/Gateway.h"
@@ -11,7 +11,11 @@ namespace creditgw {
 /// e.g. CZLX) and "operation.revoke" (its value). Empty field when the target has none.
 struct OperationCode {
     std::string field;
-    std::string revoke;
+    std::string revoke;    ///< operation.revoke, default 撤销
+    std::string takedown;  ///< operation.takedown, default 下线
+    std::string repair;    ///< operation.repair, default 终止公示
+    /// The value for a stored operation name ("revoke", "takedown", "repair").
+    const std::string& valueOf(const std::string& operation) const;
 };
 OperationCode operationCodeOf(const TargetProfile& profile);
 

@@ -99,7 +99,7 @@ void addDeliveryEvents(Database& db, const std::string& identity, const std::str
                      " UNION ALL"
                      " SELECT b.id, p.record_id, b.at, b.target, b.event, b.detail, 0"
                      " FROM records r CROSS JOIN history p CROSS JOIN history b"
-                     " WHERE r.identity=?1 AND p.record_id=r.id AND p.event IN ('packed','revoke_queued')"
+                     " WHERE r.identity=?1 AND p.record_id=r.id AND p.event IN ('packed','revoke_queued','takedown_queued','repair_queued')"
                      " AND b.batch_id=p.batch_id AND b.record_id IS NULL");
     select.bind(1, identity);
     while (select.step()) {

@@ -14,23 +14,17 @@ namespace creditgw {
 
 namespace operations {
 
-const char* const kSchema = R"SQL(
-CREATE TABLE IF NOT EXISTS revocations (
-    identity   TEXT PRIMARY KEY,
-    kind       TEXT NOT NULL,
-    reason     TEXT NOT NULL,
-    basis      TEXT NOT NULL,
-    origin     TEXT NOT NULL,            -- 'command' (creditgw revoke)
-    revoked_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS operations (
+// The operations table's columns, shared by the schema and by the migration that widens an
+// older store's table (SQLite cannot alter a CHECK constraint, so the table is rebuilt).
+std::string operationsTable(const std::string& name) {
+    return "CREATE TABLE IF NOT EXISTS " + name + R"SQL( (
     id              INTEGER PRIMARY KEY,
     identity        TEXT NOT NULL,
     kind            TEXT NOT NULL,
     record_id       INTEGER NOT NULL REFERENCES records(id),  -- the version whose fields travel
     target          TEXT NOT NULL,
     record_key      TEXT NOT NULL,
-    operation       TEXT NOT NULL CHECK (operation IN ('revoke')),
+    operation       TEXT NOT NULL CHECK (operation IN ('revoke','takedown','repair')),
     state           TEXT NOT NULL CHECK (state IN ('ready','queued','accepted','rejected','dead')),
     mapped_fields   TEXT NOT NULL,
     mapping_version TEXT NOT NULL,
@@ -40,11 +34,63 @@ CREATE TABLE IF NOT EXISTS operations (
     reason          TEXT NOT NULL DEFAULT '',
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
+    due_on          TEXT NOT NULL DEFAULT '',  -- takedown: the day after 公示截止期; repair: decided on
     UNIQUE (identity, target, operation)
-);
+);)SQL";
+}
+
+const char* const kOperationIndexes = R"SQL(
 CREATE INDEX IF NOT EXISTS operations_state ON operations (target, state, kind, id);
 CREATE INDEX IF NOT EXISTS operations_batch ON operations (batch_id, record_key);
+CREATE INDEX IF NOT EXISTS operations_identity ON operations (identity, target, state);
 )SQL";
+
+const char* const kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS revocations (
+    identity   TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    basis      TEXT NOT NULL,
+    origin     TEXT NOT NULL,            -- 'command' (creditgw revoke)
+    revoked_at TEXT NOT NULL
+);
+-- 信用修复 decisions (creditgw repair): publication ends early (终止公示).
+CREATE TABLE IF NOT EXISTS repairs (
+    identity    TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    basis       TEXT NOT NULL,           -- 修复决定文号
+    decided_on  TEXT NOT NULL,           -- ISO date of the repair decision
+    recorded_at TEXT NOT NULL
+);
+)SQL";
+
+void createSchema(Database& db) {
+    db.exec(kSchema);
+    db.exec(operationsTable("operations").c_str());
+    widenOlderOperationsTable(db);
+    db.exec(kOperationIndexes);
+}
+
+// Stores from issue 6 part 1 allow only 'revoke' and have no due_on: rebuild the table under the
+// write lock (looked at again inside it, so two processes opening an old store migrate once).
+void widenOlderOperationsTable(Database& db) {
+    auto isOld = [&db] {
+        Statement sql(db.handle(), "/* full-scan: the schema, once at open */ SELECT sql FROM sqlite_master WHERE type='table' AND name='operations'");
+        return sql.step() && sql.text(0).find("'takedown'") == std::string::npos;
+    };
+    if (!isOld()) return;
+    Transaction tx(db);
+    if (!isOld()) return;
+    db.exec("DROP TABLE IF EXISTS operations_widened");
+    db.exec(operationsTable("operations_widened").c_str());
+    db.exec("INSERT INTO operations_widened (id, identity, kind, record_id, target, record_key, operation, state,"
+            " mapped_fields, mapping_version, batch_id, accepted_at, reason_code, reason, created_at, updated_at)"
+            " SELECT id, identity, kind, record_id, target, record_key, operation, state, mapped_fields,"
+            " mapping_version, batch_id, accepted_at, reason_code, reason, created_at, updated_at FROM operations");
+    db.exec("DROP TABLE operations");
+    db.exec("ALTER TABLE operations_widened RENAME TO operations");
+    tx.commit();
+}
 
 bool applyReceiptRecord(Database& db, const std::string& batchId, const RecordReceipt& r, const std::string& acceptedAt,
                         const std::string& at) {
@@ -77,7 +123,9 @@ void recordEvents(Database& db, const std::string& batchId, const std::string& p
     Statement insert(db.handle(),
                      "INSERT INTO history (record_id, target, event, detail, batch_id, at)"
                      " SELECT record_id, target,"
-                     " CASE WHEN ?1='packed' THEN 'revoke_queued' WHEN state='accepted' THEN 'revoked' ELSE state END,"
+                     " CASE WHEN ?1='packed' THEN operation || '_queued'"
+                     "  WHEN state<>'accepted' THEN state WHEN operation='revoke' THEN 'revoked'"
+                     "  WHEN operation='takedown' THEN 'taken_down' ELSE 'repaired' END,"
                      " CASE WHEN ?1='packed' THEN 'batch ' || batch_id ELSE TRIM(reason_code || ' ' || reason) END,"
                      " batch_id, ?2 FROM operations WHERE batch_id=?3"
                      " AND (?1<>'queued-now-dead' OR state='dead')");
@@ -272,10 +320,13 @@ Result<std::vector<ReadyOperation>> RecordStore::readyOperations(const std::stri
     try {
         std::vector<ReadyOperation> out;
         Statement select(_db->handle(),
-                         "SELECT o.id, o.record_key, o.mapped_fields, o.mapping_version FROM operations o"
+                         "SELECT o.id, o.record_key, o.mapped_fields, o.mapping_version, o.operation FROM operations o"
                          " WHERE o.target=?1 AND o.state='ready' AND o.kind=?2"
                          " AND NOT EXISTS (SELECT 1 FROM records r CROSS JOIN deliveries d"
                          "   WHERE r.identity=o.identity AND d.record_id=r.id AND d.target=?1 AND d.state='queued')"
+                         // Never overtakes the record's earlier operation still in flight.
+                         " AND NOT EXISTS (SELECT 1 FROM operations e WHERE e.identity=o.identity AND e.target=?1"
+                         "   AND e.state='queued')"
                          " ORDER BY o.id LIMIT ?3");
         select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
         while (select.step()) {
@@ -285,6 +336,7 @@ Result<std::vector<ReadyOperation>> RecordStore::readyOperations(const std::stri
             op.mapped.kind = kind;
             op.mapped.fields = operations::fieldsFromPairs(select.text(2));
             op.mappingVersion = select.text(3);
+            op.operation = select.text(4);
             out.push_back(std::move(op));
         }
         return out;
@@ -292,6 +344,157 @@ Result<std::vector<ReadyOperation>> RecordStore::readyOperations(const std::stri
         return Status::transient(_db->path() + ": reading operations: " + e.what());
     } catch (const Poco::Exception& e) {
         return Status::corrupt(_db->path() + ": reading operations: stored JSON unreadable: " + e.displayText());
+    }
+}
+
+namespace {
+
+struct TakedownCandidate {
+    std::int64_t recordId = 0;
+    std::string identity, kind;
+};
+
+// The latest accepted version of `identity` at `target` decides: its fields travel and its end
+// counts (a correction may have moved 公示截止期). Empty key when none is accepted.
+struct LatestAccepted {
+    std::int64_t recordId = 0;
+    std::string key, fields, mappingVersion, publicityEnd;
+};
+LatestAccepted latestAccepted(Database& db, const std::string& identity, const std::string& target) {
+    Statement select(db.handle(),
+                     "SELECT d.record_id, d.record_key, d.mapped_fields, d.mapping_version, d.publicity_end"
+                     " FROM records o CROSS JOIN deliveries d WHERE o.identity=?1 AND d.record_id=o.id"
+                     " AND d.target=?2 AND d.state='accepted' AND d.mapped_fields<>'' ORDER BY o.version DESC LIMIT 1");
+    select.bind(1, identity).bind(2, target);
+    if (!select.step()) return {};
+    return {select.integer(0), select.text(1), select.text(2), select.text(3), select.text(4)};
+}
+
+bool isRevoked(Database& db, const std::string& identity) {
+    Statement select(db.handle(), "SELECT 1 FROM revocations WHERE identity=?");
+    select.bind(1, identity);
+    return select.step();
+}
+
+// Publication of the identity at the target has ended (or ends now): no delivery of it is a
+// 下线 candidate any more.
+void closePublicity(Database& db, const std::string& identity, const std::string& target, const std::string& at) {
+    Statement close(db.handle(),
+                    "UPDATE deliveries SET publicity_end='', updated_at=? WHERE target=? AND publicity_end<>''"
+                    " AND record_id IN (SELECT id FROM records WHERE identity=?)");
+    close.bind(1, at).bind(2, target).bind(3, identity).run();
+}
+
+}  // namespace
+
+Result<std::size_t> RecordStore::queueTakedowns(const std::string& target, const CivilDate& today) {
+    try {
+        Transaction tx(*_db);
+        std::string at = nowText();
+        std::string todayIso = today.toIso();
+        Statement due(_db->handle(),
+                      "SELECT d.record_id, r.identity, r.kind FROM deliveries d JOIN records r ON r.id=d.record_id"
+                      " WHERE d.target=?1 AND d.state='accepted' AND d.publicity_end<>'' AND d.publicity_end<?2");
+        due.bind(1, target).bind(2, todayIso);
+        std::vector<TakedownCandidate> candidates;
+        while (due.step()) candidates.push_back({due.integer(0), due.text(1), due.text(2)});
+        Statement insert(_db->handle(),
+                         "INSERT OR IGNORE INTO operations (identity, kind, record_id, target, record_key, operation, state,"
+                         " mapped_fields, mapping_version, created_at, updated_at, due_on)"
+                         " VALUES (?,?,?,?,?,'takedown','ready',?,?,?,?,?)");
+        std::size_t queued = 0;
+        for (const auto& c : candidates) {
+            LatestAccepted latest = latestAccepted(*_db, c.identity, target);
+            bool ended = !latest.key.empty() && !latest.publicityEnd.empty() && latest.publicityEnd < todayIso;
+            if (!latest.key.empty() && !ended && latest.recordId != c.recordId) {
+                // A newer version publishes it until a later day: only this older row leaves the scan.
+                Statement clear(_db->handle(), "UPDATE deliveries SET publicity_end='' WHERE record_id=? AND target=?");
+                clear.bind(1, c.recordId).bind(2, target).run();
+                continue;
+            }
+            if (ended && !isRevoked(*_db, c.identity)) {
+                std::string dueOn = CivilDate::parse(latest.publicityEnd)->addDays(1).toIso();
+                insert.bind(1, c.identity).bind(2, c.kind).bind(3, latest.recordId).bind(4, target).bind(5, latest.key)
+                    .bind(6, latest.fields).bind(7, latest.mappingVersion).bind(8, at).bind(9, at).bind(10, dueOn).run();
+                queued += static_cast<std::size_t>(_db->changes());
+            }
+            closePublicity(*_db, c.identity, target, at);
+        }
+        tx.commit();
+        return queued;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": queueing 下线 operations: " + e.what());
+    }
+}
+
+Result<std::vector<RepairCandidate>> RecordStore::repairCandidates(const RevokeRequest& which) {
+    try {
+        std::vector<RepairCandidate> out;
+        Statement latest(_db->handle(),
+                         "SELECT decision_date, fields FROM records WHERE identity=? AND +is_latest<>0"
+                         " ORDER BY version DESC LIMIT 1");
+        for (const auto& identity : identitiesToRevoke(*_db, which)) {
+            latest.bind(1, identity);
+            if (latest.step()) out.push_back({identity, latest.text(0), latest.text(1)});
+            latest.reset();
+        }
+        return out;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": reading records to repair: " + e.what());
+    }
+}
+
+Result<RepairOutcome> RecordStore::repairRecords(const std::vector<std::string>& identities, const std::string& kind,
+                                                 const std::string& basis, const CivilDate& decided) {
+    try {
+        RepairOutcome outcome;
+        Transaction tx(*_db);
+        std::string at = nowText();
+        Statement repair(_db->handle(),
+                         "INSERT OR IGNORE INTO repairs (identity, kind, basis, decided_on, recorded_at) VALUES (?,?,?,?,?)");
+        Statement published(_db->handle(),
+                            "SELECT d.target, d.record_key, d.mapped_fields, d.mapping_version, d.record_id"
+                            " FROM records o CROSS JOIN deliveries d WHERE o.identity=?1 AND d.record_id=o.id"
+                            " AND d.state IN ('accepted','queued') AND d.mapped_fields<>''"
+                            " AND NOT EXISTS (SELECT 1 FROM operations e WHERE e.identity=?1 AND e.target=d.target"
+                            "   AND e.state IN ('ready','queued','accepted'))"
+                            " ORDER BY d.target, o.version DESC");
+        Statement insert(_db->handle(),
+                         "INSERT OR IGNORE INTO operations (identity, kind, record_id, target, record_key, operation, state,"
+                         " mapped_fields, mapping_version, created_at, updated_at, due_on)"
+                         " VALUES (?,?,?,?,?,'repair','ready',?,?,?,?,?)");
+        Statement close(_db->handle(),
+                        "UPDATE deliveries SET publicity_end='' WHERE publicity_end<>''"
+                        " AND record_id IN (SELECT id FROM records WHERE identity=?)");
+        for (const auto& identity : identities) {
+            repair.bind(1, identity).bind(2, kind).bind(3, basis).bind(4, decided.toIso()).bind(5, at).run();
+            if (_db->changes() == 0) {
+                ++outcome.alreadyRepaired;
+                continue;
+            }
+            ++outcome.records;
+            published.bind(1, identity);
+            std::string lastTarget;
+            std::vector<std::vector<std::string>> rows;
+            std::vector<std::int64_t> recordIds;
+            while (published.step()) {
+                if (published.text(0) == lastTarget) continue;  // an older version of the same target
+                lastTarget = published.text(0);
+                rows.push_back({published.text(0), published.text(1), published.text(2), published.text(3)});
+                recordIds.push_back(published.integer(4));
+            }
+            published.reset();
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                insert.bind(1, identity).bind(2, kind).bind(3, recordIds[i]).bind(4, rows[i][0]).bind(5, rows[i][1])
+                    .bind(6, rows[i][2]).bind(7, rows[i][3]).bind(8, at).bind(9, at).bind(10, decided.toIso()).run();
+                outcome.operationsQueued += static_cast<std::size_t>(_db->changes());
+            }
+            close.bind(1, identity).run();
+        }
+        tx.commit();
+        return outcome;
+    } catch (const SqliteError& e) {
+        return Status::transient(_db->path() + ": recording 信用修复: " + e.what());
     }
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Operations (撤销) inside the store's own transactions: schema and the receipt hooks that
+// Operations (撤销, 下线, 终止公示) inside the store's own transactions: schema and the receipt hooks that
 // RecordStore::applyReceipt and recordFailedAttempt call. Internal to the store.
 
 #include <string>
@@ -10,7 +10,9 @@
 
 namespace creditgw::operations {
 
-extern const char* const kSchema;
+/// Creates revocations, repairs and operations (and migrates an older operations table).
+void createSchema(Database& db);
+void widenOlderOperationsTable(Database& db);
 
 /// Settles one receipt entry of an operations batch; false when the key is not an operation of it.
 bool applyReceiptRecord(Database& db, const std::string& batchId, const RecordReceipt& r, const std::string& acceptedAt,

@@ -352,10 +352,14 @@ Result<std::unique_ptr<RecordStore>> RecordStore::open(const std::string& path, 
     if (!db) return db.status();
     std::unique_ptr<RecordStore> store(new RecordStore(std::move(*db)));
     try {
-        Statement check(store->_db->handle(), quickCheck ? "PRAGMA quick_check" : "SELECT 'ok'");
-        if (check.step() && check.text(0) != "ok")
-            return Status::corrupt(path + ": integrity check failed (" + check.text(0) +
-                                   "); restore the store from a backup before going on");
+        {
+            // Finalized before the schema is touched: a statement still stepping keeps the
+            // tables locked, and a migration's DROP TABLE would fail with "table is locked".
+            Statement check(store->_db->handle(), quickCheck ? "PRAGMA quick_check" : "SELECT 'ok'");
+            if (check.step() && check.text(0) != "ok")
+                return Status::corrupt(path + ": integrity check failed (" + check.text(0) +
+                                       "); restore the store from a backup before going on");
+        }
         store->createSchema();
     } catch (const SqliteError& e) {
         return Status::corrupt(path + ": " + e.what());
@@ -381,17 +385,49 @@ Result<std::unique_ptr<RecordStore>> RecordStore::openForReading(const std::stri
 void RecordStore::createSchema() {
     _db->exec(kSchema);
     _db->exec(history::kSchema);
-    _db->exec(operations::kSchema);
-    // Stores written before mapped_hash existed gain the column; their rows keep '' and are
-    // checked against the record's content hash only. Looked at again under the write lock, so
-    // that two processes opening an old store at once do not both add it.
-    auto hasMappedHash = [this] {
-        Statement columns(_db->handle(), "SELECT 1 FROM pragma_table_info('deliveries') WHERE name='mapped_hash'");
-        return columns.step();
-    };
-    if (hasMappedHash()) return;
+    operations::createSchema(*_db);
+    addMappedHashColumn();
+    addPublicityEndColumn();
+    // Only accepted deliveries whose publication has an end are in it: the daily 下线 scan reads
+    // the few that are due, not every delivery of the target.
+    _db->exec("CREATE INDEX IF NOT EXISTS deliveries_publicity ON deliveries (target, publicity_end)"
+              " WHERE state='accepted' AND publicity_end<>''");
+}
+
+bool RecordStore::hasColumn(const std::string& table, const std::string& column) {
+    Statement columns(_db->handle(), "SELECT 1 FROM pragma_table_info(?) WHERE name=?");
+    columns.bind(1, table).bind(2, column);
+    return columns.step();
+}
+
+// Stores written before mapped_hash existed gain the column; their rows keep '' and are
+// checked against the record's content hash only. Looked at again under the write lock, so
+// that two processes opening an old store at once do not both add it.
+void RecordStore::addMappedHashColumn() {
+    if (hasColumn("deliveries", "mapped_hash")) return;
     Transaction tx(*_db);
-    if (!hasMappedHash()) _db->exec("ALTER TABLE deliveries ADD COLUMN mapped_hash TEXT NOT NULL DEFAULT ''");
+    if (!hasColumn("deliveries", "mapped_hash"))
+        _db->exec("ALTER TABLE deliveries ADD COLUMN mapped_hash TEXT NOT NULL DEFAULT ''");
+    tx.commit();
+}
+
+// Stores written before 下线 existed gain publicity_end (ISO 公示截止期 of an accepted delivery,
+// '' when it has none or its publication was already ended). Accepted rows are filled from the
+// mapped 公示截止期 (a field whose name ends in GSJZQ, any y-M-d digit format), so records
+// published before the upgrade are taken down too.
+void RecordStore::addPublicityEndColumn() {
+    if (hasColumn("deliveries", "publicity_end")) return;
+    Transaction tx(*_db);
+    if (hasColumn("deliveries", "publicity_end")) return;
+    _db->exec("ALTER TABLE deliveries ADD COLUMN publicity_end TEXT NOT NULL DEFAULT ''");
+    _db->exec("/* full-scan: a one-time migration */"
+              " UPDATE deliveries SET publicity_end=COALESCE((SELECT substr(d,1,4)||'-'||substr(d,5,2)||'-'||substr(d,7,2)"
+              "  FROM (SELECT replace(replace(replace(j.value->>1,'/',''),'-',''),'.','') AS d"
+              "        FROM json_each(deliveries.mapped_fields) j WHERE upper(j.value->>0) LIKE '%GSJZQ')"
+              "  WHERE length(d)=8 LIMIT 1), '')"
+              " WHERE state='accepted' AND mapped_fields<>''"
+              " AND NOT EXISTS (SELECT 1 FROM operations o JOIN records r ON r.identity=o.identity"
+              "   WHERE r.id=deliveries.record_id AND o.target=deliveries.target)");
     tx.commit();
 }
 
@@ -526,8 +562,8 @@ Status RecordStore::saveDeliveries(const std::string& target,
         Transaction tx(*_db);
         Statement insert(_db->handle(),
                          "INSERT INTO deliveries (record_id, target, record_key, state, mapped_fields,"
-                         " mapping_version, indicators_defined, indicators_filled, updated_at, mapped_hash)"
-                         " VALUES (?,?,?,?,?,?,?,?,?,?)");
+                         " mapping_version, indicators_defined, indicators_filled, updated_at, mapped_hash,"
+                         " publicity_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
         Statement problem(_db->handle(),
                           "INSERT INTO problems (record_id, target, field, rule, message) VALUES (?,?,?,?,?)");
         history::Writer events(*_db);
@@ -538,7 +574,8 @@ Status RecordStore::saveDeliveries(const std::string& target,
                 .bind(4, d.held ? "held" : "ready").bind(5, mapped)
                 .bind(6, d.mappingVersion).bind(7, static_cast<std::int64_t>(d.indicatorsDefined))
                 .bind(8, static_cast<std::int64_t>(d.indicatorsFilled)).bind(9, updatedAt)
-                .bind(10, d.held ? std::string() : mappedHashOf(d.recordKey, d.mappingVersion, mapped));
+                .bind(10, d.held ? std::string() : mappedHashOf(d.recordKey, d.mappingVersion, mapped))
+                .bind(11, d.held ? std::string() : d.publicityEnd);
             insert.run();
             for (const auto& v : d.violations)
                 problem.bind(1, d.recordId).bind(2, target).bind(3, v.field).bind(4, v.rule).bind(5, v.message).run();

@@ -27,6 +27,8 @@ struct MockPlatformConfig {
     /// accepted under its key (docs/mock-platform.md); an unknown key is rejected E404.
     std::string operationField = "CZLX";
     std::string revokeValue = "撤销";
+    std::string takedownValue = "下线";  ///< end of the publicity period: no longer held
+    std::string repairValue = "终止公示";  ///< credit repair: no longer held
     int failFirstRequests = 0;  ///< answer 503 (Retry-After: 1) to the first N POSTs, for retry tests
 };
 
@@ -71,6 +73,8 @@ public:
         std::size_t badSignatures = 0;  ///< POSTs refused with 401
         std::size_t duplicates = 0;     ///< re-POSTs of a processed batchId (stored receipt returned)
         std::size_t withdrawn = 0;      ///< records withdrawn (撤销) in processed batches
+        std::size_t takenDown = 0;      ///< records taken down (下线) in processed batches
+        std::size_t repaired = 0;       ///< records whose publication ended by 信用修复 (终止公示)
     };
     Counters counters() const;
     /// Whether the platform currently holds (publishes) the record with this key.
