@@ -495,7 +495,11 @@ TEST_F(LifecycleTest, CreditRepairIsRefusedBeforeTheMinimumPeriodAndEndsPublicat
         return parseObject(gw("history --wsh " + wsh + " --format json").output)->getArray("records")->getObject(0);
     };
     std::string key = timeline("示交罚〔2026〕1号")->getValue<std::string>("key");
-    std::string repair = "repair --kind cf --wsh 示交罚〔2026〕1号 --basis 示信修〔2027〕1号 --decided ";
+    std::string repair = "repair --kind cf --wsh 示交罚〔2026〕1号 --basis 示信修〔2027〕1号 --as-of 2027-02-20 --decided ";
+    CommandResult future = gw("repair --kind cf --wsh 示交罚〔2026〕1号 --basis 示信修〔2027〕1号 --as-of 2027-02-19"
+                              " --decided 2027-02-20");
+    EXPECT_EQ(future.exitCode, 2) << future.output;
+    EXPECT_NE(future.output.find("is after today"), std::string::npos) << future.output;
 
     CommandResult early = gw(repair + "2027-02-19");
     EXPECT_EQ(early.exitCode, 1) << early.output;
@@ -525,7 +529,7 @@ TEST_F(LifecycleTest, CreditRepairIsRefusedBeforeTheMinimumPeriodAndEndsPublicat
     auto counts = parseObject(gw("stats --format json --as-of 2026-11-23").output)->getObject("counts");
     EXPECT_EQ(counts->getValue<int>("must_report"), 2) << "a repaired record stays in its month's statistics";
 
-    EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕99号 --basis x --decided 2027-03-01").exitCode, 1);
+    EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕99号 --basis x --as-of 2027-03-01 --decided 2027-03-01").exitCode, 1);
     EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕1号 --decided 2027-03-01").exitCode, 2) << "--basis is required";
     EXPECT_EQ(gw("repair --kind cf --wsh 示交罚〔2026〕1号 --basis x --decided 2027-03-01 --bogus 1").exitCode, 2);
 }

@@ -260,7 +260,8 @@ std::vector<CommandOptions> makeTable() {
                               value("wsh", "文书号", "the penalty decision's 文书号"),
                               value("xdr", "CODE", "only the 相对人 with this 代码 (default: every one)"),
                               value("decided", "DATE", "the day the repair was decided (YYYY-MM-DD)"),
-                              value("basis", "文书号", "修复决定文号")},
+                              value("basis", "文书号", "修复决定文号"),
+                              value("as-of", "DATE", "today (default: today in Asia/Shanghai); --decided may not be later")},
                              kPlaces, kUnit})});
     table.push_back({"discard", "",
                      "Retires records that should never have existed: they leave every count and are never\n"

@@ -73,6 +73,13 @@ int repairCommand(int argc, char** argv) {
         return usageError("--kind, --wsh, --decided and --basis are required");
     auto decided = CivilDate::parse(*decidedText);
     if (!decided) return usageError("--decided \"" + *decidedText + "\" is not a date (YYYY-MM-DD)");
+    // A repair decided in the future would end publication before its minimum period is over.
+    std::optional<CivilDate> today = CivilDate::todayInShanghai();
+    if (auto text = args.option("as-of")) today = CivilDate::parse(*text);
+    if (!today) return usageError("--as-of \"" + args.option("as-of", "") + "\" is not a date (YYYY-MM-DD)");
+    if (*today < *decided)
+        return usageError("--decided " + decided->toIso() + " is after today (" + today->toIso() +
+                          "): record a repair once it has been decided");
     auto gateway = Gateway::open(gatewaySettings(args));
     if (!gateway) return reportFailure(gateway.status());
     const TargetMapping* mapping = publicityMappingOf((*gateway)->mappings(), *kind);
