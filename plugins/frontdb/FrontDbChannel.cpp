@@ -94,10 +94,17 @@ Status FrontDbChannel::configure(const TargetProfile& profile, const std::map<st
         _password = *password;
         while (!_password.empty() && (_password.back() == '\n' || _password.back() == '\r')) _password.pop_back();
     }
+    // The same settings and defaults the packer uses (gateway/src/pipeline/Withdrawals.cpp), so a
+    // 下线 or 终止公示 row is never mistaken for a 新增.
     auto field = profile.settings.find("operation.field");
-    auto revoke = profile.settings.find("operation.revoke");
     _operationField = field == profile.settings.end() ? "" : field->second;
-    _revokeValue = revoke == profile.settings.end() ? "" : revoke->second;
+    _operationOfValue.clear();
+    for (const auto& [operation, fallback] : {std::pair<std::string, std::string>{"revoke", "撤销"},
+                                              {"takedown", "下线"},
+                                              {"repair", "终止公示"}}) {
+        auto value = profile.settings.find("operation." + operation);
+        _operationOfValue[value == profile.settings.end() ? fallback : value->second] = operation;
+    }
     if (std::string timeout = setting("receipt-timeout"); !timeout.empty()) {
         try {
             _receiptTimeout = std::chrono::seconds(std::stol(timeout));
@@ -135,8 +142,8 @@ Result<ChannelAnswer> FrontDbChannel::send(const ChannelBatch& batch) {
             std::string columns = "batch_id, record_key, operation", marks = "$1, $2, $3";
             std::vector<std::string> values = {batch.id, record.key, operation};
             for (const auto& [column, value] : record.fields) {
-                if (!_operationField.empty() && column == Poco::toLower(_operationField) && value == _revokeValue)
-                    values[2] = "revoke";
+                if (!_operationField.empty() && column == Poco::toLower(_operationField))
+                    if (auto op = _operationOfValue.find(value); op != _operationOfValue.end()) values[2] = op->second;
                 columns += ", " + column;
                 values.push_back(value);
                 marks += ", $" + std::to_string(values.size());

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <map>
 #include <string>
 
 #include "creditgw/ChannelPlugin.h"
@@ -33,7 +34,9 @@ private:
     std::string _table;          ///< channel.table, e.g. qzk_xzcf
     std::string _connect;        ///< libpq connection string, without the password
     std::string _password;       ///< from the 0600 file; never logged
-    std::string _operationField, _revokeValue;  ///< how a 撤销 is marked in the payload
+    std::string _operationField;  ///< the payload field that carries the operation, "" for none
+    /// The field's value → the `operation` column: 撤销 → revoke, 下线 → takedown, 终止公示 → repair.
+    std::map<std::string, std::string> _operationOfValue;
     std::chrono::seconds _receiptTimeout{3600};
     std::unique_ptr<Poco::Data::Session> _session;
 };
