@@ -580,3 +580,28 @@ DROP TABLE operations_new;
     ASSERT_EQ(upload.exitCode, 0) << upload.output;
     EXPECT_EQ(platform->counters().withdrawn, 1u) << upload.output;
 }
+
+// A correction that moves the decision date (and so 公示截止期) waits to be sent when the old
+// end passes: the record stays published until the corrected end, not the stale one.
+TEST_F(LifecycleTest, ACorrectionWaitingToBeSentKeepsTheRecordUpUntilItsOwnPublicityEnd) {
+    writeCsv(row(kCompany, "示交罚〔2026〕1号"));
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
+    std::string corrected = row(kCompany, "示交罚〔2026〕1号");
+    corrected.replace(corrected.find("2026-11-20,"), 11, "2026-12-01,");
+    writeCsv(corrected);
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+
+    CommandResult oldEndPassed = gw(uploadArgs() + " --as-of 2027-11-21");
+    ASSERT_EQ(oldEndPassed.exitCode, 0) << oldEndPassed.output;
+    EXPECT_EQ(platform->counters().takenDown, 0u) << oldEndPassed.output;
+    EXPECT_EQ(platform->counters().accepted, 2u) << "the correction was sent";
+
+    CommandResult beforeNewEnd = gw(uploadArgs() + " --as-of 2027-11-25");
+    ASSERT_EQ(beforeNewEnd.exitCode, 0) << beforeNewEnd.output;
+    EXPECT_EQ(platform->counters().takenDown, 0u) << "corrected 公示截止期 is 2027-12-01: " << beforeNewEnd.output;
+
+    CommandResult newEndPassed = gw(uploadArgs() + " --as-of 2027-12-31");
+    ASSERT_EQ(newEndPassed.exitCode, 0) << newEndPassed.output;
+    EXPECT_EQ(platform->counters().takenDown, 1u) << newEndPassed.output;
+}

@@ -376,6 +376,25 @@ bool isRevoked(Database& db, const std::string& identity) {
     return select.step();
 }
 
+// A repaired record's publication already ended by 终止公示: no 下线 follows it.
+bool isRepaired(Database& db, const std::string& identity) {
+    Statement select(db.handle(), "SELECT 1 FROM repairs WHERE identity=?");
+    select.bind(1, identity);
+    return select.step();
+}
+
+// A newer version than the accepted one waits at the target (a correction ready, queued or
+// given up): its own 公示截止期 decides once it is accepted, so the old end must not take the
+// record down meanwhile.
+bool newerVersionPending(Database& db, const std::string& identity, const std::string& target,
+                         std::int64_t acceptedRecordId) {
+    Statement select(db.handle(),
+                     "SELECT 1 FROM records o CROSS JOIN deliveries d WHERE o.identity=?1 AND d.record_id=o.id"
+                     " AND d.target=?2 AND o.id>?3 AND d.state IN ('ready','queued','dead') LIMIT 1");
+    select.bind(1, identity).bind(2, target).bind(3, acceptedRecordId);
+    return select.step();
+}
+
 // Publication of the identity at the target has ended (or ends now): no delivery of it is a
 // 下线 candidate any more.
 void closePublicity(Database& db, const std::string& identity, const std::string& target, const std::string& at) {
@@ -412,7 +431,8 @@ Result<std::size_t> RecordStore::queueTakedowns(const std::string& target, const
                 clear.bind(1, c.recordId).bind(2, target).run();
                 continue;
             }
-            if (ended && !isRevoked(*_db, c.identity)) {
+            if (ended && newerVersionPending(*_db, c.identity, target, latest.recordId)) continue;  // looked at again tomorrow
+            if (ended && !isRevoked(*_db, c.identity) && !isRepaired(*_db, c.identity)) {
                 std::string dueOn = CivilDate::parse(latest.publicityEnd)->addDays(1).toIso();
                 insert.bind(1, c.identity).bind(2, c.kind).bind(3, latest.recordId).bind(4, target).bind(5, latest.key)
                     .bind(6, latest.fields).bind(7, latest.mappingVersion).bind(8, at).bind(9, at).bind(10, dueOn).run();
