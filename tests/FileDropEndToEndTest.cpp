@@ -26,25 +26,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kHeader =
-    "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,CF_YXQ,"
-    "CF_CFJG,CF_CFJGDM,CF_SJLY,CF_SJLYDM,ZRBM\n";
-
-std::string row(const std::string& name, const std::string& uscc, const std::string& docNumber,
-                const std::string& decided) {
-    return name + ",法人及非法人组织," + uscc + ",李明," + docNumber +
-           ",超限运输,车货总重超过限定标准,《公路法》第七十六条,罚款,罚款2000元,0.2," + decided +
-           ",2027-11-20,示范市交通运输局,11100000000019713D,示范市交通运输局,11100000000019713D,执法一大队\n";
-}
-
-// Two on time, one late, one the gateway holds (bad USCC), one the platform rejects (测试).
-std::string sampleCsv() {
-    return std::string(kHeader) + row("示范市顺达物流有限公司", "914403001922038216", "示交罚〔2026〕1号", "2026-11-20") +
-           row("示范市安达物流有限公司", "914403001922038216", "示交罚〔2026〕2号", "2026-11-19") +
-           row("示范市远达运输有限公司", "91350100M000100Y43", "示交罚〔2026〕3号", "2026-09-01") +
-           row("示范市坏码运输有限公司", "914403001922038217", "示交罚〔2026〕4号", "2026-11-18") +
-           row("测试运输有限公司", "914403001922038216", "示交罚〔2026〕5号", "2026-11-18");
-}
+using creditgw::test::fivePenaltiesCsv;
+using creditgw::test::kPenaltyHeader;
+using creditgw::test::penaltyRow;
 
 class FileDropEndToEndTest : public ::testing::Test {
 protected:
@@ -55,7 +39,7 @@ protected:
         fs::copy(creditgw::test::sourcePath("mappings"), dir.file("data/mappings"), fs::copy_options::recursive);
         fs::create_directory_symlink(creditgw::test::sourcePath("data"), dir.file("data/data"));
         for (const char* sub : {"outbox", "inbox", "done"}) fs::create_directories(dir.file("exchange/") + sub);
-        writeFile(dir.file("cf.csv"), sampleCsv());
+        writeFile(dir.file("cf.csv"), fivePenaltiesCsv());
         ASSERT_EQ(runCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " +
                              dir.file("platform-sm2.key") + " && chmod 600 " + dir.file("platform-sm2.key") +
                              " && openssl pkey -in " + dir.file("platform-sm2.key") + " -pubout -out " +
@@ -267,7 +251,7 @@ TEST_F(FileDropEndToEndTest, TheDaemonServesAFiledropTargetFromItsConfigurationW
     const std::string run = std::string(CREDITGW_BINARY) + " run --config " + dir.file("creditgw.properties") + " --once";
     CommandResult checked = runCommand(std::string(CREDITGW_BINARY) + " config check " + dir.file("creditgw.properties"));
     ASSERT_EQ(checked.exitCode, 0) << checked.output;
-    writeFile(dir.file("inbox/cf/penalties.csv"), sampleCsv());
+    writeFile(dir.file("inbox/cf/penalties.csv"), fivePenaltiesCsv());
 
     CommandResult first = runCommand(run);  // ingests and drops the package
     ASSERT_EQ(first.exitCode, 0) << first.output;

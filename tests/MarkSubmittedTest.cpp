@@ -13,27 +13,19 @@ using creditgw::test::writeFile;
 
 namespace {
 
-const char* kHeader =
-    "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,CF_YXQ,"
-    "CF_CFJG,CF_CFJGDM,CF_SJLY,CF_SJLYDM,ZRBM\n";
-
-std::string row(const std::string& name, const std::string& uscc, const std::string& docNumber,
-                const std::string& decided) {
-    return name + ",法人及非法人组织," + uscc + ",李明," + docNumber +
-           ",超限运输,车货总重超过限定标准,《公路法》第七十六条,罚款,罚款2000元,0.2," + decided +
-           ",2027-11-20,示范市交通运输局,11100000000019713D,示范市交通运输局,11100000000019713D,执法一大队\n";
-}
+using creditgw::test::kPenaltyHeader;
+using creditgw::test::penaltyRow;
 
 class MarkSubmittedTest : public ::testing::Test {
 protected:
     void SetUp() override {
         // Three within their deadline, one decided long ago, one the gateway holds (bad USCC).
         writeFile(dir.file("cf.csv"),
-                  std::string(kHeader) + row("示范市顺达物流有限公司", "914403001922038216", "示交罚〔2026〕1号", "2026-11-20") +
-                      row("示范市安达物流有限公司", "914403001922038216", "示交罚〔2026〕2号", "2026-11-19") +
-                      row("示范市平安运输有限公司", "914403001922038216", "示交罚〔2026〕6号", "2026-11-18") +
-                      row("示范市远达运输有限公司", "91350100M000100Y43", "示交罚〔2026〕3号", "2026-09-01") +
-                      row("示范市坏码运输有限公司", "914403001922038217", "示交罚〔2026〕4号", "2026-11-18"));
+                  std::string(kPenaltyHeader) + penaltyRow("示范市顺达物流有限公司", "914403001922038216", "示交罚〔2026〕1号", "2026-11-20") +
+                      penaltyRow("示范市安达物流有限公司", "914403001922038216", "示交罚〔2026〕2号", "2026-11-19") +
+                      penaltyRow("示范市平安运输有限公司", "914403001922038216", "示交罚〔2026〕6号", "2026-11-18") +
+                      penaltyRow("示范市远达运输有限公司", "91350100M000100Y43", "示交罚〔2026〕3号", "2026-09-01") +
+                      penaltyRow("示范市坏码运输有限公司", "914403001922038217", "示交罚〔2026〕4号", "2026-11-18"));
         ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
         // Mapped and validated, but not sent (only xk goes to the platform): ready for export.
         const std::string certs = creditgw::test::devCertsDir();

@@ -30,6 +30,15 @@ private:
 /// Two valid 行政处罚 of November 2026 (示交罚〔2026〕11号 and 12号) in the national column names.
 extern const char* const kTwoNovemberPenaltiesCsv;
 
+/// The header of penaltyRow's columns (national codes plus 责任部门 ZRBM).
+extern const char* const kPenaltyHeader;
+/// One 行政处罚 of a 法人 (李明, 超限运输, 罚款2000元) with these name, USCC, 文书号 and 决定日期.
+std::string penaltyRow(const std::string& name, const std::string& uscc, const std::string& docNumber,
+                       const std::string& decided);
+/// Five penalties: two on time, one late, one the gateway holds (bad USCC), one the mock
+/// platform rejects (测试).
+std::string fivePenaltiesCsv();
+
 void writeFile(const std::string& path, const std::string& bytes);
 std::string readFile(const std::string& path);
 
