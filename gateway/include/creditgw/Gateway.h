@@ -199,6 +199,7 @@ private:
                        const std::function<Status(IncomingRecord&&)>& sink);
     /// One attempt at one batch: receipt query first when it may already be there, then POST.
     /// `skipped` when another sender on the same store holds the batch.
+    Result<bool> leaseForSending(const TargetSettings& target, const QueuedBatch& batch);
     Status sendBatch(const TargetSettings& target, const TargetPlugin& plugin, HttpsUploader& uploader,
                      const QueuedBatch& batch, UploadReport& report, bool& skipped);
     /// The same attempt through a channel plugin (files, front database): collect first when

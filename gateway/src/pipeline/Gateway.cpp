@@ -602,18 +602,25 @@ Status Gateway::sendByChannel(const TargetSettings& target, const TargetPlugin& 
         if (code != StatusCode::NotFound)
             return Status::unknown("receipt check failed, the batch stays in doubt: " + known.status().message());
     }
-    auto taken = _store->markInflight(batch.id, std::chrono::system_clock::now(),
-                                      std::max(target.lease, target.tls.timeout + std::chrono::seconds(1)));
+    auto taken = leaseForSending(target, batch);
     if (!taken) return taken.status();
     if (!*taken) {
         skipped = true;  // another sender on this store has it
         return Status::ok();
     }
-    faultPoint("after-mark-inflight");
     auto sent = channel.send(carried);
     faultPoint("after-send");
     if (!sent) return sent.status();
     return settle(*sent, 0);
+}
+
+// Leases the batch to this process for one send, outlasting the exchange's own timeout; false
+// when another sender on this store holds it.
+Result<bool> Gateway::leaseForSending(const TargetSettings& target, const QueuedBatch& batch) {
+    auto taken = _store->markInflight(batch.id, std::chrono::system_clock::now(),
+                                      std::max(target.lease, target.tls.timeout + std::chrono::seconds(1)));
+    if (taken && *taken) faultPoint("after-mark-inflight");
+    return taken;
 }
 
 Status Gateway::sendBatch(const TargetSettings& target, const TargetPlugin& plugin, HttpsUploader& uploader,
@@ -627,14 +634,12 @@ Status Gateway::sendBatch(const TargetSettings& target, const TargetPlugin& plug
         if (receipt.status().code() != StatusCode::NotFound)
             return Status::unknown("receipt query failed, the batch stays in doubt: " + receipt.status().message());
     }
-    auto taken = _store->markInflight(batch.id, std::chrono::system_clock::now(),
-                                      std::max(target.lease, target.tls.timeout + std::chrono::seconds(1)));
+    auto taken = leaseForSending(target, batch);
     if (!taken) return taken.status();
     if (!*taken) {
         skipped = true;  // another sender on this store has it
         return Status::ok();
     }
-    faultPoint("after-mark-inflight");
     UploadRequest request{target.endpoint, batch.id, batch.contentType, batch.payload,
                           base64Encode(batch.signature), batch.signerId};
     auto response = uploader.post(request);
