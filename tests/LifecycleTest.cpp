@@ -434,10 +434,30 @@ TEST_F(LifecycleTest, AWithdrawalNotMadeWithinThreeWorkingDaysIsListedAsOverdue)
     CivilDate after = CivilDate::parse(due)->addDays(1);
     CommandResult overdue = gw("report --as-of " + after.toIso());
     EXPECT_NE(overdue.output.find("撤销逾期（已过撤销期限，平台尚未撤下）：1 条"), std::string::npos) << overdue.output;
+    EXPECT_NE(overdue.output.find("撤销：1 条\n  示交罚〔2026〕1号  撤销登记 " + today + "  待打包"), std::string::npos)
+        << overdue.output;
+    auto withdrawals = [&](const std::string& asOf) {
+        auto stats = parseObject(gw("stats --format json --as-of " + asOf).output);
+        return std::make_pair(stats->get("withdrawal_timeliness_rate"), stats->getObject("withdrawals"));
+    };
+    auto [pendingRate, pending] = withdrawals(today);
+    EXPECT_TRUE(pendingRate.isEmpty()) << "nothing due yet: the rate is undefined";
+    EXPECT_EQ(pending->getValue<int>("pending_within_deadline"), 1);
+    auto [lateRate, late] = withdrawals(after.toIso());
+    EXPECT_EQ(lateRate.convert<double>(), 0.0);
+    EXPECT_EQ(late->getValue<int>("late"), 1);
+    EXPECT_EQ(late->getValue<int>("due"), 1);
 
     ASSERT_EQ(gw(uploadArgs()).exitCode, 0);
     CommandResult done = gw("report --as-of " + after.toIso());
     EXPECT_NE(done.output.find("没有逾期或临期的撤销。"), std::string::npos) << done.output;
+    EXPECT_NE(done.output.find("撤销：1 条\n  示交罚〔2026〕1号  撤销登记 " + today + "  平台已确认"), std::string::npos)
+        << done.output;
+    auto [doneRate, accepted] = withdrawals(after.toIso());
+    EXPECT_EQ(doneRate.convert<double>(), 1.0) << "accepted by the mock platform before its deadline";
+    EXPECT_EQ(accepted->getValue<int>("on_time"), 1);
+    CommandResult text = gw("stats --as-of " + after.toIso());
+    EXPECT_NE(text.output.find("撤销及时率 100.0%（按期撤下 1 / 应完成撤销 1"), std::string::npos) << text.output;
 }
 
 TEST_F(LifecycleTest, ARecordIsTakenDownTheDayAfterItsPublicityPeriodEndsNotBefore) {
@@ -464,6 +484,9 @@ TEST_F(LifecycleTest, ARecordIsTakenDownTheDayAfterItsPublicityPeriodEndsNotBefo
     EXPECT_EQ(platform->counters().takenDown, 2u) << dayAfter.output;
     EXPECT_EQ(platform->counters().withdrawn, 0u) << "a 下线 is not a 撤销";
     EXPECT_FALSE(platform->holds(key));
+    CommandResult report = gw("report --as-of 2027-11-21");
+    EXPECT_NE(report.output.find("下线（公示期满）：2 条\n  示交罚〔2026〕1号  应下线日 2027-11-21  平台已确认"),
+              std::string::npos) << report.output;
     auto events = eventsOf(timeline("示交罚〔2026〕1号"));
     EXPECT_EQ(namesOf(events), (std::vector<std::string>{"ingested", "ready", "packed", "sent", "accepted",
                                                          "takedown_queued", "sent", "taken_down"}))

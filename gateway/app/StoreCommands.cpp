@@ -217,13 +217,28 @@ int uploadCommand(int argc, char** argv) {
     return sent->batchesDead > 0 || sent->batchesWaiting > 0 ? kFailure : kOk;
 }
 
+namespace {
+
+// 撤销及时率 of the query's period: the target's withdrawals by the day they were registered.
+Result<WithdrawalCounts> withdrawalCountsOf(Gateway& gateway, const std::string& target, const StatisticsQuery& query) {
+    auto operations = gateway.store().operationFacts(target);
+    if (!operations) return operations.status();
+    auto profile = gateway.profileOf(target);
+    if (!profile) return profile.status();
+    return countWithdrawals(*operations, *profile, gateway.calendar(), operationSelection(query));
+}
+
+}  // namespace
+
 int statsCommand(int argc, char** argv) {
     static const char* usage =
         "Usage: creditgw stats [--format text|json|csv] [--from DATE --to DATE | --month YYYY-MM]\n"
         "                      [--kind xk|cf] [--department NAME] [--target creditchina] [--days 7]\n"
         "                      [--as-of DATE] [--by department|kind|target|month|field]\n"
         "上报率, 合规率, 及时率 (7 working days) and 完整率 (>= 60% of indicators filled) by decision\n"
-        "date, each with its numerator and denominator; also per 责任部门 and per kind.\n"
+        "date, each with its numerator and denominator; also per 责任部门 and per kind; and\n"
+        "撤销及时率 (withdrawals accepted within 3 working days for cf, 5 otherwise / withdrawals due),\n"
+        "its period picking the day each revocation was recorded.\n"
         "--by groups the rates (csv: one row per group after the \"all\" row); --by field lists\n"
         "each indicator's fill rate among the submitted records, the emptiest first.\n";
     Arguments args(argc, argv, 2, {"help"});
@@ -246,6 +261,9 @@ int statsCommand(int argc, char** argv) {
     auto facts = (*gateway)->deliveryFacts(target);
     if (!facts) return reportFailure(facts.status());
     StatisticsReport report = computeStatistics(target, *facts, (*gateway)->calendar(), *query);
+    auto withdrawals = withdrawalCountsOf(**gateway, target, *query);
+    if (!withdrawals) return reportFailure(withdrawals.status());
+    report.withdrawals = *withdrawals;
     std::vector<StatsGroup> groups;
     if (!by.empty()) {
         auto grouped = groupStatistics(**gateway, target, by, *query);
@@ -268,7 +286,8 @@ int reportCommand(int argc, char** argv) {
         "rejected and records whose batch was given up, each with file, line and reason; then the\n"
         "records overdue, accepted late, or at risk of missing the 7-working-day deadline; then\n"
         "withdrawals (撤销) overdue, late or at risk (3 working days for cf, 5 otherwise, or the\n"
-        "profile's withdrawal.workingDays.<kind>).\n"
+        "profile's withdrawal.workingDays.<kind>); then every 撤销, 下线 and 终止公示 of the period\n"
+        "(by the day it was registered, or for 下线 the day it is due) with its state.\n"
         "Totals count every record; --limit (default 1000) only shortens each list.\n"
         "--format xlsx --month YYYY-MM --out FILE writes the monthly workbook (sheets 汇总, 逾期,\n"
         "临期, 不合规) for the records decided in that month.\n";
@@ -310,12 +329,14 @@ int reportCommand(int argc, char** argv) {
     std::cout << maskIdNumbersIn(problemListText(*problems, (*gateway)->mappings(), *rules, shown)) << "\n"
               << maskIdNumbersIn(deadlineWatchToChineseText(
                      deadlineWatch(*facts, (*gateway)->calendar(), *query, static_cast<int>(*atRisk)), shown));
-    auto withdrawals = (*gateway)->store().withdrawalFacts(target);
-    if (!withdrawals) return reportFailure(withdrawals.status());
+    auto operations = (*gateway)->store().operationFacts(target);
+    if (!operations) return reportFailure(operations.status());
     auto profile = (*gateway)->profileOf(target);
     if (!profile) return reportFailure(profile.status());
     std::cout << maskIdNumbersIn(withdrawalWatchToChineseText(
-        withdrawalWatch(*withdrawals, *profile, (*gateway)->calendar(), query->today, static_cast<int>(*atRisk))));
+        withdrawalWatch(*operations, *profile, (*gateway)->calendar(), query->today, static_cast<int>(*atRisk))))
+              << "\n撤销、下线与终止公示（按撤销登记、应下线或修复登记日期）：\n"
+              << maskIdNumbersIn(operationsListToChineseText(*operations, operationSelection(*query), shown));
     return kOk;
 }
 

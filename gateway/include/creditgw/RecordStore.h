@@ -343,8 +343,9 @@ public:
     /// The same for records whose source status field says 撤销 (found while mapping), each
     /// with its reason ("CF_ZT=1 (file:line)"): one transaction, idempotent.
     Result<RevokeOutcome> revokeFromSource(const std::vector<std::pair<std::string, std::string>>& identityReasons);
-    /// The target's 撤销 operations with their revocation time, for the deadline lists.
-    Result<std::vector<WithdrawalFact>> withdrawalFacts(const std::string& target);
+    /// The target's operations (撤销 with its revocation time, 下线, 终止公示), oldest first,
+    /// for the deadline lists, 撤销及时率 and `creditgw report`.
+    Result<std::vector<OperationFact>> operationFacts(const std::string& target);
     /// Identities revoked so far, of `kinds`: mapping holds their new versions.
     Result<std::vector<std::string>> revokedIdentities(const std::vector<std::string>& kinds);
     /// 撤销 operations of one kind ready for `target`, oldest first; none of an identity while a

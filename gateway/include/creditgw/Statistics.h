@@ -13,6 +13,7 @@
 
 #include "creditgw/CivilDate.h"
 #include "creditgw/RecordStore.h"
+#include "creditgw/WithdrawalDeadlines.h"
 #include "creditgw/WorkingDayCalendar.h"
 
 namespace creditgw {
@@ -56,7 +57,12 @@ struct StatisticsReport {
     std::map<std::string, RateCounts> byKind;
     std::size_t undated = 0;  ///< records without a valid decision date (cannot be placed)
     std::vector<std::string> missingYears;  ///< calendar years that made deadlines unknown
+    /// 撤销及时率, when the caller counted it (withdrawalsFor): selected by revocation day.
+    std::optional<WithdrawalCounts> withdrawals;
 };
+
+/// The query's selection applied to operations: its range picks revocation days.
+OperationSelection operationSelection(const StatisticsQuery& query);
 
 /// {"target", "records", "by_state", "batches", "oldest_waiting_batch_seconds", "last_error"}.
 std::string targetHealthJson(const TargetHealth& health);
@@ -91,7 +97,8 @@ std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items,
 StatisticsReport computeStatistics(const std::string& target, const std::vector<DeliveryFact>& facts,
                                    const WorkingDayCalendar& calendar, const StatisticsQuery& query);
 
-/// JSON with reporting_rate, compliance_rate, timeliness_rate, completeness_rate and counts.
+/// JSON with reporting_rate, compliance_rate, timeliness_rate, completeness_rate and counts, and
+/// withdrawal_timeliness_rate with "withdrawals" when report.withdrawals is set.
 std::string statisticsToJson(const StatisticsReport& report);
 /// The summary compliance officers read, in Chinese, with numerators and denominators.
 std::string statisticsToChineseText(const StatisticsReport& report);

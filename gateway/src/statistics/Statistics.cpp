@@ -297,6 +297,32 @@ std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items, s
     return out.empty() ? "没有逾期或临期的记录。\n" : out;
 }
 
+OperationSelection operationSelection(const StatisticsQuery& query) {
+    return {query.from, query.to, query.kind, query.department, query.today};
+}
+
+namespace {
+
+std::string withdrawalsJson(const std::optional<WithdrawalCounts>& counts) {
+    if (!counts) return "";
+    auto rate = counts->rate();
+    return ",\"withdrawal_timeliness_rate\":" + (rate ? jsonNumber(*rate) : std::string("null")) +
+           ",\"withdrawals\":{\"selected_by\":\"revocation_date\",\"registered\":" + std::to_string(counts->registered) +
+           ",\"due\":" + std::to_string(counts->due()) + ",\"on_time\":" + std::to_string(counts->onTime) +
+           ",\"late\":" + std::to_string(counts->late) +
+           ",\"pending_within_deadline\":" + std::to_string(counts->pendingWithinDeadline) +
+           ",\"deadline_unknown\":" + std::to_string(counts->deadlineUnknown) + "}";
+}
+
+std::string withdrawalsText(const WithdrawalCounts& c) {
+    return "  撤销及时率 " + percent(c.rate()) + "（按期撤下 " + std::to_string(c.onTime) + " / 应完成撤销 " +
+           std::to_string(c.due()) + "；按撤销登记日期统计，共登记撤销 " + std::to_string(c.registered) +
+           "，未到期待撤 " + std::to_string(c.pendingWithinDeadline) + "，无法计算期限 " +
+           std::to_string(c.deadlineUnknown) + "）\n";
+}
+
+}  // namespace
+
 std::string statisticsToJson(const StatisticsReport& report) {
     std::string out = "{\"target\":" + jsonString(report.target) + ",\"period\":{\"from\":" +
                       (report.query.from ? jsonString(report.query.from->toIso()) : "null") +
@@ -305,7 +331,8 @@ std::string statisticsToJson(const StatisticsReport& report) {
                       ",\"completeness_threshold\":" + jsonNumber(report.query.completenessThreshold) +
                       "," + ratesJson(report.total) + ",\"undated\":" + std::to_string(report.undated) +
                       ",\"by_department\":" + groupJson(report.byDepartment) +
-                      ",\"by_kind\":" + groupJson(report.byKind) + ",\"calendar_gaps\":[";
+                      ",\"by_kind\":" + groupJson(report.byKind) + withdrawalsJson(report.withdrawals) +
+                      ",\"calendar_gaps\":[";
     for (std::size_t i = 0; i < report.missingYears.size(); ++i) {
         if (i > 0) out += ',';
         appendJsonString(out, report.missingYears[i]);
@@ -326,6 +353,7 @@ std::string statisticsToChineseText(const StatisticsReport& report) {
     out += "  及时性：按期 " + std::to_string(c.onTime) + "，逾期 " + std::to_string(c.late) +
            "，未到期待报 " + std::to_string(c.pendingWithinDeadline) + "，无法计算期限 " +
            std::to_string(c.deadlineUnknown) + "\n";
+    if (report.withdrawals) out += withdrawalsText(*report.withdrawals);
     if (report.undated > 0)
         out += "  另有 " + std::to_string(report.undated) + " 条记录决定日期缺失或无效，未计入统计期。\n";
     for (const auto& gap : report.missingYears) out += "  注意：" + gap + "\n";

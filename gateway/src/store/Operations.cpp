@@ -280,21 +280,25 @@ Result<RevokeOutcome> RecordStore::revokeFromSource(
     }
 }
 
-Result<std::vector<WithdrawalFact>> RecordStore::withdrawalFacts(const std::string& target) {
+Result<std::vector<OperationFact>> RecordStore::operationFacts(const std::string& target) {
     try {
-        std::vector<WithdrawalFact> out;
+        std::vector<OperationFact> out;
         Statement select(_db->handle(),
-                         "SELECT o.kind, o.identity, v.revoked_at, o.state, o.accepted_at"
-                         " FROM operations o JOIN revocations v ON v.identity=o.identity"
-                         " WHERE o.target=? AND o.operation='revoke' ORDER BY o.id");
+                         "SELECT o.operation, o.kind, o.identity, r.department,"
+                         " CASE WHEN o.operation='revoke' THEN COALESCE(v.revoked_at, o.created_at) ELSE o.created_at END,"
+                         " o.due_on, o.state, o.accepted_at"
+                         " FROM operations o JOIN records r ON r.id=o.record_id"
+                         " LEFT JOIN revocations v ON v.identity=o.identity"
+                         " WHERE o.target=? ORDER BY o.id");
         select.bind(1, target);
         while (select.step()) {
-            auto parts = identityParts(select.text(1));
-            out.push_back({select.text(0), parts.empty() ? "" : parts[1], select.text(2), select.text(3), select.text(4)});
+            auto parts = identityParts(select.text(2));
+            out.push_back({select.text(0), select.text(1), parts.size() > 1 ? parts[1] : "", select.text(3),
+                           select.text(4), select.text(5), select.text(6), select.text(7)});
         }
         return out;
     } catch (const SqliteError& e) {
-        return Status::transient(_db->path() + ": reading withdrawals: " + e.what());
+        return Status::transient(_db->path() + ": reading operations: " + e.what());
     }
 }
 
