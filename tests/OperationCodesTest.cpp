@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "TestSupport.h"
@@ -118,6 +119,34 @@ TEST_P(OperationCodesTest, ARevokedPenaltyLeavesInTheTargetsEnvelopeWithItsOpera
     EXPECT_EQ((*facts)[0].operation, "revoke");
     EXPECT_EQ((*facts)[0].state, "accepted") << "the platform's receipt settled the 撤销";
     EXPECT_TRUE(pack().empty()) << "nothing is sent twice";
+}
+
+TEST_P(OperationCodesTest, ARevocationReplacesATakedownNotPackedYetSoTheBatchCarriesTheRecordOnce) {
+    auto profile = gateway->profileOf(target.name);
+    ASSERT_TRUE(profile) << profile.status().toString();
+    for (const auto& batch : pack()) acceptAll(batch);
+    // Decided 2026-11-20/21, 一般: published until 2027-11-20/21 at most. The 下线 is queued, not packed.
+    auto takedowns = gateway->queueTakedowns(target.name, *CivilDate::parse("2027-12-01"));
+    ASSERT_TRUE(takedowns) << takedowns.status().toString();
+    ASSERT_EQ(*takedowns, 2u);
+    auto revoked = gateway->store().revokeRecords({"cf", "示交罚〔2026〕11号", "", "行政复议撤销", ""});
+    ASSERT_TRUE(revoked) << revoked.status().toString();
+
+    std::vector<QueuedBatch> operations = pack();
+    ASSERT_EQ(operations.size(), 1u);
+    auto stored = gateway->store().batch(operations[0].id);
+    ASSERT_TRUE(stored) << stored.status().toString();
+    EXPECT_EQ(stored->recordCount, 2u) << "11号's 撤销 and 12号's 下线, each record once";
+    std::string text = readable(*stored, *profile, dir);
+    auto facts = gateway->store().operationFacts(target.name);
+    ASSERT_TRUE(facts) << facts.status().toString();
+    std::vector<std::string> seen;
+    for (const auto& f : *facts) seen.push_back(f.operation + " " + f.documentNumber);
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(seen, (std::vector<std::string>{"revoke 示交罚〔2026〕11号", "takedown 示交罚〔2026〕12号"}))
+        << "the unsent 下线 of the revoked record is gone";
+    acceptAll(operations[0]);
+    EXPECT_TRUE(pack().empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryShippedTarget, OperationCodesTest, ::testing::ValuesIn(kShippedTargets),

@@ -143,7 +143,11 @@ protected:
                                     // 下线 of the records whose 公示截止期 (2027-11-20) passed
                                     uploadArgs().substr(0) + " --once --as-of 2027-12-01"}) {
             CommandResult result = gw(reading);
-            EXPECT_LE(result.exitCode, 1) << reading << "\n" << result.output;
+            // upload --once exits 4 while a batch still waits: the one sent to port 1 above is
+            // due again only once its backoff has passed, which a loaded machine reaches first.
+            bool waitingUpload = reading.rfind("upload", 0) == 0 && result.exitCode == 4 &&
+                                 result.output.find("still waiting 1") != std::string::npos;
+            EXPECT_TRUE(result.exitCode <= 1 || waitingUpload) << reading << "\n" << result.output;
         }
         CommandResult discarded = gw("discard --file " + dir.file("cf.csv") + " --line 4");  // the held one
         EXPECT_EQ(discarded.exitCode, 0) << discarded.output;

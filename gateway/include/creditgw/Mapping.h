@@ -33,6 +33,10 @@ struct MappingOutcome {
     std::vector<Violation> warnings;
     std::size_t indicatorsDefined = 0;  ///< fields the target defines for this record's 类别
     std::size_t indicatorsFilled = 0;   ///< of those, non-empty after mapping (for 完整率)
+    /// ISO 公示截止期 from the field derived by <publicityEnd> (given or computed), "" without one.
+    /// Taken whether or not the field is published: a format without the column (信用中国 v1)
+    /// still takes the record down (下线) when its period ends.
+    std::string publicityEnd;
 };
 
 /// How one output field got its value, for `creditgw mapping explain`.
@@ -148,9 +152,6 @@ public:
     std::vector<std::string> outputNames() const;
     /// Chinese title per output field, in output order (csv/xlsx headers, messages).
     std::vector<std::string> titles() const;
-    /// The output name of the published 公示截止期 field (the one derived by <publicityEnd>),
-    /// or "" when this kind has no publicity period: its records are never taken down (下线).
-    std::string publicityEndField() const;
     /// The canonical field holding 失信严重程度 for the publicity period ("" without one).
     std::string publicitySeverityField() const;
     /// The first day 信用修复 may end publication: the decision date plus the minimum period in

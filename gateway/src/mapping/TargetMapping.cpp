@@ -36,12 +36,6 @@ std::vector<std::string> TargetMapping::outputNames() const {
     return names;
 }
 
-std::string TargetMapping::publicityEndField() const {
-    for (const auto& f : _impl->fields)
-        if (f.published && f.hasDerivation && f.derive.publicityFrom >= 0) return f.output;
-    return {};
-}
-
 std::string TargetMapping::publicitySeverityField() const {
     for (const auto& f : _impl->fields)
         if (f.hasDerivation && f.derive.publicityFrom >= 0) return f.derive.severityField;
@@ -592,6 +586,9 @@ MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& 
     outcome.record.fields.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         for (auto& v : run.pending[i]) outcome.violations.push_back(std::move(v));
+        const auto& field = _impl->fields[i];
+        if (field.hasDerivation && field.derive.publicityFrom >= 0 && run.dates[i] && !run.blanked[i])
+            outcome.publicityEnd = run.dates[i]->toIso();
         // An unpublished field still holds the record when it fails, but is neither sent nor
         // counted as an indicator of the target format.
         if (!_impl->fields[i].published) continue;

@@ -285,18 +285,6 @@ Result<IngestReport> Gateway::ingest(const IngestRequest& request) {
     return report;
 }
 
-namespace {
-// The ISO 公示截止期 among a record's mapped fields (in the target's date format), or "".
-std::string publicityEndOf(const FieldList& fields, const std::string& field) {
-    if (field.empty()) return {};
-    for (const auto& [name, value] : fields) {
-        if (name != field) continue;
-        auto date = CivilDate::parse(value);
-        return date ? date->toIso() : std::string();
-    }
-    return {};
-}
-}  // namespace
 
 DeliveryDecision Gateway::decide(const StoredRecord& stored, const TargetMapping& mapping,
                                  const MappingContext& context) const {
@@ -321,7 +309,7 @@ DeliveryDecision Gateway::decide(const StoredRecord& stored, const TargetMapping
     decision.held = !decision.violations.empty() || !stored.record.problems.empty();
     if (!decision.held) {
         decision.mappedFields = std::move(outcome.record.fields);
-        decision.publicityEnd = publicityEndOf(decision.mappedFields, mapping.publicityEndField());
+        decision.publicityEnd = std::move(outcome.publicityEnd);
     }
     return decision;
 }

@@ -189,12 +189,17 @@ std::size_t queueWithdrawals(Database& db, const std::string& identity, const st
     Statement insert(db.handle(),
                      "INSERT OR IGNORE INTO operations (identity, kind, record_id, target, record_key, operation, state,"
                      " mapped_fields, mapping_version, created_at, updated_at) VALUES (?,?,?,?,?,'revoke','ready',?,?,?,?)");
+    // A 下线 not packed yet is replaced by the 撤销: never sent, so nothing to undo, and a batch
+    // must not carry the record's key twice (its receipt would be an anomaly).
+    Statement dropTakedown(db.handle(),
+                           "DELETE FROM operations WHERE identity=? AND target=? AND operation='takedown' AND state='ready'");
     published.bind(1, identity);
     std::string lastTarget;
     std::size_t queued = 0;
     while (published.step()) {
         if (published.text(0) == lastTarget) continue;  // an older version of the same target
         lastTarget = published.text(0);
+        dropTakedown.bind(1, identity).bind(2, lastTarget).run();
         insert.bind(1, identity).bind(2, kind).bind(3, published.integer(4)).bind(4, lastTarget)
             .bind(5, published.text(1)).bind(6, published.text(2)).bind(7, published.text(3)).bind(8, at).bind(9, at).run();
         queued += static_cast<std::size_t>(db.changes());
@@ -328,9 +333,10 @@ Result<std::vector<ReadyOperation>> RecordStore::readyOperations(const std::stri
                          " WHERE o.target=?1 AND o.state='ready' AND o.kind=?2"
                          " AND NOT EXISTS (SELECT 1 FROM records r CROSS JOIN deliveries d"
                          "   WHERE r.identity=o.identity AND d.record_id=r.id AND d.target=?1 AND d.state='queued')"
-                         // Never overtakes the record's earlier operation still in flight.
+                         // Never overtakes the record's earlier operation still in flight, and one
+                         // operation per record per batch: a later one waits for the earlier's receipt.
                          " AND NOT EXISTS (SELECT 1 FROM operations e WHERE e.identity=o.identity AND e.target=?1"
-                         "   AND e.state='queued')"
+                         "   AND (e.state='queued' OR (e.state='ready' AND e.id<o.id)))"
                          " ORDER BY o.id LIMIT ?3");
         select.bind(1, target).bind(2, kind).bind(3, static_cast<std::int64_t>(limit));
         while (select.step()) {
