@@ -642,11 +642,14 @@ void MockPlatform::Impl::handleReceipt(const std::string& batchId, HTTPServerRes
 }
 
 bool MockPlatform::Impl::loseNext() {
-    // Spread evenly and exactly: after n records, floor(n × share) of them are lost.
+    // Spread evenly and exactly: after n records, floor(n × share) of them are lost (the epsilon
+    // keeps 10 × 0.1 from being 0.999…).
     const std::size_t n = keptOrLost++;
     const double share = std::clamp(loseShare, 0.0, 1.0);
-    return static_cast<std::size_t>(static_cast<double>(n + 1) * share) >
-           static_cast<std::size_t>(static_cast<double>(n) * share);
+    auto lostAfter = [share](std::size_t count) {
+        return static_cast<std::size_t>(static_cast<double>(count) * share + 1e-9);
+    };
+    return lostAfter(n + 1) > lostAfter(n);
 }
 
 // GET /api/records?from=YYYY-MM-DD&to=YYYY-MM-DD: every record held or ended here whose decision

@@ -32,7 +32,7 @@ struct MockPlatformConfig {
     std::string repairValue = "终止公示";  ///< credit repair: no longer held
     int failFirstRequests = 0;  ///< answer 503 (Retry-After: 1) to the first N POSTs, for retry tests
     /// Test mode for reconciliation: of the new or changed records it accepts, this share (0 to 1)
-    /// is answered "accepted" but not kept, spread evenly (0.3: the 3rd, 6th, 10th, …). A lost
+    /// is answered "accepted" but not kept, spread evenly (0.3: the 4th, 7th, 10th, …). A lost
     /// update leaves the version before it held. Withdrawals are never lost.
     double loseShare = 0.0;
 };
