@@ -5,7 +5,9 @@
 // are packed, signed, stored before sending and settled by receipts like any 新增 or 撤销.
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,12 +77,26 @@ struct ReconcileReport {
     std::vector<const Finding*> of(FindingKind kind) const;
 };
 
-/// Compares the platform's answer with the store's records, using the target plugin's
-/// contentHash (a plugin that gives "" disables the Behind comparison). Keys the platform holds
-/// that match none of `ours` come back as Unknown: candidates, of which the caller drops those the
-/// store knows under another decision date (RecordStore::knownKeys).
-ReconcileReport compareHoldings(const std::vector<ReconcileRecord>& ours, const std::vector<HeldRecord>& theirs,
-                                const TargetPlugin& plugin);
+/// Compares the platform's answer with the store's records, one chunk of records at a time (so
+/// memory holds the answer and a chunk, not the store), using the target plugin's contentHash (a
+/// plugin that gives "" disables the Behind comparison). Not thread-safe; `theirs` and `plugin`
+/// must outlive it.
+class HoldingsComparison {
+public:
+    HoldingsComparison(const std::vector<HeldRecord>& theirs, const TargetPlugin& plugin);
+    void add(const std::vector<ReconcileRecord>& chunk);
+    /// The findings so far, then the platform's keys no chunk matched as Unknown: candidates, of
+    /// which the caller drops those the store knows under another decision date
+    /// (RecordStore::knownKeys).
+    ReconcileReport finish();
+
+private:
+    const std::vector<HeldRecord>& _theirs;
+    const TargetPlugin& _plugin;
+    std::map<std::string, const HeldRecord*> _held;
+    std::set<std::string> _matched;
+    ReconcileReport _report;
+};
 
 /// {"target":…,"from":…,"to":…,"at":…,"checked":N,"platform_held":N,"pending":N,"missing":[…],"behind":[…],
 ///  "withdrawn_still_held":[…],"ended_on_platform":[…],"unknown":[…],"requeued":N}; each list item

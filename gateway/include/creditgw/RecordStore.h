@@ -368,9 +368,11 @@ public:
                                         const std::string& basis, const CivilDate& decided);
 
     /// Reconciliation (docs/lifecycle.md): the latest records of `kinds` that have a delivery to
-    /// `target`, decided within `range`, each with its latest operation there.
+    /// `target`, decided within `range`, each with its latest operation there; by record id after
+    /// `afterId`, at most `limit` (page with the last id seen).
     Result<std::vector<ReconcileRecord>> reconcileRecords(const std::string& target, const std::vector<std::string>& kinds,
-                                                          const ReconcileRange& range);
+                                                          const ReconcileRange& range, std::int64_t afterId,
+                                                          std::size_t limit);
     /// Of `keys`, those a delivery or operation to `target` carries (any version, any date).
     Result<std::set<std::string>> knownKeys(const std::string& target, const std::vector<std::string>& keys);
     /// In one transaction: each re-send of the report queued (an accepted delivery back to ready,

@@ -3,9 +3,6 @@
 
 #include "creditgw/Reconciliation.h"
 
-#include <map>
-#include <set>
-
 #include "creditgw/CodeChecks.h"
 #include "creditgw/Gateway.h"
 #include "creditgw/Json.h"
@@ -13,6 +10,9 @@
 namespace creditgw {
 
 namespace {
+
+// Records read from the store per step: memory holds the platform's answer and one chunk.
+constexpr std::size_t kReconcileChunk = 1000;
 
 constexpr FindingKind kAllFindings[] = {FindingKind::Missing, FindingKind::Behind, FindingKind::WithdrawnStillHeld,
                                         FindingKind::EndedOnPlatform, FindingKind::Unknown};
@@ -114,21 +114,25 @@ std::vector<const Finding*> ReconcileReport::of(FindingKind kind) const {
     return out;
 }
 
-ReconcileReport compareHoldings(const std::vector<ReconcileRecord>& ours, const std::vector<HeldRecord>& theirs,
-                                const TargetPlugin& plugin) {
-    ReconcileReport report;
-    report.platformHeld = theirs.size();
-    std::map<std::string, const HeldRecord*> held;
-    for (const auto& record : theirs) held[record.key] = &record;
-    std::set<std::string> matched;
-    for (const auto& record : ours) {
-        ++report.checked;
-        auto there = held.find(record.key);
-        if (there != held.end()) matched.insert(record.key);
-        compareOne(record, there == held.end() ? nullptr : there->second, plugin, report);
+HoldingsComparison::HoldingsComparison(const std::vector<HeldRecord>& theirs, const TargetPlugin& plugin)
+    : _theirs(theirs), _plugin(plugin) {
+    _report.platformHeld = theirs.size();
+    for (const auto& record : theirs) _held[record.key] = &record;
+}
+
+void HoldingsComparison::add(const std::vector<ReconcileRecord>& chunk) {
+    for (const auto& record : chunk) {
+        ++_report.checked;
+        auto there = _held.find(record.key);
+        if (there != _held.end()) _matched.insert(record.key);
+        compareOne(record, there == _held.end() ? nullptr : there->second, _plugin, _report);
     }
-    for (const auto& record : theirs) {
-        if (matched.count(record.key)) continue;
+}
+
+ReconcileReport HoldingsComparison::finish() {
+    ReconcileReport report = std::move(_report);
+    for (const auto& record : _theirs) {
+        if (_matched.count(record.key)) continue;
         Finding finding;
         finding.kind = FindingKind::Unknown;
         finding.key = record.key;
@@ -198,9 +202,15 @@ Result<ReconcileReport> Gateway::reconcile(const TargetSettings& target, const R
     if (!answer) return answer.status();
     auto theirs = (*plugin)->parseHoldings(answer->body);
     if (!theirs) return theirs.status();
-    auto ours = _store->reconcileRecords(target.name, kindsOf(target.name), range);
-    if (!ours) return ours.status();
-    ReconcileReport report = compareHoldings(*ours, *theirs, **plugin);
+    HoldingsComparison comparison(*theirs, **plugin);
+    for (std::int64_t lastId = 0;;) {
+        auto chunk = _store->reconcileRecords(target.name, kindsOf(target.name), range, lastId, kReconcileChunk);
+        if (!chunk) return chunk.status();
+        if (chunk->empty()) break;
+        lastId = chunk->back().recordId;
+        comparison.add(*chunk);
+    }
+    ReconcileReport report = comparison.finish();
     // A key the platform holds outside our range (a corrected decision date) is not unknown.
     std::vector<std::string> candidates;
     for (const Finding* finding : report.of(FindingKind::Unknown)) candidates.push_back(finding->key);

@@ -61,18 +61,23 @@ void addLatestOperation(Statement& operations, ReconcileRecord& record) {
 
 Result<std::vector<ReconcileRecord>> RecordStore::reconcileRecords(const std::string& target,
                                                                    const std::vector<std::string>& kinds,
-                                                                   const ReconcileRange& range) {
+                                                                   const ReconcileRange& range, std::int64_t afterId,
+                                                                   std::size_t limit) {
     try {
         std::vector<ReconcileRecord> out;
+        // Led by the records' rowid from afterId ('+' keeps records_latest out), so each chunk
+        // reads only its own rows instead of sorting every remaining one for its LIMIT.
         Statement select(_db->handle(),
                          "SELECT r.id, r.identity, r.kind, r.decision_date, d.record_key, d.state, d.mapped_fields"
-                         " FROM records r JOIN deliveries d ON d.record_id=r.id AND d.target=?1"
-                         " WHERE r.is_latest=1 AND r.kind IN (SELECT value FROM json_each(?2))"
-                         " AND (?3='' OR r.decision_date>=?3) AND (?4='' OR r.decision_date<=?4)");
+                         " FROM records r CROSS JOIN deliveries d"
+                         " WHERE r.id>?5 AND +r.is_latest=1 AND +r.kind IN (SELECT value FROM json_each(?2))"
+                         " AND (?3='' OR r.decision_date>=?3) AND (?4='' OR r.decision_date<=?4)"
+                         " AND d.record_id=r.id AND d.target=?1 ORDER BY r.id LIMIT ?6");
         Statement operations(_db->handle(),
                              "SELECT id, operation, state FROM operations WHERE identity=?1 AND target=?2");
         operations.bind(2, target);
-        select.bind(1, target).bind(2, kindsArray(kinds)).bind(3, range.from).bind(4, range.to);
+        select.bind(1, target).bind(2, kindsArray(kinds)).bind(3, range.from).bind(4, range.to).bind(5, afterId)
+            .bind(6, static_cast<std::int64_t>(limit));
         while (select.step()) {
             ReconcileRecord record;
             record.recordId = select.integer(0);
@@ -115,9 +120,12 @@ namespace {
 // Back to ready only from the state the comparison saw, so a record that moved meanwhile (a
 // concurrent upload, an earlier reconciliation's re-send) is not queued twice.
 bool requeueDelivery(Database& db, const std::string& target, const Finding& finding, const std::string& at) {
+    // Still the latest version: only that one is ever packed (a correction that came meanwhile
+    // is sent by its own delivery).
     Statement update(db.handle(),
-                     "UPDATE deliveries SET state='ready', batch_id=NULL, reason='', reason_code='', updated_at=?"
-                     " WHERE record_id=? AND target=? AND state='accepted' AND mapped_fields<>''");
+                     "UPDATE deliveries SET state='ready', batch_id=NULL, reason='', reason_code='', updated_at=?1"
+                     " WHERE record_id=?2 AND target=?3 AND state='accepted' AND mapped_fields<>''"
+                     " AND EXISTS (SELECT 1 FROM records WHERE id=?2 AND is_latest=1)");
     update.bind(1, at).bind(2, finding.recordId).bind(3, target).run();
     return db.changes() == 1;
 }
