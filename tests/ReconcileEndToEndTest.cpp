@@ -173,6 +173,28 @@ TEST_F(ReconcileEndToEndTest, EveryRecordThePlatformLostIsFoundMissingAndBrought
     EXPECT_NE(text.output.find("missing 0"), std::string::npos) << text.output;
 }
 
+TEST_F(ReconcileEndToEndTest, AReconciliationThatDiesAfterItsCommitIsNotRepeatedAndEachRecordIsSentOnce) {
+    ingest(tenPenalties());
+    ASSERT_EQ(gw(upload()).exitCode, 0);
+    ASSERT_EQ(platform->lostKeys().size(), 3u);
+    CommandResult crashed = runCommand("CREDITGW_FAULT_POINT=after-reconcile " + std::string(CREDITGW_BINARY) +
+                                       " reconcile --format json" + tls() + " --store " + dir.file("store.db"));
+    EXPECT_EQ(crashed.exitCode, 86) << crashed.output;
+    EXPECT_EQ(crashed.output.find("\"missing\""), std::string::npos) << "it died before printing: " << crashed.output;
+
+    auto after = reconcile(0);
+    EXPECT_EQ(after->getValue<int>("requeued"), 0) << "the crashed run's re-sends were committed";
+    EXPECT_EQ(after->getValue<int>("pending"), 3);
+
+    platform->setLoseShare(0.0);
+    std::size_t batchesBefore = platform->counters().batches;
+    std::size_t acceptedBefore = platform->counters().accepted;
+    ASSERT_EQ(gw(upload()).exitCode, 0);
+    EXPECT_EQ(platform->counters().batches, batchesBefore + 1);
+    EXPECT_EQ(platform->counters().accepted, acceptedBefore + 3) << "each lost record sent once";
+    EXPECT_TRUE(keysOf(reconcile(0), "missing").empty());
+}
+
 TEST_F(ReconcileEndToEndTest, AnUpdateThePlatformLostLeavesItBehindAndIsSentAgain) {
     platform->setLoseShare(0.0);
     std::string csv = tenPenalties();

@@ -4,6 +4,7 @@
 #include "creditgw/Reconciliation.h"
 
 #include "creditgw/CodeChecks.h"
+#include "creditgw/FaultInjection.h"
 #include "creditgw/Gateway.h"
 #include "creditgw/Json.h"
 
@@ -224,6 +225,7 @@ Result<ReconcileReport> Gateway::reconcile(const TargetSettings& target, const R
     report.day = today.toIso();
     auto applied = _store->applyReconciliation(report);
     if (!applied) return applied.status();
+    faultPoint("after-reconcile");
     return report;
 }
 
