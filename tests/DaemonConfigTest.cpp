@@ -267,3 +267,24 @@ TEST_F(DaemonConfigTest, OnlyTheEnabledKindsOfATargetAreSent) {
     ASSERT_EQ(both.exitCode, 0) << both.output;
     EXPECT_EQ(platform.counters().accepted, 1u) << both.output;
 }
+
+TEST_F(DaemonConfigTest, ReconcileTakesTheTargetsConnectionFromTheFileAndItsScheduleIsChecked) {
+    MockPlatform platform(test::devMockPlatformConfig());
+    ASSERT_TRUE(platform.start());
+    std::string weekly = writeConfig(platform.endpoint(), "reconcile.schedule = weekly\n");
+    auto refused = check(weekly);
+    EXPECT_EQ(refused.exitCode, 1) << refused.output;
+    EXPECT_NE(refused.output.find(weekly + ":16: reconcile.schedule: \"weekly\" is neither daily nor off"),
+              std::string::npos)
+        << refused.output;
+
+    std::string file = writeConfig(platform.endpoint(), "reconcile.schedule = off\n");
+    test::writeFile(dir.file("inbox/cf/penalty.csv"), kOnePenalty);
+    auto run = test::runCommand(std::string(CREDITGW_BINARY) + " run --config '" + file + "' --once 2>&1");
+    ASSERT_EQ(run.exitCode, 0) << run.output;
+    EXPECT_EQ(run.output.find("reconciled for"), std::string::npos) << "reconcile.schedule = off: " << run.output;
+    auto reconciled = test::runCommand(std::string(CREDITGW_BINARY) + " reconcile --config '" + file + "'");
+    EXPECT_EQ(reconciled.exitCode, 0) << reconciled.output;
+    EXPECT_NE(reconciled.output.find("checked 1 records, the platform answered with 1"), std::string::npos)
+        << "the endpoint, CA, client certificate and store of the file: " << reconciled.output;
+}

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "TestSupport.h"
+#include "creditgw/EnvelopeTarget.h"
 #include "creditgw/HttpsUploader.h"
 #include "creditgw/Json.h"
 #include "creditgw/MockPlatformRules.h"
@@ -486,4 +487,70 @@ TEST_F(MockPlatformTest, GivenAWithdrawal_ThenTheRecordIsNoLongerHeldAndAnUnknow
     EXPECT_EQ(verdicts["k2"].reason, "撤销的记录不存在");
     EXPECT_FALSE(_platform->holds("k1"));
     EXPECT_EQ(_platform->counters().withdrawn, 1u);
+}
+
+// The record query of reconciliation: GET /api/records?from&to answers what the platform holds
+// or ended, by decision date, with the content hash the gateway computes the same way.
+TEST_F(MockPlatformTest, GivenRecordsAndAWithdrawal_WhenQueried_ThenTheRangeSelectsThemWithStateAndHash) {
+    creditgw::test::ScratchDir dir("mock-query");
+    MockPlatformConfig config = platformConfig();
+    config.stateFile = dir.file("state.json");
+    startPlatform(config);
+    Fields held = validPenalty("深交罚〔2026〕21号");
+    ASSERT_TRUE(postRecords("B-add", "cf", {{"k1", held}, {"k2", with(validPenalty("深交罚〔2026〕22号"), "CF_JDRQ",
+                                                                        "2026/10/08")}}));
+    ASSERT_TRUE(postRecords("B-withdraw", "cf", {{"k2", with(with(validPenalty("深交罚〔2026〕22号"), "CF_JDRQ",
+                                                                   "2026/10/08"), "CZLX", "撤销")}}));
+    _platform->stop();
+    startPlatform(config);  // what became of each record survives a restart
+
+    auto all = _uploader->queryHoldings(_platform->endpoint(), "", "");
+    ASSERT_TRUE(all) << all.status().toString();
+    auto root = Poco::JSON::Parser().parse(all->body).extract<Poco::JSON::Object::Ptr>();
+    auto records = root->getArray("records");
+    ASSERT_EQ(records->size(), 2u) << all->body;
+    std::map<std::string, Poco::JSON::Object::Ptr> byKey;
+    for (std::size_t i = 0; i < records->size(); ++i) {
+        auto record = records->getObject(static_cast<unsigned>(i));
+        byKey[record->getValue<std::string>("key")] = record;
+    }
+    EXPECT_EQ(byKey["k1"]->getValue<std::string>("state"), "published");
+    EXPECT_EQ(byKey["k1"]->getValue<std::string>("decisionDate"), "2026-11-20");
+    EXPECT_EQ(byKey["k2"]->getValue<std::string>("state"), "withdrawn");
+    FieldList fields(held.begin(), held.end());
+    EXPECT_EQ(byKey["k1"]->getValue<std::string>("contentHash"), platformContentHash({"k1", "cf", fields}));
+    fields.emplace_back("CF_BZ", "");  // an empty field is no content
+    EXPECT_EQ(byKey["k1"]->getValue<std::string>("contentHash"), platformContentHash({"k1", "cf", fields}));
+
+    auto november = _uploader->queryHoldings(_platform->endpoint(), "2026-11-01", "2026-11-30");
+    ASSERT_TRUE(november) << november.status().toString();
+    EXPECT_NE(november->body.find("\"k1\""), std::string::npos) << november->body;
+    EXPECT_EQ(november->body.find("\"k2\""), std::string::npos) << november->body;
+
+    auto bad = _uploader->queryHoldings(_platform->endpoint(), "2026-13-01", "");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.status().code(), StatusCode::Permanent);
+    EXPECT_NE(bad.status().message().find("HTTP 400: from is not a date"), std::string::npos) << bad.status().message();
+}
+
+TEST_F(MockPlatformTest, GivenALoseShare_ThenExactlyThatShareIsAnsweredAcceptedButNotHeld) {
+    MockPlatformConfig config = platformConfig();
+    config.loseShare = 0.3;
+    startPlatform(config);
+    std::vector<std::pair<std::string, Fields>> ten;
+    for (int i = 1; i <= 10; ++i)
+        ten.emplace_back("k" + std::to_string(i), validPenalty("深交罚〔2026〕" + std::to_string(300 + i) + "号"));
+    auto response = postRecords("B-ten", "cf", ten);
+    ASSERT_TRUE(response) << response.status().toString();
+    for (const auto& [key, outcome] : outcomes(response->body)) EXPECT_EQ(outcome.status, "accepted") << key;
+    EXPECT_EQ(_platform->lostKeys(), (std::vector<std::string>{"k4", "k7", "k10"}));
+    EXPECT_EQ(_platform->counters().lost, 3u);
+    for (const auto& [key, fields] : ten) {
+        bool lost = key == "k4" || key == "k7" || key == "k10";
+        EXPECT_EQ(_platform->holds(key), !lost) << key;
+    }
+    auto withdrawal = postRecords("B-withdraw", "cf", {{"k1", with(ten[0].second, "CZLX", "撤销")}});
+    ASSERT_TRUE(withdrawal);
+    EXPECT_EQ(outcomes(withdrawal->body)["k1"].status, "accepted") << "a withdrawal is never lost";
+    EXPECT_FALSE(_platform->holds("k1"));
 }

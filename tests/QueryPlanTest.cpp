@@ -118,6 +118,12 @@ protected:
                "/client.key --signing-key " + certs + "/signing.key";
     }
 
+    std::string reconcileArgs() {
+        platform->plantRecord("cf-000000000000000000000000", "cf", "他交罚〔2026〕9号", "2026-11-21");
+        return "reconcile --endpoint " + platform->endpoint() + " --ca " + certs + "/ca.pem --cert " + certs +
+               "/client.pem --key " + certs + "/client.key";
+    }
+
     // Runs every stage and every reading command once, with a correction and a held record,
     // so each statement they prepare is in sql.log.
     void runThePipeline() {
@@ -141,7 +147,9 @@ protected:
                                     "status --format json", "requeue --target creditchina",
                                     "history --wsh 示交罚〔2026〕1号 --format json",
                                     // 下线 of the records whose 公示截止期 (2027-11-20) passed
-                                    uploadArgs().substr(0) + " --once --as-of 2027-12-01"}) {
+                                    uploadArgs().substr(0) + " --once --as-of 2027-12-01",
+                                    // reconciliation, with a record only the platform knows
+                                    reconcileArgs()}) {
             CommandResult result = gw(reading);
             // upload --once exits 4 while a batch still waits: the one sent to port 1 above is
             // due again only once its backoff has passed, which a loaded machine reaches first.
@@ -179,7 +187,7 @@ TEST_F(QueryPlanTest, EveryStatementThePipelineRunsSearchesInsteadOfScanning) {
         EXPECT_EQ(violation, "") << line << "\n" << planText(plan);
     }
     // ingest, map, package, upload, receipts, statistics, report, status, requeue, history,
-    // discard and export.
+    // reconcile, discard and export.
     EXPECT_GE(explained, 20u);
 }
 

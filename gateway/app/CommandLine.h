@@ -82,5 +82,6 @@ int historyCommand(int argc, char** argv);
 int discardCommand(int argc, char** argv);
 int revokeCommand(int argc, char** argv);
 int repairCommand(int argc, char** argv);
+int reconcileCommand(int argc, char** argv);
 
 }  // namespace creditgw::cli

@@ -46,6 +46,8 @@ const std::vector<ConfigKey>& globalConfigKeys() {
         {"breaker.failures", "breaker-failures", Check::Number, 1, 1000, "failed cycles in a row that open a breaker"},
         {"breaker.open.seconds", "breaker-open-seconds", Check::Number, 1, 24 * 3600, "how long a breaker stays open"},
         {"reports.dir", "reports-dir", Check::Folder, 0, 0, "last month's workbook per target is written here"},
+        {"reconcile.schedule", "reconcile-schedule", Check::DailyOrOff, 0, 0,
+         "daily (default): reconcile each target with its platform once a day; off: never"},
         {"log.file", "log-file", Check::StoreFile, 0, 0, "also log to this file; its folder must exist"},
         {"log.rotation", "log-rotation", Check::Text, 0, 0, "rotate the log file at this size (\"10 M\")"},
         {"log.keep", "log-keep", Check::Number, 1, 1000, "rotated log files kept"},
@@ -327,6 +329,9 @@ void DaemonConfig::checkValue(const std::string& key, const ConfigKey& spec, con
             }
             break;
         }
+        case Check::DailyOrOff:
+            if (*text != "daily" && *text != "off") problem(key, "\"" + *text + "\" is neither daily nor off");
+            break;
         case Check::Schedule: {
             auto schedule = CronSchedule::parse(*text);
             if (!schedule) problem(key, schedule.status().message());

@@ -22,7 +22,7 @@ namespace creditgw::cli {
 /// One key the file may hold: its `run` option and how config check validates its value.
 struct ConfigKey {
     enum class Check { Text, Uscc, DataDir, Folder, StoreFile, File, SecretFile, CaFile, CertFile, SigningKey,
-                       Endpoint, Schedule, Number, TargetList, KindList };
+                       Endpoint, Schedule, Number, TargetList, KindList, DailyOrOff };
     std::string key;     ///< "admin.port"; for a target "ca" (of target.<name>.ca)
     std::string option;  ///< the `run` option it stands for ("admin-port"); empty when none
     Check check = Check::Text;

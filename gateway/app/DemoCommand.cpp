@@ -321,6 +321,7 @@ int mockPlatformCommand(int argc, char** argv) {
         (args.flag("help") ? std::cout : std::cerr)
             << "Usage: creditgw mock-platform --cert server.pem --key server.key --ca ca.pem\n"
                "                              --signer-cert signing.pem [--port 8443] [--state FILE]\n"
+               "                              [--lose-share 0.3]\n"
                "Runs the local stand-in for 信用中国 on 127.0.0.1 until interrupted (Ctrl-C).\n"
                "See docs/mock-platform.md for the protocol and its checks.\n";
         return args.flag("help") ? kOk : kUsage;
@@ -331,6 +332,12 @@ int mockPlatformCommand(int argc, char** argv) {
         std::cerr << "creditgw mock-platform: " << port.status().message() << "\n";
         return kUsage;
     }
+    auto loseShare = numberOption(args, "lose-share", 0.0, 0.0, 1.0);
+    if (!loseShare) {
+        std::cerr << "creditgw mock-platform: " << loseShare.status().message() << "\n";
+        return kUsage;
+    }
+    config.loseShare = *loseShare;
     config.port = static_cast<unsigned short>(*port);
     config.certFile = *cert;
     config.keyFile = *key;

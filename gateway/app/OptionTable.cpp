@@ -128,7 +128,9 @@ std::vector<CommandOptions> makeTable() {
                   value("breaker-failures", "N", "stop trying a target after N failed cycles in a row (default: 5)"),
                   value("breaker-open-seconds", "N", "then wait N s before one probe (default: 300)"),
                   value("reports-dir", "DIR", "write last month's workbook per target from the first working day"),
-                  value("as-of", "DATE", "today for the monthly reports (default: today in Asia/Shanghai)"),
+                  value("as-of", "DATE", "today for the monthly reports and reconciliation (default: today in Asia/Shanghai)"),
+                  value("reconcile-schedule", "daily|off", "reconcile each target once a day (default: daily)",
+                        OptionValues::Choices, {"daily", "off"}),
                   value("log-file", "FILE", "also log to FILE (SIGHUP does not reopen it; it rotates itself)"),
                   value("log-rotation", "SIZE", "rotate the log file at SIZE (default: \"10 M\")"),
                   value("log-keep", "N", "rotated log files kept (default: 10)")},
@@ -263,6 +265,26 @@ std::vector<CommandOptions> makeTable() {
                               value("basis", "文书号", "修复决定文号"),
                               value("as-of", "DATE", "today (default: today in Asia/Shanghai); --decided may not be later")},
                              kPlaces, kUnit})});
+    table.push_back({"reconcile", "",
+                     "对账: asks the platform (GET <endpoint>/records, over the same mutual TLS as uploads) what\n"
+                     "it holds of the records decided from --from to --to, and compares it with the store:\n"
+                     "  missing               accepted here, not there: the latest version is queued again\n"
+                     "  behind                there in another (older) version: the latest version is queued again\n"
+                     "  withdrawn_still_held  撤销/下线/终止公示 accepted here, still published there: queued again\n"
+                     "  ended_on_platform     published here, ended there by no operation of ours: listed only\n"
+                     "  unknown               there, unknown here: listed only, nothing is sent\n"
+                     "Re-sends go through the ordinary queue: the next `creditgw upload` (or daemon cycle) packs,\n"
+                     "signs and sends them. Running it again before then queues nothing. Each finding is a\n"
+                     "`reconciled` history event; the report is kept for `creditgw status`. 身份证号 are masked.\n"
+                     "Exits 0 when the platform and the store agree, 1 when anything was found.",
+                     0,
+                     joined({{value("from", "DATE", "first decision date compared (YYYY-MM-DD; default: open)"),
+                              value("to", "DATE", "last decision date compared (YYYY-MM-DD; default: open)"),
+                              value("format", "FORMAT", "text or json (default: text)", OptionValues::Choices,
+                                    {"text", "json"}),
+                              value("as-of", "DATE", "the day the run counts for (default: today in Asia/Shanghai)"),
+                              value("config", "FILE", "the daemon's configuration: the target's endpoint, CA and keys")},
+                             kDelivery, kPlaces, kUnit})});
     table.push_back({"discard", "",
                      "Retires records that should never have existed: they leave every count and are never\n"
                      "sent; history keeps them with the reason. Records a platform accepted or that are\n"
@@ -323,6 +345,8 @@ std::vector<CommandOptions> makeTable() {
                       value("signer-cert", "FILE", "the gateway's SM2 signing certificate"),
                       value("port", "N", "port on 127.0.0.1 (default: 8443)"),
                       value("state", "FILE", "keep accepted batches in FILE across restarts"),
+                      value("lose-share", "RATIO", "test mode: accept this share of records but keep none of them "
+                                                   "(0 to 1, default 0), for `creditgw reconcile`"),
                       flag("no-client-cert", "do not require a client certificate")}});
     for (auto& command : table) command.options.push_back(flag("help", "this text"));
     return table;

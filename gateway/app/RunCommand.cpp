@@ -28,6 +28,7 @@
 #include "DaemonLog.h"
 #include "InboxRoutes.h"
 #include "MonthlyReport.h"
+#include "ReconcileSchedule.h"
 #include "creditgw/AdminServer.h"
 #include "creditgw/CircuitBreaker.h"
 #include "creditgw/MappingReloader.h"
@@ -57,7 +58,9 @@ const char* kRunUsage =
     "http://127.0.0.1:N/ (/health, /stats, /dashboard), each request with\n"
     "\"Authorization: Bearer <token>\"; the token file must be 0600.\n"
     "--reports-dir DIR: from the first working day of each month, last month's workbook per target\n"
-    "(DIR/report-YYYY-MM-TARGET.xlsx, as `creditgw report --format xlsx`); --as-of fixes today.\n";
+    "(DIR/report-YYYY-MM-TARGET.xlsx, as `creditgw report --format xlsx`); --as-of fixes today.\n"
+    "--reconcile-schedule daily|off (reconcile.schedule): each target is reconciled with its platform\n"
+    "(`creditgw reconcile`) at its first cycle of each day, before its upload; daily by default.\n";
 
 Poco::Logger& logger() { return daemonLogger(); }  // DaemonLog.h: ISO 8601 times, optional file
 
@@ -279,6 +282,11 @@ int runCommand(int argc, char** argv) {
             return kUsage;
         }
     }
+    auto reconcileSchedule = ReconcileSchedule::parse(args.option("reconcile-schedule", "daily"));
+    if (!reconcileSchedule) {
+        std::cerr << "creditgw run: " << reconcileSchedule.status().message() << "\n";
+        return kUsage;
+    }
     GatewaySettings settings = gatewaySettings(args);
     auto gateway = Gateway::open(settings);
     if (!gateway) return reportFailure(gateway.status());
@@ -368,7 +376,10 @@ int runCommand(int argc, char** argv) {
                                      shanghaiTimestamp(breaker.openUntil()));
                 continue;
             }
-            recordOutcome(breaker, name, uploadTarget(**gateway, target, asOf.value_or(CivilDate::todayInShanghai())));
+            CivilDate today = asOf.value_or(CivilDate::todayInShanghai());
+            // Before the upload, so this cycle already sends what the platform turned out to lack.
+            if (overHttps) reconcileIfDue(**gateway, target, *reconcileSchedule, today);
+            recordOutcome(breaker, name, uploadTarget(**gateway, target, today));
         }
         if (auto reportsDir = args.option("reports-dir")) writeDueReports(**gateway, *reportsDir, targets, asOf);
         if (args.flag("once")) break;

@@ -13,6 +13,7 @@
 #include "DaemonConfig.h"
 #include "creditgw/CodeChecks.h"
 #include "MonthlyReport.h"
+#include "ReconcileSchedule.h"
 #include "StatsOutput.h"
 #include "TextReport.h"
 #include "creditgw/CivilDate.h"
@@ -479,8 +480,13 @@ int statusCommand(int argc, char** argv) {
     std::string target = args.option("target", "creditchina");
     auto health = (*gateway)->store().health(target, (*gateway)->kindsOf(target));
     if (!health) return reportFailure(health.status());
+    auto reconciled = (*gateway)->store().lastReconciliation(target);
+    if (!reconciled) return reportFailure(reconciled.status());
     if (format == "json") {
-        std::cout << targetHealthJson(*health) << "\n";
+        std::string json = targetHealthJson(*health);
+        // The last reconciliation's report, as `creditgw reconcile --format json` printed it.
+        json.insert(json.rfind('}'), ",\"last_reconciliation\":" + (*reconciled ? (*reconciled)->reportJson : "null"));
+        std::cout << json << "\n";
     } else {
         std::cout << target << ": " << health->total << " records";
         for (const auto& [state, count] : health->records) std::cout << ", " << state << " " << count;
@@ -493,6 +499,7 @@ int statusCommand(int argc, char** argv) {
         if (health->waitedSeconds >= 0)
             std::cout << "oldest waiting batch queued " << health->oldestWaitingSince << " (" << health->waitedSeconds
                       << " s ago)" << (health->lastError.empty() ? "" : "; last error: " + health->lastError) << "\n";
+        std::cout << (*reconciled ? lastReconciliationText(**reconciled) : "last reconciliation: never") << "\n";
         if (auto config = args.option("config"))
             std::cout << nextRunText(*config, target, std::chrono::system_clock::now()) << "\n";
     }

@@ -31,6 +31,7 @@ const Command kCommands[] = {
     {"history", creditgw::cli::historyCommand, "a record's timeline: ingested, validated, packed, sent, receipt"},
     {"repair", creditgw::cli::repairCommand, "信用修复: end a record's publication early (终止公示) after the minimum period"},
     {"revoke", creditgw::cli::revokeCommand, "撤销: withdraw a revoked decision from every platform that has it"},
+    {"reconcile", creditgw::cli::reconcileCommand, "对账: compare what a platform holds with the store, re-send what it lacks"},
     {"discard", creditgw::cli::discardCommand, "retire records that should never have existed (kept in history)"},
     {"report", creditgw::cli::reportCommand, "held, rejected and dead records with their reasons"},
     {"export", creditgw::cli::exportCommand, "write valid records as XLSX/CSV in the template layout, for manual upload"},

@@ -12,6 +12,8 @@ public:
     std::string name() const override { return "creditchina"; }
     /// The national platform takes JSON only; anything else in the profile is refused.
     Status configure(const TargetProfile& profile) override;
+    /// The platform's hash of a held record (reconciliation): the mapped fields go out unchanged.
+    std::string contentHash(const MappedRecord& record) const override { return platformContentHash(record); }
 };
 
 }  // namespace creditgw

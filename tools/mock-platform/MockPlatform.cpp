@@ -23,6 +23,7 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -71,11 +72,17 @@ struct StoredBatch {
     std::string receipt;  ///< the exact bytes answered the first time
 };
 
+// What the record query answers for a record: held (published), or ended by an operation.
+constexpr const char* kPublished = "published";
+
 struct StoredRecord {
     std::string kind;
-    std::string digest;  ///< of the fields: identical re-send vs. update
+    std::string digest;  ///< of the fields: identical re-send vs. update; the query's contentHash
     std::string acceptedAt;
     std::string documentNumber;
+    std::string state = kPublished;  ///< published, withdrawn, taken_down or repaired
+    std::string decisionDate;        ///< ISO, "" when the record's date does not parse
+    bool published() const { return state == kPublished; }
 };
 
 std::string errorJson(const std::string& message) {
@@ -114,10 +121,12 @@ std::string maskIdNumbers(const std::string& text) {
     return out;
 }
 
-/// Canonical digest of a record's content: fields sorted by code (std::map), NUL-separated.
+/// Canonical digest of a record's content: non-empty fields sorted by code (std::map),
+/// NUL-separated. The record query reports it as contentHash (docs/mock-platform.md).
 std::string recordDigest(const std::string& kind, const std::map<std::string, std::string>& fields) {
     std::string canonical = kind;
     for (const auto& [code, value] : fields) {
+        if (value.empty()) continue;
         canonical += '\0';
         canonical += code;
         canonical += '\0';
@@ -229,8 +238,12 @@ struct MockPlatform::Impl {
     std::map<std::string, StoredRecord> records;
     std::map<std::string, std::string> documentOwners;  // kind + '\x1f' + 文书号 → record key
     std::map<std::string, std::shared_ptr<const Sm2Verifier>> verifiers;  // by signer ID
+    double loseShare = 0.0;
+    std::size_t keptOrLost = 0;       // new or changed records accepted so far (loseShare's count)
+    std::vector<std::string> lost;    // keys lost, in order
 
-    explicit Impl(MockPlatformConfig c) : config(std::move(c)), clock(config.clockOverride) {}
+    explicit Impl(MockPlatformConfig c)
+        : config(std::move(c)), clock(config.clockOverride), loseShare(config.loseShare) {}
 
     Status checkConfig() const;
     Status loadState();
@@ -241,6 +254,9 @@ struct MockPlatform::Impl {
     Status authorizeClient(HTTPServerRequest& request) const;
     void handlePost(HTTPServerRequest& request, HTTPServerResponse& response);
     void handleReceipt(const std::string& batchId, HTTPServerResponse& response);
+    void handleQuery(HTTPServerRequest& request, HTTPServerResponse& response);
+    /// Whether the next new or changed record is lost (loseShare). Call with `mutex` held.
+    bool loseNext();
     Status verifySignature(const HTTPServerRequest& request, const std::string& body);
     /// Judges the records and stores the outcome; returns the receipt. Call with `mutex` held.
     std::string process(const IncomingBatch& batch);
@@ -332,8 +348,9 @@ Status MockPlatform::Impl::loadState() {
         for (const auto& [key, value] : *storedRecords) {
             auto r = value.extract<Poco::JSON::Object::Ptr>();
             StoredRecord record{r->getValue<std::string>("kind"), r->getValue<std::string>("digest"),
-                                r->getValue<std::string>("acceptedAt"), r->getValue<std::string>("documentNumber")};
-            documentOwners[record.kind + '\x1f' + record.documentNumber] = key;
+                                r->getValue<std::string>("acceptedAt"), r->getValue<std::string>("documentNumber"),
+                                r->optValue<std::string>("state", kPublished), r->optValue<std::string>("decisionDate", "")};
+            if (record.published()) documentOwners[record.kind + '\x1f' + record.documentNumber] = key;
             records[key] = std::move(record);
         }
     } catch (const Poco::Exception& e) {
@@ -361,7 +378,8 @@ Status MockPlatform::Impl::saveState() const {
         appendJsonString(out, key);
         out += ":{\"kind\":" + jsonString(record.kind) + ",\"digest\":" + jsonString(record.digest) +
                ",\"acceptedAt\":" + jsonString(record.acceptedAt) +
-               ",\"documentNumber\":" + jsonString(record.documentNumber) + "}";
+               ",\"documentNumber\":" + jsonString(record.documentNumber) + ",\"state\":" + jsonString(record.state) +
+               ",\"decisionDate\":" + jsonString(record.decisionDate) + "}";
     }
     out += "}}\n";
     const std::string temporary = config.stateFile + ".tmp";
@@ -411,8 +429,14 @@ void MockPlatform::Impl::handle(HTTPServerRequest& request, HTTPServerResponse& 
         response.set("Allow", "GET");
         return sendJson(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, errorJson("use GET to query a receipt"));
     }
+    if (segments.size() == 2 && segments[0] == kBasePath && segments[1] == "records") {
+        if (method == "GET") return handleQuery(request, response);
+        response.set("Allow", "GET");
+        return sendJson(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, errorJson("use GET to query records"));
+    }
     sendJson(response, HTTPResponse::HTTP_NOT_FOUND,
-             errorJson("no such resource; use POST /api/batches or GET /api/batches/<batchId>/receipt"));
+             errorJson("no such resource; use POST /api/batches, GET /api/batches/<batchId>/receipt or "
+                       "GET /api/records?from=YYYY-MM-DD&to=YYYY-MM-DD"));
 }
 
 Status MockPlatform::Impl::authorizeClient(HTTPServerRequest& request) const {
@@ -529,7 +553,7 @@ std::string MockPlatform::Impl::process(const IncomingBatch& batch) {
 // unknown key cannot be withdrawn.
 void MockPlatform::Impl::appendWithdrawal(std::string& receipt, const IncomingRecord& record, std::size_t& accepted) {
     auto existing = records.find(record.key);
-    if (existing == records.end()) {
+    if (existing == records.end() || !existing->second.published()) {
         auto rejection = mockRejection("E404", "");
         receipt += ",\"status\":\"rejected\",\"code\":" + jsonString(rejection.code) +
                    ",\"reason\":" + jsonString(rejection.reason) + "}";
@@ -538,8 +562,11 @@ void MockPlatform::Impl::appendWithdrawal(std::string& receipt, const IncomingRe
     }
     auto owner = documentOwners.find(existing->second.kind + '\x1f' + existing->second.documentNumber);
     if (owner != documentOwners.end() && owner->second == record.key) documentOwners.erase(owner);
-    records.erase(existing);
+    // Kept with its end, so the record query can say what became of it.
     const std::string& value = record.fields.at(config.operationField);
+    existing->second.state = value == config.takedownValue ? "taken_down"
+                             : value == config.repairValue ? "repaired"
+                                                           : "withdrawn";
     ++(value == config.takedownValue ? counters.takenDown
        : value == config.repairValue ? counters.repaired
                                      : counters.withdrawn);
@@ -576,18 +603,28 @@ void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& 
     ++accepted;
     const std::string digest = recordDigest(kind, record.fields);
     auto existing = records.find(record.key);
-    if (existing != records.end() && existing->second.digest == digest) {
+    if (existing != records.end() && existing->second.published() && existing->second.digest == digest) {
         // An identical re-send under a new batchId: still accepted, at its first time.
         if (existing->second.acceptedAt != acceptedAt)
             receipt += ",\"acceptedAt\":" + jsonString(existing->second.acceptedAt);
         receipt += ",\"status\":\"accepted\"}";
         return;
     }
+    if (loseNext()) {
+        // Test mode: answered accepted, never kept (a lost update leaves the older version held).
+        lost.push_back(record.key);
+        ++counters.lost;
+        receipt += ",\"status\":\"accepted\"}";
+        log.information("mock: record %s accepted and lost (test mode)", maskIdNumbers(record.key));
+        return;
+    }
     if (existing != records.end()) {
         auto previous = documentOwners.find(existing->second.kind + '\x1f' + existing->second.documentNumber);
         if (previous != documentOwners.end() && previous->second == record.key) documentOwners.erase(previous);
     }
-    records[record.key] = {kind, digest, acceptedAt, documentNumber};
+    auto decided = CivilDate::parse(record.fields.count(decisionDateField(kind)) ? record.fields.at(decisionDateField(kind))
+                                                                                 : std::string());
+    records[record.key] = {kind, digest, acceptedAt, documentNumber, kPublished, decided ? decided->toIso() : ""};
     documentOwners[documentKey] = record.key;
     receipt += ",\"status\":\"accepted\"}";
 }
@@ -602,6 +639,48 @@ void MockPlatform::Impl::handleReceipt(const std::string& batchId, HTTPServerRes
     if (receipt.empty())
         return sendJson(response, HTTPResponse::HTTP_NOT_FOUND, errorJson("unknown batch " + batchId));
     sendJson(response, HTTPResponse::HTTP_OK, receipt);
+}
+
+bool MockPlatform::Impl::loseNext() {
+    // Spread evenly and exactly: after n records, floor(n × share) of them are lost (the epsilon
+    // keeps 10 × 0.1 from being 0.999…).
+    const std::size_t n = keptOrLost++;
+    const double share = std::clamp(loseShare, 0.0, 1.0);
+    auto lostAfter = [share](std::size_t count) {
+        return static_cast<std::size_t>(static_cast<double>(count) * share + 1e-9);
+    };
+    return lostAfter(n + 1) > lostAfter(n);
+}
+
+// GET /api/records?from=YYYY-MM-DD&to=YYYY-MM-DD: every record held or ended here whose decision
+// date is in the range (both ends optional; a record without a date only when neither is given).
+void MockPlatform::Impl::handleQuery(HTTPServerRequest& request, HTTPServerResponse& response) {
+    std::string from, to;
+    for (const auto& [name, value] : Poco::URI(request.getURI()).getQueryParameters()) {
+        if (name != "from" && name != "to")
+            return sendJson(response, HTTPResponse::HTTP_BAD_REQUEST, errorJson("unknown query parameter " + name));
+        auto date = CivilDate::parse(value);
+        if (!date) return sendJson(response, HTTPResponse::HTTP_BAD_REQUEST, errorJson(name + " is not a date: " + value));
+        (name == "from" ? from : to) = date->toIso();
+    }
+    std::string body = "{\"from\":" + jsonString(from) + ",\"to\":" + jsonString(to) + ",\"records\":[";
+    std::size_t count = 0;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        for (const auto& [key, record] : records) {
+            bool ranged = !from.empty() || !to.empty();
+            if (ranged && (record.decisionDate.empty() || (!from.empty() && record.decisionDate < from) ||
+                           (!to.empty() && record.decisionDate > to)))
+                continue;
+            if (count++ > 0) body += ',';
+            body += "{\"key\":" + jsonString(key) + ",\"kind\":" + jsonString(record.kind) +
+                    ",\"contentHash\":" + jsonString(record.digest) + ",\"state\":" + jsonString(record.state) +
+                    ",\"decisionDate\":" + jsonString(record.decisionDate) + "}";
+        }
+    }
+    body += "]}";
+    log.information("mock: record query from %s to %s: %z records", from.empty() ? "-" : from, to.empty() ? "-" : to, count);
+    sendJson(response, HTTPResponse::HTTP_OK, body);
 }
 
 // ---- lifecycle ------------------------------------------------------------------------------
@@ -732,7 +811,25 @@ std::string MockPlatform::endpoint() const {
 
 bool MockPlatform::holds(const std::string& key) const {
     std::lock_guard<std::mutex> lock(_impl->mutex);
-    return _impl->records.count(key) > 0;
+    auto record = _impl->records.find(key);
+    return record != _impl->records.end() && record->second.published();
+}
+
+std::vector<std::string> MockPlatform::lostKeys() const {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    return _impl->lost;
+}
+
+void MockPlatform::setLoseShare(double share) {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    _impl->loseShare = share;
+}
+
+void MockPlatform::plantRecord(const std::string& key, const std::string& kind, const std::string& documentNumber,
+                               const std::string& decisionDate) {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    _impl->records[key] = {kind, sm3Hex(key), _impl->clock.value_or(shanghaiTimestamp(std::chrono::system_clock::now())), documentNumber, kPublished, decisionDate};
+    _impl->documentOwners[kind + '\x1f' + documentNumber] = key;
 }
 
 MockPlatform::Counters MockPlatform::counters() const {

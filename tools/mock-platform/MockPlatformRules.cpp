@@ -168,6 +168,14 @@ std::string documentNumberField(std::string_view kind) {
     return prefixOf(kind) + "WSH";
 }
 
+std::string decisionDateField(std::string_view kind) {
+    if (kind == "pj") return "PJ_PJRQ";
+    if (kind == "md") return "MD_RDRQ";
+    if (kind == "cn") return "CN_CNRQ";
+    if (kind == "jc") return "JC_ZXRQ";
+    return prefixOf(kind) + "JDRQ";
+}
+
 const std::vector<std::string>& mockTargets() {
     static const std::vector<std::string> targets = {"creditchina", "xyjt"};
     return targets;

@@ -20,6 +20,9 @@ public:
     /// JSON receipts (docs/mock-platform.md) or XML ones: <Receipt><SJBBH>id</SJBBH>
     /// <JSSJ>acceptedAt</JSSJ><Record key=".." status="accepted|rejected" code=".." reason=".."/>…</Receipt>.
     Result<BatchReceipt> parseReceipt(const std::string& body) const override;
+    /// The JSON answer of GET <endpoint>/records (docs/mock-platform.md):
+    /// {"records":[{"key","kind","contentHash","state","decisionDate"},…]}.
+    Result<std::vector<HeldRecord>> parseHoldings(const std::string& body) const override;
 
 protected:
     const TargetProfile& profile() const { return _profile; }
@@ -30,6 +33,11 @@ protected:
 private:
     TargetProfile _profile;
 };
+
+/// The content hash of the mock platform's record query (docs/mock-platform.md): SM3 (hex) of
+/// the kind, then of each non-empty field sorted by name as "\0name\0value". For a plugin whose
+/// platform reports it and that sends the mapped fields unchanged (no decorate()).
+std::string platformContentHash(const MappedRecord& record);
 
 /// Receipt parsers, also for plugins that do not derive from EnvelopeTarget.
 Result<BatchReceipt> parseJsonReceipt(const std::string& body);

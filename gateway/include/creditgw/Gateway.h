@@ -155,6 +155,13 @@ public:
     /// 下线: queues a take-down to `target` for every record it accepted whose 公示截止期 is
     /// before `today` (the injectable clock: --as-of). Sent by the next packageReady/uploadDue.
     Result<std::size_t> queueTakedowns(const std::string& target, const CivilDate& today);
+    /// Reconciliation: asks the platform (over the target's https channel and mutual TLS) what it
+    /// holds of the records decided within `range`, compares it with the store, and queues the
+    /// re-sends (sent by the next packageReady/uploadDue), their history events and the report in
+    /// one transaction. Running it again while those re-sends wait queues nothing. `today` is the
+    /// day the run counts for (--as-of). Permanent when the target's plugin or channel cannot be
+    /// queried; the platform's failures as HttpsUploader::queryHoldings.
+    Result<ReconcileReport> reconcile(const TargetSettings& target, const ReconcileRange& range, const CivilDate& today);
     /// Sends every due batch once. With `untilSettled`, keeps going (sleeping for backoff)
     /// until no batch is waiting any more: all are done or dead.
     Result<UploadReport> uploadDue(const TargetSettings& target, bool untilSettled);

@@ -70,6 +70,11 @@ public:
     /// verification failures and other 4xx.
     Result<UploadResponse> queryReceipt(const std::string& endpoint, const std::string& batchId);
 
+    /// GET <endpoint>/records?from=YYYY-MM-DD&to=YYYY-MM-DD (either left out when empty): what the
+    /// platform holds of ours, for reconciliation (docs/lifecycle.md). Failures as queryReceipt;
+    /// a 404 is Permanent here (the platform has no query interface).
+    Result<UploadResponse> queryHoldings(const std::string& endpoint, const std::string& from, const std::string& to);
+
     /// The Retry-After a Transient failure of post()/queryReceipt() carried, if any. The
     /// failure is a Status, which has no room for it, so it travels in the message in a fixed
     /// form ("Retry-After: 30s") that this function reads back.

@@ -10,11 +10,13 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "creditgw/CivilDate.h"
+#include "creditgw/Reconciliation.h"
 #include "creditgw/Record.h"
 #include "creditgw/Sqlite.h"
 #include "creditgw/Status.h"
@@ -365,6 +367,26 @@ public:
     /// One transaction, idempotent.
     Result<RepairOutcome> repairRecords(const std::vector<std::string>& identities, const std::string& kind,
                                         const std::string& basis, const CivilDate& decided);
+
+    /// Reconciliation (docs/lifecycle.md): the latest records of `kinds` that have a delivery to
+    /// `target`, decided within `range`, each with its latest operation there; by record id after
+    /// `afterId`, at most `limit` (page with the last id seen).
+    Result<std::vector<ReconcileRecord>> reconcileRecords(const std::string& target, const std::vector<std::string>& kinds,
+                                                          const ReconcileRange& range, std::int64_t afterId,
+                                                          std::size_t limit);
+    /// Of `keys`, those a delivery or operation to `target` carries (any version, any date).
+    Result<std::set<std::string>> knownKeys(const std::string& target, const std::vector<std::string>& keys);
+    /// In one transaction: each re-send of the report queued (an accepted delivery back to ready,
+    /// keeping its first acceptance time; an accepted or dead operation back to ready), one
+    /// `reconciled` history event per finding, and the report kept as the target's last
+    /// reconciliation (reconcileReportJson, with `requeued` set). A record whose state changed
+    /// since it was read is left as it is. Sets and returns report.requeued.
+    Result<std::size_t> applyReconciliation(ReconcileReport& report);
+    struct StoredReconciliation {
+        std::string at, day, reportJson;
+    };
+    /// The target's last reconciliation, nullopt when it was never reconciled.
+    Result<std::optional<StoredReconciliation>> lastReconciliation(const std::string& target);
 
     Database& database() { return *_db; }
 

@@ -65,6 +65,15 @@ struct BatchReceipt {
     std::vector<RecordReceipt> records;
 };
 
+/// One record a platform says it holds (its answer to a reconciliation query).
+struct HeldRecord {
+    std::string key;
+    std::string kind;
+    std::string contentHash;   ///< of the fields last accepted there (TargetPlugin::contentHash)
+    std::string state;         ///< published, withdrawn, taken_down or repaired
+    std::string decisionDate;  ///< ISO date, "" when the platform has none
+};
+
 class TargetPlugin {
 public:
     virtual ~TargetPlugin() = default;
@@ -84,6 +93,20 @@ public:
                                             const std::vector<MappedRecord>& records) const = 0;
     /// Parses the platform's answer to a batch. InvalidArgument when the body is malformed.
     virtual Result<BatchReceipt> parseReceipt(const std::string& body) const = 0;
+    /// Parses the platform's answer to a query of what it holds (reconciliation). Default: the
+    /// platform has no such query (Permanent, naming the plugin).
+    virtual Result<std::vector<HeldRecord>> parseHoldings(const std::string& body) const {
+        (void)body;
+        return Status::permanent("target plugin " + name() + " cannot read a platform's holdings: reconciliation "
+                                 "is not available for this target");
+    }
+    /// The content hash the platform reports for `record` once it accepted it, computed the
+    /// platform's way, so reconciliation can tell a platform a version behind. Default: "" (no
+    /// comparison; only missing and withdrawn records are found).
+    virtual std::string contentHash(const MappedRecord& record) const {
+        (void)record;
+        return {};
+    }
 };
 
 }  // namespace creditgw

@@ -456,6 +456,28 @@ Result<UploadResponse> HttpsUploader::queryReceipt(const std::string& endpoint, 
     return classifyResponse(std::move(*response), what, true);
 }
 
+Result<UploadResponse> HttpsUploader::queryHoldings(const std::string& endpoint, const std::string& from,
+                                                   const std::string& to) {
+    auto target = parseEndpoint(endpoint);
+    if (!target) return target.status();
+    std::string query;
+    for (const auto& [name, value] : {std::pair{"from", &from}, {"to", &to}}) {
+        if (value->empty()) continue;
+        std::string encoded;
+        Poco::URI::encode(*value, "/?#%;+&=", encoded);
+        query += (query.empty() ? "?" : "&") + std::string(name) + "=" + encoded;
+    }
+    Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_GET, target->basePath + "/records" + query,
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+    const std::string what = "GET " + target->display + "/records" + query;
+    auto response = _impl->exchange(*target, httpRequest, nullptr, what);
+    if (!response) {
+        if (response.status().code() == StatusCode::Unknown) return Status::transient(response.status().message());
+        return response;
+    }
+    return classifyResponse(std::move(*response), what, false);
+}
+
 std::optional<std::chrono::seconds> HttpsUploader::retryAfterOf(const Status& status) {
     // The uploader appends the marker last; the platform's own text comes before it.
     const std::string marker(kRetryAfterMarker);

@@ -4,8 +4,11 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
+
+#include "creditgw/Sm2Signer.h"
 
 namespace creditgw {
 
@@ -41,6 +44,48 @@ Result<BatchReceipt> EnvelopeTarget::parseReceipt(const std::string& body) const
     std::size_t start = body.find_first_not_of(" \t\r\n");
     if (start != std::string::npos && body[start] == '<') return parseXmlReceipt(body);
     return parseJsonReceipt(body);
+}
+
+Result<std::vector<HeldRecord>> EnvelopeTarget::parseHoldings(const std::string& body) const {
+    try {
+        Poco::JSON::Parser parser;
+        auto root = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+        auto records = root ? root->getArray("records") : nullptr;
+        if (!records) return Status::invalidArgument("holdings answer has no records array");
+        std::vector<HeldRecord> held;
+        for (std::size_t i = 0; i < records->size(); ++i) {
+            auto item = records->getObject(static_cast<unsigned>(i));
+            std::string where = "holdings records[" + std::to_string(i) + "]";
+            if (!item) return Status::invalidArgument(where + " is not an object");
+            HeldRecord record{item->optValue<std::string>("key", ""), item->optValue<std::string>("kind", ""),
+                              item->optValue<std::string>("contentHash", ""), item->optValue<std::string>("state", ""),
+                              item->optValue<std::string>("decisionDate", "")};
+            static const char* const kStates[] = {"published", "withdrawn", "taken_down", "repaired"};
+            bool knownState = std::find(std::begin(kStates), std::end(kStates), record.state) != std::end(kStates);
+            if (record.key.empty() || !knownState)
+                return Status::invalidArgument(where + ": needs a key and a state (published, withdrawn, taken_down, "
+                                               "repaired), got \"" + record.state + "\"");
+            held.push_back(std::move(record));
+        }
+        return held;
+    } catch (const Poco::Exception& e) {
+        return Status::invalidArgument("holdings answer is not valid JSON: " + e.displayText());
+    }
+}
+
+std::string platformContentHash(const MappedRecord& record) {
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& [name, value] : record.fields)
+        if (!value.empty()) fields.emplace_back(name, value);
+    std::sort(fields.begin(), fields.end());
+    std::string canonical = record.kind;
+    for (const auto& [name, value] : fields) {
+        canonical += '\0';
+        canonical += name;
+        canonical += '\0';
+        canonical += value;
+    }
+    return sm3Hex(canonical);
 }
 
 Result<BatchReceipt> parseJsonReceipt(const std::string& body) {

@@ -10,6 +10,7 @@
 #include "creditgw/Json.h"
 #include "HistoryLog.h"
 #include "OperationsLog.h"
+#include "ReconciliationLog.h"
 
 namespace creditgw {
 
@@ -386,6 +387,7 @@ void RecordStore::createSchema() {
     _db->exec(kSchema);
     _db->exec(history::kSchema);
     operations::createSchema(*_db);
+    reconciliation::createSchema(*_db);
     addMappedHashColumn();
     addPublicityEndColumn();
     // Only accepted deliveries whose publication has an end are in it: the daily 下线 scan reads
@@ -869,9 +871,12 @@ Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const 
                                               const std::string& rawReceipt, int httpStatus) {
     return guarded(*_db, "applying a receipt", [&]() -> Result<std::size_t> {
         Transaction tx(*_db);
+        // A record re-sent by reconciliation keeps its first acceptance (the platform had
+        // accepted it then; losing it was the platform's doing): 及时率 is judged on that time.
         Statement update(_db->handle(),
-                         "UPDATE deliveries SET state=?, accepted_at=?, reason_code=?, reason=?, updated_at=?"
-                         " WHERE batch_id=? AND record_key=?");
+                         "UPDATE deliveries SET state=?1,"
+                         " accepted_at=CASE WHEN ?1='accepted' AND accepted_at<>'' THEN accepted_at ELSE ?2 END,"
+                         " reason_code=?3, reason=?4, updated_at=?5 WHERE batch_id=?6 AND record_key=?7");
         std::string updatedAt = now();
         std::size_t unknownKeys = 0;
         for (const auto& r : receipt.records) {

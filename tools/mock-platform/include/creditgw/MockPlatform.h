@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "creditgw/Status.h"
 
@@ -30,6 +31,10 @@ struct MockPlatformConfig {
     std::string takedownValue = "下线";  ///< end of the publicity period: no longer held
     std::string repairValue = "终止公示";  ///< credit repair: no longer held
     int failFirstRequests = 0;  ///< answer 503 (Retry-After: 1) to the first N POSTs, for retry tests
+    /// Test mode for reconciliation: of the new or changed records it accepts, this share (0 to 1)
+    /// is answered "accepted" but not kept, spread evenly (0.3: the 4th, 7th, 10th, …). A lost
+    /// update leaves the version before it held. Withdrawals are never lost.
+    double loseShare = 0.0;
 };
 
 class MockPlatform {
@@ -75,10 +80,19 @@ public:
         std::size_t withdrawn = 0;      ///< records withdrawn (撤销) in processed batches
         std::size_t takenDown = 0;      ///< records taken down (下线) in processed batches
         std::size_t repaired = 0;       ///< records whose publication ended by 信用修复 (终止公示)
+        std::size_t lost = 0;           ///< records answered accepted but not kept (loseShare)
     };
     Counters counters() const;
     /// Whether the platform currently holds (publishes) the record with this key.
     bool holds(const std::string& key) const;
+    /// The keys of the records lost so far (loseShare), in the order they were lost.
+    std::vector<std::string> lostKeys() const;
+    /// Changes the share lost from now on (0 ends the test mode), while running.
+    void setLoseShare(double share);
+    /// Puts a record there as if another system had sent it (for reconciliation's "unknown"):
+    /// published under `key`, with this 文书号 and ISO decision date.
+    void plantRecord(const std::string& key, const std::string& kind, const std::string& documentNumber,
+                     const std::string& decisionDate);
 
     /// Changes (or with nullopt, clears) the fixed acceptedAt while running: lets a test show
     /// that an identical record re-sent later keeps its first acceptedAt while an update

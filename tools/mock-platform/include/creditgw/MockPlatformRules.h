@@ -49,6 +49,10 @@ std::optional<MockRejection> checkMockRecord(std::string_view target, std::strin
 /// The field holding the 文书号 for `kind`: XK_WSH, CF_WSH, PJ_WSH, MD_RDWSH, CN_CNBH, JC_ZXWH.
 std::string documentNumberField(std::string_view kind);
 
+/// The field holding the decision date for `kind`: XK_JDRQ, CF_JDRQ, PJ_PJRQ, MD_RDRQ, CN_CNRQ,
+/// JC_ZXRQ (the record query selects by it).
+std::string decisionDateField(std::string_view kind);
+
 /// The package targets the mock serves: creditchina and xyjt.
 const std::vector<std::string>& mockTargets();
 

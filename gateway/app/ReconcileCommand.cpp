@@ -1,0 +1,132 @@
+// `creditgw reconcile`: asks a platform what it holds, compares it with the store, and queues
+// what must be sent again (docs/lifecycle.md, "Reconciliation"). The daemon runs the same daily.
+
+#include <Poco/JSON/Parser.h>
+
+#include <iostream>
+
+#include "CommandLine.h"
+#include "DaemonConfig.h"
+#include "DaemonLog.h"
+#include "ReconcileSchedule.h"
+#include "creditgw/CivilDate.h"
+
+namespace creditgw::cli {
+
+namespace {
+
+const char* kReconcileUsage =
+    "Usage: creditgw reconcile --store FILE --target NAME [--from DATE --to DATE] [--format text|json]\n"
+    "                          --ca FILE --cert FILE --key FILE [--endpoint URL] | --config FILE\n";
+
+// --from/--to as ISO dates ("" for an open end).
+Result<ReconcileRange> rangeOf(const Arguments& args) {
+    ReconcileRange range;
+    for (const char* name : {"from", "to"}) {
+        auto text = args.option(name);
+        if (!text) continue;
+        auto date = CivilDate::parse(*text);
+        if (!date) return Status::invalidArgument(std::string("--") + name + " \"" + *text + "\" is not a date (YYYY-MM-DD)");
+        (std::string(name) == "from" ? range.from : range.to) = date->toIso();
+    }
+    if (!range.from.empty() && !range.to.empty() && range.from > range.to)
+        return Status::invalidArgument("--from " + range.from + " is after --to " + range.to);
+    return range;
+}
+
+int usage(const std::string& why) {
+    std::cerr << "creditgw reconcile: " << why << "\n" << kReconcileUsage << "(see: creditgw reconcile --help)\n";
+    return kUsage;
+}
+
+}  // namespace
+
+Result<ReconcileSchedule> ReconcileSchedule::parse(const std::string& text) {
+    if (text == "daily") return ReconcileSchedule{true};
+    if (text == "off") return ReconcileSchedule{false};
+    return Status::invalidArgument("reconcile.schedule (--reconcile-schedule) \"" + text + "\": known: daily, off");
+}
+
+bool reconcileIfDue(Gateway& gateway, const TargetSettings& target, const ReconcileSchedule& schedule,
+                    const CivilDate& today) {
+    if (!schedule.daily) return false;
+    auto last = gateway.store().lastReconciliation(target.name);
+    if (!last) {
+        daemonLogger().error("%s: reconciliation not run: %s", target.name, last.status().message());
+        return false;
+    }
+    if (*last && (*last)->day >= today.toIso()) return false;  // done today (or for a later --as-of)
+    auto report = gateway.reconcile(target, ReconcileRange{}, today);
+    if (!report) {
+        daemonLogger().error("%s: reconciliation failed, tried again next cycle: %s", target.name,
+                             report.status().message());
+        return false;
+    }
+    daemonLogger().information("%s: reconciled for %s: checked %z, missing %z, behind %z, withdrawn still held %z, "
+                               "unknown %z; requeued %z",
+                               target.name, today.toIso(), report->checked, report->of(FindingKind::Missing).size(),
+                               report->of(FindingKind::Behind).size(),
+                               report->of(FindingKind::WithdrawnStillHeld).size(),
+                               report->of(FindingKind::Unknown).size(), report->requeued);
+    return true;
+}
+
+Result<TargetSettings> reachableTarget(Gateway& gateway, TargetSettings target) {
+    if (target.endpoint.empty()) {
+        auto profile = gateway.profileOf(target.name);
+        if (!profile) return profile.status();
+        target.endpoint = profile->endpointUrl;
+    }
+    if (target.endpoint.empty())
+        return Status::invalidArgument("target " + target.name + ": no endpoint; pass --endpoint or set it in its profile.xml");
+    if (target.tls.caFile.empty()) return Status::invalidArgument("target " + target.name + ": --ca is required");
+    return target;
+}
+
+std::string lastReconciliationText(const RecordStore::StoredReconciliation& last) {
+    try {
+        auto report = Poco::JSON::Parser().parse(last.reportJson).extract<Poco::JSON::Object::Ptr>();
+        std::string text = "last reconciliation " + last.at + ": checked " + report->getValue<std::string>("checked");
+        for (const char* list : {"missing", "behind", "withdrawn_still_held", "ended_on_platform", "unknown"}) {
+            auto items = report->getArray(list);
+            text += std::string(", ") + list + " " + std::to_string(items ? items->size() : 0);
+        }
+        return text + ", requeued " + report->getValue<std::string>("requeued");
+    } catch (const Poco::Exception& e) {
+        return "last reconciliation " + last.at + ": its stored report is unreadable (" + e.displayText() + ")";
+    }
+}
+
+int reconcileCommand(int argc, char** argv) {
+    auto configured = ConfiguredCommandLine::of(argc, argv);
+    if (!configured) {
+        std::cerr << configured.status().message() << "\ncreditgw reconcile: the configuration file is not valid\n";
+        return kInvalid;
+    }
+    Arguments args(configured->argc(), configured->argv(), 2, {"help"});
+    auto range = rangeOf(args);
+    if (!range) return usage(range.status().message());
+    CivilDate today = CivilDate::todayInShanghai();
+    if (auto text = args.option("as-of")) {
+        auto date = CivilDate::parse(*text);
+        if (!date) return usage("--as-of \"" + *text + "\" is not a date (YYYY-MM-DD)");
+        today = *date;
+    }
+    std::string format = args.option("format", "text");
+    auto common = targetSettings(args);
+    if (!common) return usage(common.status().message());
+    auto target = configured->targetSettingsOf(common->name, *common);
+    if (!target) return usage(target.status().message());
+    GatewaySettings settings = gatewaySettings(args);
+    settings.storeMustExist = true;  // a mistyped --store must not reconcile a new empty one
+    auto gateway = Gateway::open(settings);
+    if (!gateway) return reportFailure(gateway.status());
+    auto reachable = reachableTarget(**gateway, *target);
+    if (!reachable) return usage(reachable.status().message());
+    auto report = (*gateway)->reconcile(*reachable, *range, today);
+    if (!report) return reportFailure(report.status());
+    std::cout << (format == "json" ? reconcileReportJson(*report) + "\n" : reconcileReportText(*report));
+    return report->findings.empty() ? kOk : kInvalid;
+}
+
+}  // namespace creditgw::cli
