@@ -117,6 +117,14 @@ for r in range(6, 10):
         check("%" in cell.number_format, name + " percent format")
         check(s.cell(r, col + 1).value == source["counts"][num], name + " numerator")
         check(s.cell(r, col + 2).value == source["counts"][den], name + " denominator")
+check(s.cell(10, 1).value == "撤销及时率（按撤销登记日期）", "撤销及时率 row, got %r" % s.cell(10, 1).value)
+for col, source in ((2, stats), (5, previous)):
+    rate = source["withdrawal_timeliness_rate"]
+    cell = s.cell(10, col).value
+    check((rate is None and not isinstance(cell, (int, float))) or (rate is not None and abs(cell - rate) < 1e-6),
+          "撤销及时率 %r vs stats %r" % (cell, rate))
+    check(s.cell(10, col + 1).value == source["withdrawals"]["on_time"], "撤销及时率 numerator")
+    check(s.cell(10, col + 2).value == source["withdrawals"]["due"], "撤销及时率 denominator")
 # per 责任部门 rows agree with stats' by_department
 found = {}
 for row in s.iter_rows(min_row=1, max_row=s.max_row):

@@ -56,6 +56,13 @@ Result<MonthlyWorkbookData> gatherMonth(Gateway& gateway, const MonthlyReportReq
     data.current = computeStatistics(request.target, *facts, gateway.calendar(), current);
     data.previous = computeStatistics(request.target, *facts, gateway.calendar(),
                                       monthQuery(request.query, request.month.previous()));
+    auto operations = gateway.store().operationFacts(request.target);
+    if (!operations) return operations.status();
+    auto profile = gateway.profileOf(request.target);
+    if (!profile) return profile.status();
+    StatisticsQuery previous = monthQuery(request.query, request.month.previous());
+    data.current.withdrawals = countWithdrawals(*operations, *profile, gateway.calendar(), operationSelection(current));
+    data.previous.withdrawals = countWithdrawals(*operations, *profile, gateway.calendar(), operationSelection(previous));
     data.deadlines = deadlineWatch(*facts, gateway.calendar(), current, request.atRiskWorkingDays);
     ReportSelection selection{current.from, current.to, current.kind, current.department};
     auto problems = problemLines(gateway.store(), request.target, selection);

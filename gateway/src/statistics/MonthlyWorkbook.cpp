@@ -200,6 +200,23 @@ const RateRow kRates[] = {
      [](const RateCounts& c) { return c.submitted; }},
 };
 
+// 撤销及时率 (by the day each revocation was recorded), when the caller counted it.
+void writeWithdrawalRow(Sheet& sheet, const Formats& f, const MonthlyWorkbookData& data) {
+    if (!data.current.withdrawals || !data.previous.withdrawals) return;
+    const WithdrawalCounts& now = *data.current.withdrawals;
+    const WithdrawalCounts& before = *data.previous.withdrawals;
+    sheet.text(0, "撤销及时率（按撤销登记日期）");
+    sheet.rate(1, now.rate());
+    sheet.count(2, now.onTime);
+    sheet.count(3, now.due());
+    sheet.rate(4, before.rate());
+    sheet.count(5, before.onTime);
+    sheet.count(6, before.due());
+    if (auto delta = change(now.rate(), before.rate())) sheet.number(7, *delta, f.change);
+    else sheet.text(7, "—");
+    sheet.nextRow();
+}
+
 void writeHeadline(Sheet& sheet, const Formats& f, const MonthlyWorkbookData& data) {
     sheet.merged(15, orUnset(data.unitName, "") + "交通运输信用信息“双公示”数据报送工作进展（" +
                          data.month.toChinese() + "）", f.title);
@@ -235,6 +252,7 @@ void writeHeadline(Sheet& sheet, const Formats& f, const MonthlyWorkbookData& da
         else sheet.text(7, "—");
         sheet.nextRow();
     }
+    writeWithdrawalRow(sheet, f, data);
 }
 
 void writeStateCounts(Sheet& sheet, const MonthlyWorkbookData& data, std::size_t overdue, std::size_t atRisk,
@@ -320,7 +338,9 @@ std::string countingRules(const MonthlyWorkbookData& data) {
            "合规率＝已接收且从未被平台退回÷已报送（有平台回执的）；"
            "及时率＝在" + days + "个工作日内被平台接收÷已到期应报送（决定日为第0日，按国务院节假日及调休安排，"
            "期限日23:59:59前接收为按期；尚未到期且未接收的不计入分母，列在“临期”表）；"
-           "完整率＝已填指标不少于标准规定指标" + threshold + "的记录÷已报送。"
+           "完整率＝已填指标不少于标准规定指标" + threshold + "的记录÷已报送；"
+           "撤销及时率＝在期限内（行政处罚3个工作日，其他5个工作日，自撤销登记日起算）被平台确认撤下的撤销÷已到期的撤销，"
+           "按撤销登记日期归入统计期。"
            "分母为0时显示“无数据”。上月各率按同一统计日计算。临期指" + std::to_string(data.atRiskWorkingDays) +
            "个工作日内到期。";
 }
