@@ -865,15 +865,24 @@ Result<std::vector<std::string>> RecordStore::batchRecordKeys(const std::string&
     });
 }
 
-Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
-                                              const std::string& rawReceipt, int httpStatus) {
-    return guarded(*_db, "applying a receipt", [&]() -> Result<std::size_t> {
+Result<RecordStore::AppliedReceipt> RecordStore::applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
+                                                              const std::string& rawReceipt, int httpStatus) {
+    return guarded(*_db, "applying a receipt", [&]() -> Result<AppliedReceipt> {
         Transaction tx(*_db);
+        AppliedReceipt outcome;
+        Statement state(_db->handle(), "SELECT state FROM batches WHERE id=?");
+        state.bind(1, batchId);
+        if (!state.step()) return Status::notFound("no batch " + batchId);
+        BatchState current = parseBatchState(state.text(0));
+        if (current == BatchState::Done || current == BatchState::Dead) {
+            outcome.settledAs = current;
+            return outcome;  // settled before: the transaction rolls back, nothing was written
+        }
         Statement update(_db->handle(),
                          "UPDATE deliveries SET state=?, accepted_at=?, reason_code=?, reason=?, updated_at=?"
                          " WHERE batch_id=? AND record_key=?");
         std::string updatedAt = now();
-        std::size_t unknownKeys = 0;
+        std::size_t& unknownKeys = outcome.unknownKeys;
         for (const auto& r : receipt.records) {
             update.bind(1, r.accepted ? "accepted" : "rejected").bind(2, r.accepted ? receipt.acceptedAt : "")
                 .bind(3, r.code).bind(4, r.reason).bind(5, updatedAt).bind(6, batchId).bind(7, r.key).run();
@@ -895,7 +904,8 @@ Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const 
         history::recordBatchDeliveries(*_db, batchId, nullptr, "", "", updatedAt);
         operations::settleBatch(*_db, batchId, updatedAt);
         tx.commit();
-        return unknownKeys;
+        outcome.applied = true;
+        return outcome;
     });
 }
 
