@@ -21,8 +21,13 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/X509Certificate.h>
 #include <Poco/ThreadPool.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -176,8 +181,74 @@ Result<IncomingRecord> parseRecord(const Poco::Dynamic::Var& item, std::size_t i
     return record;
 }
 
+/// The target a package is judged for when it is served with the generic checks only.
+constexpr const char* kGenericTarget = "(generic)";
+
+bool isGeneric(const MockPlatformConfig& config, const std::string& target) {
+    return std::find(config.genericTargets.begin(), config.genericTargets.end(), target) != config.genericTargets.end();
+}
+
+std::string textOf(xmlNode* node) {
+    xmlChar* text = xmlNodeGetContent(node);
+    std::string out = text ? reinterpret_cast<const char*>(text) : "";
+    xmlFree(text);
+    return out;
+}
+
+std::string nameOf(xmlNode* node) { return reinterpret_cast<const char*>(node->name); }
+
+/// The XML Package envelope (docs/envelopes.md): PackageHead (SJBBH, SJBLX, JLS) and Data/Record
+/// elements with a key attribute, one child element per field. libxml2 reads the declared
+/// encoding (GBK included) and hands back UTF-8.
+Result<IncomingBatch> parseXmlBatch(const std::string& body, const std::string& headerBatchId) {
+    std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> doc(
+        xmlReadMemory(body.data(), static_cast<int>(body.size()), "package.xml", nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+        xmlFreeDoc);
+    xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+    if (!root || nameOf(root) != "Package") return Status::invalidArgument("malformed XML: no Package element");
+    IncomingBatch batch;
+    batch.target = kGenericTarget;
+    std::string count;
+    for (xmlNode* part = root->children; part; part = part->next) {
+        if (part->type != XML_ELEMENT_NODE) continue;
+        for (xmlNode* child = part->children; child; child = child->next) {
+            if (child->type != XML_ELEMENT_NODE) continue;
+            if (nameOf(part) == "PackageHead") {
+                if (nameOf(child) == "SJBBH") batch.batchId = textOf(child);
+                if (nameOf(child) == "SJBLX") batch.kind = Poco::toLower(textOf(child));
+                if (nameOf(child) == "JLS") count = textOf(child);
+                continue;
+            }
+            if (nameOf(part) != "Data" || nameOf(child) != "Record") continue;
+            IncomingRecord record;
+            xmlChar* key = xmlGetProp(child, reinterpret_cast<const xmlChar*>("key"));
+            record.key = key ? reinterpret_cast<const char*>(key) : "";
+            xmlFree(key);
+            const std::string where = "Record " + std::to_string(batch.records.size() + 1);
+            if (record.key.empty()) return Status::invalidArgument(where + " has no key attribute");
+            for (xmlNode* field = child->children; field; field = field->next)
+                if (field->type == XML_ELEMENT_NODE) record.fields[nameOf(field)] = textOf(field);
+            batch.records.push_back(std::move(record));
+        }
+    }
+    if (batch.batchId.empty() || batch.batchId != headerBatchId)
+        return Status::invalidArgument("PackageHead/SJBBH \"" + batch.batchId + "\" differs from X-Batch-Id \"" +
+                                       headerBatchId + "\"");
+    if (count != std::to_string(batch.records.size()))
+        return Status::invalidArgument("count mismatch: PackageHead/JLS is " + count + " but Data holds " +
+                                       std::to_string(batch.records.size()) + " records");
+    return batch;
+}
+
 /// The package checks that make a whole POST a 400: JSON shape, batchId, kind, count.
-Result<IncomingBatch> parseBatch(const std::string& body, const std::string& headerBatchId) {
+Result<IncomingBatch> parseBatch(const std::string& body, const std::string& headerBatchId,
+                                 const MockPlatformConfig& config) {
+    std::size_t start = body.find_first_not_of(" \t\r\n");
+    if (start != std::string::npos && body[start] == '<') {
+        if (config.genericTargets.empty())
+            return Status::invalidArgument("XML packages are not served here (no generic targets configured)");
+        return parseXmlBatch(body, headerBatchId);
+    }
     Poco::JSON::Object::Ptr root;
     try {
         Poco::JSON::Parser parser;
@@ -198,7 +269,10 @@ Result<IncomingBatch> parseBatch(const std::string& body, const std::string& hea
                                        headerBatchId + "\"");
     batch.target = package->optValue<std::string>("target", "");
     batch.kind = package->optValue<std::string>("kind", "");
-    if (auto problem = mockPackageProblem(batch.target, batch.kind)) return Status::invalidArgument(*problem);
+    if (isGeneric(config, batch.target))
+        batch.target = kGenericTarget;
+    else if (auto problem = mockPackageProblem(batch.target, batch.kind))
+        return Status::invalidArgument(*problem);
     auto count = package->get("count");
     if (!count.isInteger()) return Status::invalidArgument("package.count is missing or not an integer");
     if (count.convert<Poco::Int64>() != static_cast<Poco::Int64>(records->size()))
@@ -475,7 +549,7 @@ void MockPlatform::Impl::handlePost(HTTPServerRequest& request, HTTPServerRespon
         log.warning("mock: batch %s refused: %s", maskIdNumbers(headerBatchId), maskIdNumbers(s.message()));
         return sendJson(response, HTTPResponse::HTTP_UNAUTHORIZED, errorJson(s.message()));
     }
-    auto batch = parseBatch(*body, headerBatchId);
+    auto batch = parseBatch(*body, headerBatchId, config);
     if (!batch) {
         log.warning("mock: batch %s refused: %s", maskIdNumbers(headerBatchId),
                     maskIdNumbers(batch.status().message()));
@@ -505,6 +579,17 @@ void MockPlatform::Impl::handlePost(HTTPServerRequest& request, HTTPServerRespon
     }
     sendJson(response, HTTPResponse::HTTP_OK, receipt);
 }
+
+namespace {
+// What a platform can check without knowing its own field names: there are fields, and none
+// looks like test data.
+std::optional<MockRejection> checkGenericRecord(const std::map<std::string, std::string>& fields) {
+    if (fields.empty()) return mockRejection("E101");
+    for (const auto& [name, value] : fields)
+        if (value.find("测试") != std::string::npos) return mockRejection("E301", name);
+    return std::nullopt;
+}
+}  // namespace
 
 std::string MockPlatform::Impl::process(const IncomingBatch& batch) {
     const std::string acceptedAt = clock ? *clock : shanghaiTimestamp(std::chrono::system_clock::now());
@@ -558,11 +643,11 @@ void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& 
         appendWithdrawal(receipt, record, accepted);
         return;
     }
-    auto rejection = checkMockRecord(target, kind, record.fields);
+    auto rejection = target == kGenericTarget ? checkGenericRecord(record.fields) : checkMockRecord(target, kind, record.fields);
     const auto wshField = record.fields.find(documentNumberField(kind));
     const std::string documentNumber = wshField == record.fields.end() ? "" : wshField->second;
     const std::string documentKey = kind + '\x1f' + documentNumber;
-    if (!rejection) {
+    if (!rejection && target != kGenericTarget) {  // a generic target's 文书号 field is unknown
         auto owner = documentOwners.find(documentKey);
         if (owner != documentOwners.end() && owner->second != record.key)
             rejection = mockRejection("E302", documentNumberField(kind));
@@ -588,7 +673,7 @@ void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& 
         if (previous != documentOwners.end() && previous->second == record.key) documentOwners.erase(previous);
     }
     records[record.key] = {kind, digest, acceptedAt, documentNumber};
-    documentOwners[documentKey] = record.key;
+    if (target != kGenericTarget) documentOwners[documentKey] = record.key;
     receipt += ",\"status\":\"accepted\"}";
 }
 
@@ -623,7 +708,7 @@ Result<std::string> MockPlatform::acceptPackage(const std::string& batchId, cons
         return Status::permanent("signature: does not verify over the package with the registered signing "
                                  "certificate (signer ID " + signerId + "): " + s.message());
     }
-    auto batch = parseBatch(body, batchId);
+    auto batch = parseBatch(body, batchId, impl.config);
     if (!batch) return Status::permanent(batch.status().message());
     std::lock_guard<std::mutex> lock(impl.mutex);
     auto stored = impl.batches.find(batch->batchId);

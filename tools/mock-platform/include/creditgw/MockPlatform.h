@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "creditgw/Status.h"
 
@@ -30,6 +31,12 @@ struct MockPlatformConfig {
     std::string takedownValue = "下线";  ///< end of the publicity period: no longer held
     std::string repairValue = "终止公示";  ///< credit repair: no longer held
     int failFirstRequests = 0;  ///< answer 503 (Retry-After: 1) to the first N POSTs, for retry tests
+    /// Targets served besides creditchina and xyjt, whose interface specs the mock does not know
+    /// (the provincial profiles, the older 信用中国 field sets): their packages, JSON or the XML
+    /// Package envelope (GBK included), get only the checks that need no field names: a record
+    /// needs a key and fields, and one with a value containing 测试 is rejected E301. XML
+    /// packages name no target: they are served when this list is not empty. Empty by default.
+    std::vector<std::string> genericTargets;
 };
 
 class MockPlatform {
