@@ -37,13 +37,15 @@ struct TargetCase {
 
 void PrintTo(const TargetCase& c, std::ostream* out) { *out << c.target << " over " << c.channel; }
 
-// The shipped targets whose envelope carries each record's key (so a receipt can answer per
-// record). ha-credit (CSV) and zj-xyjt (XLSX) have no key column: see docs/targets.md.
+// Every shipped target. csv and xlsx carry the record key in a first column (the profiles'
+// envelope.key.column), so that a receipt can answer per record there too.
 const std::vector<TargetCase> kTargets = {
     {"creditchina", "https", "application/json"},     {"creditchina-v1", "https", "application/json"},
     {"creditchina-v2early", "https", "application/json"}, {"xyjt", "https", "application/json"},
     {"sd-xyjt", "https", "application/xml"},          {"sd-credit", "https", "application/json"},
-    {"ha-xyjt", "filedrop", "application/xml"},       {"cq-xyjt", "https", "application/json"},
+    {"ha-xyjt", "filedrop", "application/xml"},       {"ha-credit", "filedrop", "text/csv"},
+    {"cq-xyjt", "https", "application/json"},
+    {"zj-xyjt", "https", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 };
 
 class TargetChannelsEndToEndTest : public ::testing::TestWithParam<TargetCase> {

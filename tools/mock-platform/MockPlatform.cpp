@@ -23,6 +23,8 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -35,6 +37,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -43,6 +46,7 @@
 #include "creditgw/CodeChecks.h"
 #include "creditgw/Json.h"
 #include "creditgw/MockPlatformRules.h"
+#include "creditgw/TextCodec.h"
 #include "creditgw/SecretFile.h"
 #include "creditgw/Sm2Signer.h"
 
@@ -240,6 +244,146 @@ Result<IncomingBatch> parseXmlBatch(const std::string& body, const std::string& 
     return batch;
 }
 
+/// The header cell of the record-key column a csv or xlsx package must carry (the profile's
+/// envelope.key.column / envelope.key.title).
+bool isKeyHeader(const std::string& cell) { return cell == "JLBS" || cell == "记录标识"; }
+
+/// Rows of text into records: the first row is the header, one column of it the record key.
+Result<IncomingBatch> tableBatch(std::vector<std::vector<std::string>> rows, const std::string& batchId) {
+    if (rows.empty()) return Status::invalidArgument("the table has no header row");
+    const auto& header = rows.front();
+    auto key = std::find_if(header.begin(), header.end(), isKeyHeader);
+    if (key == header.end())
+        return Status::invalidArgument("the table has no record-key column (JLBS or 记录标识): a receipt could not "
+                                       "name its records");
+    const std::size_t keyAt = static_cast<std::size_t>(key - header.begin());
+    IncomingBatch batch;
+    batch.batchId = batchId;
+    batch.target = kGenericTarget;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        IncomingRecord record;
+        rows[r].resize(header.size());
+        record.key = rows[r][keyAt];
+        if (record.key.empty()) return Status::invalidArgument("row " + std::to_string(r + 1) + " has no record key");
+        for (std::size_t c = 0; c < header.size(); ++c)
+            if (c != keyAt) record.fields[header[c]] = rows[r][c];
+        batch.records.push_back(std::move(record));
+    }
+    return batch;
+}
+
+/// RFC 4180 (docs/envelopes.md), UTF-8 or GB18030 (GBK), CRLF after every row.
+Result<IncomingBatch> parseCsvBatch(const std::string& body, const std::string& batchId) {
+    std::string text = body;
+    if (!TextDecoder::create("UTF-8")->toUtf8(body)) {
+        auto decoded = TextDecoder::create("GB18030")->toUtf8(body);
+        if (!decoded) return Status::invalidArgument("csv: " + decoded.status().message());
+        text = std::move(*decoded);
+    }
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+    std::vector<std::vector<std::string>> rows(1);
+    std::string cell;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char ch = text[i];
+        if (quoted) {
+            if (ch != '"') cell += ch;
+            else if (i + 1 < text.size() && text[i + 1] == '"') cell += text[++i];
+            else quoted = false;
+        } else if (ch == '"') {
+            quoted = true;
+        } else if (ch == ',') {
+            rows.back().push_back(std::move(cell));
+            cell.clear();
+        } else if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+            rows.back().push_back(std::move(cell));
+            cell.clear();
+            rows.emplace_back();
+            ++i;
+        } else {
+            cell += ch;
+        }
+    }
+    if (!cell.empty() || !rows.back().empty()) rows.back().push_back(std::move(cell));
+    if (rows.back().empty()) rows.pop_back();
+    return tableBatch(std::move(rows), batchId);
+}
+
+Result<std::string> zipEntry(const std::string& zip, const std::string& name) {
+    try {
+        std::istringstream in(zip, std::ios::binary);
+        Poco::Zip::ZipArchive archive(in);
+        auto header = archive.findHeader(name);
+        if (header == archive.headerEnd()) return Status::invalidArgument("xlsx has no " + name);
+        in.clear();
+        Poco::Zip::ZipInputStream stream(in, header->second, true);
+        std::ostringstream out;
+        out << stream.rdbuf();
+        return out.str();
+    } catch (const Poco::Exception& e) {
+        return Status::invalidArgument("xlsx is not a zip: " + e.displayText());
+    }
+}
+
+using XmlDoc = std::unique_ptr<xmlDoc, void (*)(xmlDoc*)>;
+XmlDoc readXml(const std::string& text) {
+    return XmlDoc(xmlReadMemory(text.data(), static_cast<int>(text.size()), "part.xml", nullptr,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+                  xmlFreeDoc);
+}
+
+std::vector<xmlNode*> elements(xmlNode* parent, const char* name) {
+    std::vector<xmlNode*> out;
+    for (xmlNode* child = parent ? parent->children : nullptr; child; child = child->next)
+        if (child->type == XML_ELEMENT_NODE && nameOf(child) == name) out.push_back(child);
+    return out;
+}
+
+std::string propOf(xmlNode* node, const char* name) {
+    xmlChar* value = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
+    std::string out = value ? reinterpret_cast<const char*>(value) : "";
+    xmlFree(value);
+    return out;
+}
+
+/// The first sheet of an xlsx (shared strings or inline strings; cells placed by their A1 reference).
+Result<IncomingBatch> parseXlsxBatch(const std::string& body, const std::string& batchId) {
+    std::vector<std::string> shared;
+    if (auto strings = zipEntry(body, "xl/sharedStrings.xml")) {
+        XmlDoc doc = readXml(*strings);
+        for (xmlNode* si : elements(doc ? xmlDocGetRootElement(doc.get()) : nullptr, "si")) shared.push_back(textOf(si));
+    }
+    auto sheet = zipEntry(body, "xl/worksheets/sheet1.xml");
+    if (!sheet) return sheet.status();
+    XmlDoc doc = readXml(*sheet);
+    if (!doc) return Status::invalidArgument("xlsx: sheet1.xml is not XML");
+    std::vector<std::vector<std::string>> rows;
+    for (xmlNode* data : elements(xmlDocGetRootElement(doc.get()), "sheetData"))
+        for (xmlNode* row : elements(data, "row")) {
+            std::vector<std::string> cells;
+            for (xmlNode* c : elements(row, "c")) {
+                std::size_t column = 0;
+                for (char ch : propOf(c, "r"))
+                    if (ch >= 'A' && ch <= 'Z') column = column * 26 + static_cast<std::size_t>(ch - 'A' + 1);
+                if (column == 0) column = cells.size() + 1;
+                std::string value;
+                auto v = elements(c, "v");
+                if (propOf(c, "t") == "s" && !v.empty()) {
+                    std::size_t at = std::stoul(textOf(v.front()));
+                    value = at < shared.size() ? shared[at] : "";
+                } else if (propOf(c, "t") == "inlineStr") {
+                    value = textOf(c);
+                } else if (!v.empty()) {
+                    value = textOf(v.front());
+                }
+                if (cells.size() < column) cells.resize(column);
+                cells[column - 1] = std::move(value);
+            }
+            rows.push_back(std::move(cells));
+        }
+    return tableBatch(std::move(rows), batchId);
+}
+
 /// The package checks that make a whole POST a 400: JSON shape, batchId, kind, count.
 Result<IncomingBatch> parseBatch(const std::string& body, const std::string& headerBatchId,
                                  const MockPlatformConfig& config) {
@@ -248,6 +392,14 @@ Result<IncomingBatch> parseBatch(const std::string& body, const std::string& hea
         if (config.genericTargets.empty())
             return Status::invalidArgument("XML packages are not served here (no generic targets configured)");
         return parseXmlBatch(body, headerBatchId);
+    }
+    // A csv or xlsx table has no head: its batch id is the request's (X-Batch-Id, manifest).
+    const bool xlsx = body.rfind("PK\x03\x04", 0) == 0;
+    if (xlsx || (start != std::string::npos && body[start] != '{')) {
+        if (config.genericTargets.empty())
+            return Status::invalidArgument("csv and xlsx packages are not served here (no generic targets configured)");
+        if (headerBatchId.empty()) return Status::invalidArgument("a csv or xlsx package needs its batch id (X-Batch-Id)");
+        return xlsx ? parseXlsxBatch(body, headerBatchId) : parseCsvBatch(body, headerBatchId);
     }
     Poco::JSON::Object::Ptr root;
     try {

@@ -174,6 +174,7 @@ Result<std::size_t> Gateway::exportRecords(const std::string& target, const std:
     // What an officer uploads by hand: dates and amounts typed as the template has them, and
     // the kind's name (行政处罚) as the sheet unless the profile names one.
     settings->xlsxCellTypes = mapping->valueTypes();
+    settings->keyColumn.clear();  // the template's columns only: no record keys for people
     const KindDefinition* definition = _mappings->kind(kind);
     if (settings->sheetName == EnvelopeSettings{}.sheetName && definition) settings->sheetName = definition->name();
     std::vector<MappedRecord> records;

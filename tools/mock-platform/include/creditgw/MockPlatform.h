@@ -33,9 +33,10 @@ struct MockPlatformConfig {
     int failFirstRequests = 0;  ///< answer 503 (Retry-After: 1) to the first N POSTs, for retry tests
     /// Targets served besides creditchina and xyjt, whose interface specs the mock does not know
     /// (the provincial profiles, the older 信用中国 field sets): their packages, JSON or the XML
-    /// Package envelope (GBK included), get only the checks that need no field names: a record
-    /// needs a key and fields, and one with a value containing 测试 is rejected E301. XML
-    /// packages name no target: they are served when this list is not empty. Empty by default.
+    /// Package envelope (GBK included), or a csv / xlsx table with a JLBS (记录标识) key column,
+    /// get only the checks that need no field names: a record needs a key and fields, and one
+    /// with a value containing 测试 is rejected E301. XML, csv and xlsx packages name no
+    /// target: they are served when this list is not empty. Empty by default.
     std::vector<std::string> genericTargets;
 };
 
