@@ -116,6 +116,57 @@ TEST_F(DaemonConfigTest, ABrokenFileGivesOneFileLineMessagePerProblem) {
         EXPECT_NE(result.output.find(file + expected), std::string::npos) << expected << "\n" << result.output;
 }
 
+TEST_F(DaemonConfigTest, EachTargetIsCheckedForWhatTheChannelOfItsProfileNeeds) {
+    // Given a data folder whose profiles name three channels: ha-xyjt filedrop (as shipped),
+    // ha-credit filedrop with the SM4 envelope, sd-credit frontdb; creditchina none (https)
+    fs::create_directories(dir.file("data"));
+    fs::copy(CREDITGW_SOURCE_DIR "/mappings", dir.file("data/mappings"), fs::copy_options::recursive);
+    auto addSettings = [&](const std::string& target, const std::string& settings) {
+        std::string profile = dir.file("data/mappings/" + target + "/profile.xml");
+        std::string text = test::readFile(profile);
+        text.replace(text.find("</profile>"), 10, settings + "</profile>\n");
+        test::writeFile(profile, text);
+    };
+    addSettings("ha-credit", "  <setting name=\"channel.envelope\" value=\"sm4\"/>\n");
+    addSettings("sd-credit", "  <setting name=\"channel\" value=\"frontdb\"/>\n  <setting name=\"channel.table\" value=\"qzk_xzcf\"/>\n");
+    std::string certs = dir.file("certs");
+    // When the file forgets what those channels need, and gives creditchina a folder it ignores
+    std::string text = "unit.code = 11371300MB20260018\n"                                 // 1
+                       "unit.name = 示范市交通运输局\n"                                      // 2
+                       "store = " + dir.file("store.db") + "\n"                            // 3
+                       "inbox = " + dir.file("inbox") + "\n"                               // 4
+                       "data.dir = " + dir.file("data") + "\n"                             // 5
+                       "target.ha-xyjt.signing.key = " + certs + "/signing.key\n"          // 6
+                       "target.ha-credit.signing.key = " + certs + "/signing.key\n"        // 7
+                       "target.ha-credit.channel.dir = " + dir.file("inbox") + "\n"        // 8
+                       "target.sd-credit.signing.key = " + certs + "/signing.key\n"        // 9
+                       "target.sd-credit.channel.dir = " + dir.file("inbox") + "\n"        // 10
+                       "target.creditchina.ca = " + certs + "/ca.pem\n"                    // 11
+                       "target.creditchina.signing.key = " + certs + "/signing.key\n"      // 12
+                       "target.creditchina.channel.dir = " + dir.file("inbox") + "\n";     // 13
+    std::string file = dir.file("channels.properties");
+    test::writeFile(file, text);
+    auto result = check(file);
+    // Then each problem names its line, the missing or ignored key and the profile that decides
+    EXPECT_EQ(result.exitCode, 1) << result.output;
+    const std::string profiles = dir.file("data/mappings/");
+    for (const std::string& expected : std::vector<std::string>{
+             ":6: target.ha-xyjt.channel.dir: missing: target ha-xyjt needs the 前置机 exchange folder, which holds "
+             "outbox/ and inbox/ (" + profiles + "ha-xyjt/profile.xml names channel filedrop)",
+             ":7: target.ha-credit.channel.peer.key: missing: target ha-credit needs the platform's SM2 public key or "
+             "certificate for the SM4 envelope (" + profiles + "ha-credit/profile.xml names channel filedrop)",
+             ":9: target.sd-credit.channel.db: missing: target sd-credit needs the 前置库 connection string",
+             ":10: target.sd-credit.channel.dir: not used: target sd-credit is reached over frontdb",
+             ":13: target.creditchina.channel.dir: not used: target creditchina is reached over https (" + profiles +
+                 "creditchina/profile.xml names no channel)"})
+        EXPECT_NE(result.output.find(file + expected), std::string::npos) << expected << "\n" << result.output;
+    // and a filedrop or frontdb target is not asked for TLS files, an https one is
+    EXPECT_EQ(result.output.find("target.ha-xyjt.ca"), std::string::npos) << result.output;
+    EXPECT_EQ(result.output.find("target.sd-credit.ca"), std::string::npos) << result.output;
+    EXPECT_EQ(result.output.find("target.creditchina.ca: missing"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find(file + ": 5 problems;"), std::string::npos) << "those five only:\n" << result.output;
+}
+
 TEST_F(DaemonConfigTest, CertificatesMustChainMatchTheirKeyAndNotBeAboutToExpire) {
     std::string certs = dir.file("certs");
     // A stranger CA, and a client certificate that expires in 10 days, made by the stock openssl.

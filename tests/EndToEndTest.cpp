@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include <Poco/JSON/Parser.h>
 
@@ -242,6 +243,50 @@ TEST_F(EndToEndTest, ACrashAtAnyPointOfTheUploadLosesNothingAndSendsNothingTwice
     EXPECT_EQ(counts->getValue<int>("must_report"), 8);
     EXPECT_EQ(counts->getValue<int>("accepted"), 6);
     EXPECT_EQ(counts->getValue<int>("in_progress"), 0);
+}
+
+TEST_F(EndToEndTest, ALateReceiptQueryAfterAnotherSenderSettledTheBatchAppliesNothing) {
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    // Given a batch the platform has, whose answer was lost (a crash right after the send)
+    CommandResult crashed = runCommand("CREDITGW_FAULT_POINT=after-send " + std::string(CREDITGW_BINARY) + " " +
+                                       uploadArgs() + " --store " + dir.file("store.db"));
+    ASSERT_EQ(crashed.exitCode, 86) << crashed.output;
+    ASSERT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'UPDATE batches SET next_attempt_at=0'").exitCode, 0);
+    // and a sender that fetched its receipt by query and is held up before applying it
+    CommandResult held;
+    std::thread first([&] {
+        held = runCommand("CREDITGW_PAUSE_POINT=after-receipt-check:6 " + std::string(CREDITGW_BINARY) + " " +
+                          uploadArgs() + " --once --store " + dir.file("store.db") + " > " + dir.file("held.log") +
+                          " 2>&1");
+    });
+    auto heldLog = [&] {
+        return std::filesystem::exists(dir.file("held.log")) ? creditgw::test::readFile(dir.file("held.log"))
+                                                             : std::string();
+    };
+    for (int i = 0; i < 200 && heldLog().find("paused at") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (heldLog().find("paused at after-receipt-check") == std::string::npos) {
+        first.join();
+        FAIL() << "the first sender never reached the receipt query: " << heldLog();
+    }
+    // When a second sender queries and applies the same receipt first
+    CommandResult overtaking = gw(uploadArgs() + " --once");
+    EXPECT_NE(overtaking.output.find("accepted 3, rejected 1"), std::string::npos) << overtaking.output;
+    first.join();
+    held.output = heldLog();
+    // Then the late one applies and counts nothing, and says so naming the batch
+    EXPECT_EQ(held.exitCode, 0) << held.output;
+    EXPECT_NE(held.output.find(": a receipt came for a batch already done; ignored as a duplicate"),
+              std::string::npos) << held.output;
+    EXPECT_NE(held.output.find("accepted 0, rejected 0"), std::string::npos) << held.output;
+    EXPECT_EQ(runCommand("sqlite3 " + dir.file("store.db") +
+                         " \"SELECT event, COUNT(*) FROM history WHERE event IN ('accepted','rejected')"
+                         " GROUP BY event ORDER BY event\"").output,
+              "accepted|3\nrejected|1\n");
+    EXPECT_EQ(platform->counters().batches, 1u);
+    auto counts = stats()->getObject("counts");
+    EXPECT_EQ(counts->getValue<int>("accepted"), 3);
+    EXPECT_EQ(counts->getValue<int>("rejected"), 1);
 }
 
 TEST_F(EndToEndTest, ExportWritesTheTemplateLayoutForManualUploadWithoutChangingState) {

@@ -384,6 +384,25 @@ TEST(EnvelopeTest, GivenTheSameBatch_WhenWrittenTwice_ThenTheBytesAreIdentical) 
     }
 }
 
+TEST(EnvelopeTest, GivenAKeyColumn_WhenWrittenAsCsv_ThenEachRowStartsWithItsRecordKeyAndJsonIsUnchanged) {
+    EnvelopeSettings keyed = settingsFor(EnvelopeFormat::Csv);
+    keyed.keyColumn = "JLBS";
+    keyed.keyTitle = "记录标识";
+    EXPECT_EQ(write(keyed, sampleRecords()),
+              "记录标识,行政相对人名称,行政处罚决定书文号,备注\r\n"
+              "cf-1,济南某某运输有限公司,鲁交罚〔2026〕001号,\r\n"
+              "cf-2,张三,0012,首次违法\r\n");
+    keyed.headerTitles = false;
+    EXPECT_EQ(write(keyed, sampleRecords()).substr(0, 20), "JLBS,CF_XDR_MC,CF_WS");
+    // json and xml carry the key already: the setting changes nothing there
+    for (EnvelopeFormat format : {EnvelopeFormat::Json, EnvelopeFormat::Xml}) {
+        EnvelopeSettings other = settingsFor(format);
+        std::string plain = write(other, sampleRecords());
+        other.keyColumn = "JLBS";
+        EXPECT_EQ(write(other, sampleRecords()), plain) << envelopeFormatName(format);
+    }
+}
+
 // ---- checks shared by all formats ------------------------------------------------------------
 
 TEST(EnvelopeTest, GivenAFieldThatIsNoColumn_WhenWritten_ThenInvalidArgumentNamesRecordAndField) {

@@ -236,7 +236,123 @@ TEST_F(FileDropEndToEndTest, NoReceiptWithinTheTimeoutLeavesTheBatchInDoubtAndTh
     ASSERT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'UPDATE batches SET next_attempt_at=0'").exitCode, 0);
     CommandResult refused = gw(uploadArgs("--once"));
     EXPECT_NE(refused.output.find("dead 1"), std::string::npos) << refused.output;
-    EXPECT_EQ(filesIn("outbox").size(), 3u);  // never deleted unacknowledged
+    // Taken back before it went dead, so a requeue cannot send it twice; never deleted.
+    EXPECT_TRUE(filesIn("outbox").empty());
+    EXPECT_EQ(filesIn("withdrawn"), (std::vector<std::string>{id + ".json", id + ".manifest.json", id + ".sig"}));
+}
+
+TEST_F(FileDropEndToEndTest, ABatchThatGivesUpIsWithdrawnFromTheOutboxSoARequeueSendsItsRecordsOnce) {
+    useChannel("  <setting name=\"channel.receipt-timeout\" value=\"1\"/>\n");
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    // Given a package no 前置机 answers, past its receipt timeout and its last attempt
+    CommandResult gaveUp = gw(uploadArgs("--max-attempts 1 --wait 10"));
+    EXPECT_NE(gaveUp.output.find("dead 1"), std::string::npos) << gaveUp.output;
+    const std::string id = onlyBatchId();
+    // Then it went dead only once its files were out of the 前置机's reach
+    EXPECT_TRUE(filesIn("outbox").empty()) << gaveUp.output;
+    EXPECT_EQ(filesIn("withdrawn"), (std::vector<std::string>{id + ".json", id + ".manifest.json", id + ".sig"}));
+    EXPECT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'SELECT state FROM batches'").output, "dead\n");
+
+    // When the operator re-queues its records and the 前置机 runs again
+    CommandResult requeued = gw("requeue");
+    EXPECT_NE(requeued.output.find(": 4 dead records"), std::string::npos) << requeued.output;
+    startPeer();
+    CommandResult again = gw(uploadArgs());
+    ASSERT_EQ(again.exitCode, 0) << again.output;
+    // Then the platform received the records once, in the new batch only
+    EXPECT_NE(again.output.find("accepted 3, rejected 1"), std::string::npos) << again.output;
+    EXPECT_EQ(platform->counters().batches, 1u);
+    EXPECT_EQ(platform->counters().accepted, 3u);
+    EXPECT_EQ(peer->counters().receipts, 1u);
+    expectTheFourRates();
+}
+
+TEST_F(FileDropEndToEndTest, APackageTheFrontMachineTookStaysInDoubtAndIsNeitherDeadNorWrittenAgain) {
+    useChannel("  <setting name=\"channel.receipt-timeout\" value=\"1\"/>\n");
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_NE(gw(uploadArgs("--once")).output.find("still waiting 1"), std::string::npos);
+    const std::string id = onlyBatchId();
+    // Given a 前置机 that took the package away to its own folder and has not answered yet
+    fs::create_directories(dir.file("front/outbox"));
+    ASSERT_EQ(runCommand("mv " + dir.file("exchange/outbox") + "/* " + dir.file("front/outbox/")).exitCode, 0);
+
+    // When the batch reaches its receipt timeout and its last attempt
+    CommandResult inDoubt = gw(uploadArgs("--max-attempts 1 --wait 4"));
+    // Then it cannot be withdrawn, so it is not given up: in doubt, not dead, nothing re-queued,
+    // and the package is not written again
+    EXPECT_NE(inDoubt.output.find("the 前置机 already took the package of batch " + id), std::string::npos)
+        << inDoubt.output;
+    EXPECT_NE(inDoubt.output.find("dead 0, still waiting 1"), std::string::npos) << inDoubt.output;
+    EXPECT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'SELECT state FROM batches'").output, "unknown\n");
+    EXPECT_TRUE(filesIn("outbox").empty());
+    EXPECT_NE(gw("requeue").output.find(": 0 dead records"), std::string::npos);
+
+    // When the 前置机 finally answers from what it took
+    for (const char* sub : {"inbox", "done"}) fs::create_directories(dir.file("front/") + sub);
+    MockFrontMachine front(MockFrontMachineConfig{dir.file("front"), dir.file("platform-sm2.key")}, *platform);
+    ASSERT_EQ(*front.processOutbox(), 1u);
+    fs::copy_file(dir.file("front/inbox/" + id + ".receipt.json"), dir.file("exchange/inbox/" + id + ".receipt.json"));
+    ASSERT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'UPDATE batches SET next_attempt_at=0'").exitCode, 0);
+    CommandResult answered = gw(uploadArgs());
+    // Then its receipt settles the batch, and the platform saw the records once
+    ASSERT_EQ(answered.exitCode, 0) << answered.output;
+    EXPECT_NE(answered.output.find("accepted 3, rejected 1"), std::string::npos) << answered.output;
+    EXPECT_EQ(platform->counters().batches, 1u);
+    EXPECT_TRUE(filesIn("outbox").empty());
+    expectTheFourRates();
+}
+
+TEST_F(FileDropEndToEndTest, AReceiptDroppedTwiceIsAppliedOnceWhileASecondSenderOvertakes) {
+    useChannel("");
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    ASSERT_NE(gw(uploadArgs("--once")).output.find("still waiting 1"), std::string::npos);
+    const std::string id = onlyBatchId();
+    const std::string inboxReceipt = dir.file("exchange/inbox/" + id + ".receipt.json");
+    startPeer();
+    for (int i = 0; i < 100 && !fs::exists(inboxReceipt); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stopPeer();
+    ASSERT_TRUE(fs::exists(inboxReceipt));
+    const std::string receipt = readFile(inboxReceipt);
+    ASSERT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'UPDATE batches SET next_attempt_at=0'").exitCode, 0);
+
+    // Given one sender that has read the receipt and is held up before applying it
+    CommandResult held;
+    std::thread first([&] {
+        held = runCommand("CREDITGW_PAUSE_POINT=after-receipt-check:6 " + std::string(CREDITGW_BINARY) + " " +
+                          uploadArgs("--once") + " --data-dir " + dir.file("data") + " --store " + dir.file("store.db") +
+                          " > " + dir.file("held.log") + " 2>&1");
+    });
+    auto heldLog = [&] { return fs::exists(dir.file("held.log")) ? readFile(dir.file("held.log")) : std::string(); };
+    for (int i = 0; i < 200 && heldLog().find("paused at") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (heldLog().find("paused at after-receipt-check") == std::string::npos) {
+        first.join();
+        FAIL() << "the first sender never reached the receipt check: " << heldLog();
+    }
+    // When a second sender applies it first, and the 前置机 drops the same receipt again
+    CommandResult overtaking = gw(uploadArgs("--once"));
+    EXPECT_NE(overtaking.output.find("accepted 3, rejected 1"), std::string::npos) << overtaking.output;
+    ASSERT_FALSE(fs::exists(inboxReceipt)) << "acknowledged: moved to done/";
+    writeFile(inboxReceipt, receipt);
+    first.join();
+    held.output = heldLog();
+
+    // Then the held sender applies nothing and says so, naming the batch
+    EXPECT_EQ(held.exitCode, 0) << held.output;
+    EXPECT_NE(held.output.find("batch " + id + ": a receipt came for a batch already done; ignored as a duplicate"),
+              std::string::npos) << held.output;
+    EXPECT_NE(held.output.find("batches done 0, dead 0, still waiting 0; accepted 0, rejected 0"), std::string::npos)
+        << held.output;
+    // and every record was settled once: one acceptance or rejection each in the history
+    CommandResult events = runCommand("sqlite3 " + dir.file("store.db") +
+                                      " \"SELECT event, COUNT(*) FROM history WHERE event IN ('accepted','rejected')"
+                                      " GROUP BY event ORDER BY event\"");
+    EXPECT_EQ(events.output, "accepted|3\nrejected|1\n");
+    // The duplicate stays where it was dropped; the receipt that settled the batch is in done/.
+    EXPECT_EQ(readFile(inboxReceipt), receipt);
+    EXPECT_EQ(readFile(dir.file("exchange/done/" + id + ".receipt.json")), receipt);
+    EXPECT_EQ(platform->counters().batches, 1u);
+    expectTheFourRates();
 }
 
 TEST_F(FileDropEndToEndTest, TheDaemonServesAFiledropTargetFromItsConfigurationWithoutTls) {

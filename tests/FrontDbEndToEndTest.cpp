@@ -116,6 +116,25 @@ TEST_F(FrontDbEndToEndTest, RowsAreInsertedOnceEvenAfterACrashAndTheStatusColumn
     EXPECT_NEAR(json->getValue<double>("timeliness_rate"), 2.0 / 3.0, 1e-6);
 }
 
+TEST_F(FrontDbEndToEndTest, RowsWithoutStatusPastEveryLimitStayInDoubtAndAreNeverRequeued) {
+    ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
+    // Given rows the platform's side never answers, past the receipt timeout and the last attempt
+    CommandResult inDoubt = gw(uploadArgs("--receipt-timeout 1 --max-attempts 1 --wait 5"));
+    // Then the batch is not given up (the platform may have read the rows): in doubt, not dead
+    EXPECT_NE(inDoubt.output.find("not given up: 4 rows of batch"), std::string::npos) << inDoubt.output;
+    EXPECT_NE(inDoubt.output.find("dead 0, still waiting 1"), std::string::npos) << inDoubt.output;
+    EXPECT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'SELECT state FROM batches'").output, "unknown\n");
+    EXPECT_NE(gw("requeue").output.find(": 0 dead records"), std::string::npos);
+    EXPECT_EQ(sql("SELECT count(*) FROM " + table), "4\n");
+    // When the platform's side answers at last, its status is the receipt; nothing was inserted twice
+    sql("UPDATE " + table + " SET status = 'accepted', processed_at = '2026-11-23T10:00:00+08:00';");
+    ASSERT_EQ(runCommand("sqlite3 " + dir.file("store.db") + " 'UPDATE batches SET next_attempt_at=0'").exitCode, 0);
+    CommandResult collected = gw(uploadArgs("--wait 30"));
+    ASSERT_EQ(collected.exitCode, 0) << collected.output;
+    EXPECT_NE(collected.output.find("accepted 4, rejected 0"), std::string::npos) << collected.output;
+    EXPECT_EQ(sql("SELECT count(*) || ' ' || count(DISTINCT batch_id) FROM " + table), "4 1\n");
+}
+
 TEST_F(FrontDbEndToEndTest, AMissingTableSettingOrConnectionIsAClearError) {
     ASSERT_EQ(gw("ingest --kind cf --input " + dir.file("cf.csv")).exitCode, 0);
     CommandResult noDb = gw("upload --unit-code 11371300MB20260018 --unit-name 示范市交通运输局 --signing-key " + certs +

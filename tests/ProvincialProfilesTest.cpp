@@ -227,8 +227,8 @@ TEST(ProvincialProfilesTest, GivenTheGbkProvinces_ThenTheirPayloadsAreGbkThatIco
         << "sd-xyjt takes 罚款 in 元";
     auto csv = test::runCommand("iconv -f GBK -t UTF-8 " +
                                 shellQuoted(kMappings + "/ha-credit/golden/xk-basic.expected"));
-    EXPECT_EQ(csv.output.rfind("行政相对人名称,行政相对人类别,", 0), 0u)
-        << "ha-credit's header is Chinese titles";
+    EXPECT_EQ(csv.output.rfind("记录标识,行政相对人名称,行政相对人类别,", 0), 0u)
+        << "ha-credit's header is Chinese titles, after the record key (envelope.key.column)";
 }
 
 TEST(ProvincialProfilesTest, GivenTheXlsxProvince_ThenItsSheetCarriesTheCollectionFields) {

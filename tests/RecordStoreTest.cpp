@@ -130,12 +130,91 @@ TEST_F(RecordStoreTest, ReceiptMarksRecordsAndRecordsMissingFromItBecomeDead) {
     receipt.records.push_back({"cf-unknown", false, "E999", "?"});
     auto unknownKeys = store->applyReceipt("b1", receipt, "{}");
     ASSERT_TRUE(unknownKeys);
-    EXPECT_EQ(*unknownKeys, 1u);
+    EXPECT_TRUE(unknownKeys->applied);
+    EXPECT_EQ(unknownKeys->unknownKeys, 1u);
     auto counts = store->stateCounts("creditchina", {"cf"});
     std::map<std::string, std::size_t> byState(counts->begin(), counts->end());
     EXPECT_EQ(byState["accepted"], 1u);
     EXPECT_EQ(byState["dead"], 1u);  // 罚2 was not in the receipt: visible, not silently done
     EXPECT_TRUE(store->dueBatches("creditchina", std::chrono::system_clock::now())->empty());
+}
+
+namespace {
+
+const std::string kKey1 = recordKeyFor("cf", "11100000000019713D|罚1|914403001922038216|cf");
+const std::string kKey2 = recordKeyFor("cf", "11100000000019713D|罚2|914403001922038216|cf");
+
+BatchReceipt receiptFor(const std::string& batchId, const std::string& acceptedAt, bool accepted) {
+    BatchReceipt receipt;
+    receipt.batchId = batchId;
+    receipt.acceptedAt = acceptedAt;
+    for (const auto& key : {kKey1, kKey2}) receipt.records.push_back({key, accepted, accepted ? "" : "E01", ""});
+    return receipt;
+}
+
+// One column of the store file, read with plain SQL (a second connection, as a report would).
+std::string column(const std::string& path, const std::string& sql) {
+    auto db = Database::open(path);
+    if (!db) return "error: " + db.status().toString();
+    Statement select((*db)->handle(), sql.c_str());
+    std::string out;
+    while (select.step()) out += (out.empty() ? "" : ",") + select.text(0);
+    return out;
+}
+
+}  // namespace
+
+TEST_F(RecordStoreTest, ASecondReceiptForADoneBatchChangesNothing) {
+    // Given batch b1 settled by its receipt (both accepted)
+    {
+        auto store = open();
+        queueTwo(*store);
+        ASSERT_TRUE(store->markInflight("b1", std::chrono::system_clock::now(), std::chrono::seconds(0)));
+        auto first = store->applyReceipt("b1", receiptFor("b1", "2026-11-23T10:00:00+08:00", true), "{\"first\":1}");
+        ASSERT_TRUE(first) << first.status().toString();
+        EXPECT_TRUE(first->applied);
+    }
+    const std::string before = column(dir.file("store.db"), "SELECT COUNT(*) FROM history");
+    // When a second, different receipt for it comes (a duplicate file, a late answer), in another process
+    auto store = open();
+    auto second = store->applyReceipt("b1", receiptFor("b1", "2026-11-30T10:00:00+08:00", false), "{\"second\":1}");
+    // Then it is ignored: the records keep their acceptance and its time, the batch its receipt,
+    // and nothing is written to the history
+    ASSERT_TRUE(second) << second.status().toString();
+    EXPECT_FALSE(second->applied);
+    EXPECT_EQ(second->settledAs, BatchState::Done);
+    EXPECT_EQ(column(dir.file("store.db"), "SELECT state || ' ' || accepted_at FROM deliveries ORDER BY record_id"),
+              "accepted 2026-11-23T10:00:00+08:00,accepted 2026-11-23T10:00:00+08:00");
+    EXPECT_EQ(column(dir.file("store.db"), "SELECT state || ' ' || receipt FROM batches"), "done {\"first\":1}");
+    EXPECT_EQ(column(dir.file("store.db"), "SELECT COUNT(*) FROM history"), before);
+    EXPECT_EQ(column(dir.file("store.db"), "SELECT COUNT(*) FROM history WHERE event='accepted'"), "2");
+}
+
+TEST_F(RecordStoreTest, ALateReceiptForADeadBatchWhoseRecordsWereRequeuedLeavesThemInTheirNewBatch) {
+    // Given b1 given up (dead), its records re-queued and packed again into b2, leased for sending
+    auto store = open();
+    queueTwo(*store);
+    ASSERT_TRUE(store->recordFailedAttempt("b1", Status::unknown("no receipt"), std::nullopt));
+    ASSERT_EQ(*store->requeueDead("creditchina"), 2u);
+    auto readyAgain = store->readyRecords("creditchina", "cf", 10);
+    ASSERT_EQ(readyAgain->size(), 2u);
+    QueuedBatch b2 = *store->batch("b1");
+    b2.id = "b2";
+    ASSERT_TRUE(store->enqueueBatch(b2, {(*readyAgain)[0].recordId, (*readyAgain)[1].recordId}));
+    ASSERT_TRUE(*store->markInflight("b2", std::chrono::system_clock::now(), std::chrono::seconds(60)));
+    // When b1's receipt comes late
+    auto late = store->applyReceipt("b1", receiptFor("b1", "2026-11-23T10:00:00+08:00", true), "{}");
+    // Then b1 stays dead and the records stay queued in b2, which alone may settle them
+    ASSERT_TRUE(late) << late.status().toString();
+    EXPECT_FALSE(late->applied);
+    EXPECT_EQ(late->settledAs, BatchState::Dead);
+    EXPECT_EQ(column(dir.file("store.db"), "SELECT id || ' ' || state FROM batches ORDER BY id"), "b1 dead,b2 inflight");
+    EXPECT_EQ(column(dir.file("store.db"), "SELECT state || ' ' || batch_id FROM deliveries"), "queued b2,queued b2");
+    auto settled = store->applyReceipt("b2", receiptFor("b2", "2026-11-24T10:00:00+08:00", true), "{}");
+    ASSERT_TRUE(settled && settled->applied);
+    EXPECT_EQ(column(dir.file("store.db"), "SELECT state || ' ' || accepted_at FROM deliveries"),
+              "accepted 2026-11-24T10:00:00+08:00,accepted 2026-11-24T10:00:00+08:00");
+    EXPECT_FALSE(store->applyReceipt("b9", receiptFor("b9", "", true), "{}")) << "no such batch";
 }
 
 TEST_F(RecordStoreTest, FailedAttemptsWaitForTheirTimeAndGivingUpKeepsRecordsVisible) {

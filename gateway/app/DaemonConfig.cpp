@@ -16,9 +16,11 @@
 #include "CertificateChecks.h"
 #include "CommandLine.h"
 #include "OptionTable.h"
+#include "creditgw/ChannelPlugin.h"
 #include "creditgw/CivilDate.h"
 #include "creditgw/CodeChecks.h"
 #include "creditgw/CronSchedule.h"
+#include "creditgw/Mapping.h"
 #include "creditgw/SecretFile.h"
 #include "creditgw/Sm2Signer.h"
 
@@ -241,6 +243,14 @@ std::string DaemonConfig::dataDir() const {
 void DaemonConfig::problem(const std::string& key, const std::string& message) {
     auto line = _lines.find(key);
     std::string where = line == _lines.end() ? "1" : std::to_string(line->second);
+    // A missing target.<name>.* key is reported where that target's settings start.
+    if (line == _lines.end() && key.rfind("target.", 0) == 0) {
+        const std::string prefix = key.substr(0, key.find('.', 7) + 1);
+        int first = 0;
+        for (const auto& [name, number] : _lines)
+            if (name.rfind(prefix, 0) == 0 && (first == 0 || number < first)) first = number;
+        if (first > 0) where = std::to_string(first);
+    }
     std::string from = sourceOf(key);
     // A value from a flag or the environment is named as such: the file is not at fault.
     std::string suffix = from == "flag" || from.rfind("env ", 0) == 0 ? " (from " + from + ")" : "";
@@ -371,13 +381,49 @@ void DaemonConfig::checkValue(const std::string& key, const ConfigKey& spec, con
     }
 }
 
-void DaemonConfig::checkTarget(const std::string& target, std::chrono::system_clock::time_point now,
-                               std::chrono::hours expiryWarning) {
+namespace {
+std::string channelOf(const TargetProfile& profile) {
+    auto named = profile.settings.find("channel");
+    return named == profile.settings.end() || named->second.empty() ? std::string(kHttpsChannel) : named->second;
+}
+}  // namespace
+
+// What the channel its profile names needs from the file, and what it would ignore.
+void DaemonConfig::checkChannel(const std::string& target, const TargetProfile& profile) {
+    const std::string prefix = "target." + target + ".";
+    const std::string channel = channelOf(profile);
+    const std::string named = profile.directory + "/profile.xml" +
+                              (channel == kHttpsChannel ? " names no channel" : " names channel " + channel);
+    auto require = [&](const char* key, const std::string& what) {
+        if (!value(prefix + key)) problem(prefix + key, "missing: target " + target + " needs " + what + " (" + named + ")");
+    };
+    std::vector<const char*> used;
+    if (channel == "filedrop") {
+        require("channel.dir", "the 前置机 exchange folder, which holds outbox/ and inbox/");
+        auto envelope = profile.settings.find("channel.envelope");
+        if (envelope != profile.settings.end() && envelope->second == "sm4")
+            require("channel.peer.key", "the platform's SM2 public key or certificate for the SM4 envelope");
+        used = {"channel.dir", "channel.peer.key"};
+    } else if (channel == "frontdb") {
+        require("channel.db", "the 前置库 connection string (host=… port=… dbname=… user=…, no password)");
+        used = {"channel.db", "channel.db.password.file"};
+    }
+    if (channel != kHttpsChannel && channel != "filedrop" && channel != "frontdb") return;  // a plugin's own
+    for (const char* key : {"channel.dir", "channel.peer.key", "channel.db", "channel.db.password.file"})
+        if (value(prefix + key) && std::find(used.begin(), used.end(), std::string_view(key)) == used.end())
+            problem(prefix + key, "not used: target " + target + " is reached over " + channel + " (" + named +
+                                      "); remove the key, or name the channel in the profile");
+}
+
+void DaemonConfig::checkTarget(const std::string& target, const TargetProfile* profile,
+                               std::chrono::system_clock::time_point now, std::chrono::hours expiryWarning) {
     std::string prefix = "target." + target + ".";
     for (const auto& spec : targetConfigKeys()) checkValue(prefix + spec.key, spec, target);
-    // A target reached by a channel plugin (filedrop, …) needs no TLS; its plugin checks its own
-    // settings when it is configured.
-    const bool overHttps = value(prefix + "channel.dir").has_value() == false && !value(prefix + "channel.db");
+    // A target reached by a channel plugin (filedrop, …) needs no TLS. Its profile says which
+    // channel; only when the mappings cannot be read do the file's channel.* keys tell.
+    if (profile) checkChannel(target, *profile);
+    const bool overHttps = profile ? channelOf(*profile) == kHttpsChannel
+                                   : !value(prefix + "channel.dir") && !value(prefix + "channel.db");
     for (const char* required : {"ca", "signing.key"})
         if (!value(prefix + required) && (overHttps || std::string(required) == "signing.key"))
             problem(prefix + required, "missing: target " + target + " needs it");
@@ -402,9 +448,18 @@ void DaemonConfig::check(std::chrono::system_clock::time_point now, std::chrono:
         if (!value(required)) problem(required, "missing: the daemon needs it");
     if (targets().empty()) problem("targets", "no target: add target.<name>.* settings (or targets = ...)");
     auto known = knownTargets(dataDir());
+    std::shared_ptr<const MappingCatalog> mappings;
+    if (!known.empty()) {
+        auto loaded = MappingCatalog::load(dataDir() + "/mappings");
+        if (loaded)
+            mappings = *loaded;
+        else
+            problem("data.dir", "the mappings do not load, so the targets' channels are not checked: " +
+                                    loaded.status().message());
+    }
     for (const auto& target : targets())
         if (known.empty() || std::find(known.begin(), known.end(), target) != known.end())
-            checkTarget(target, now, expiryWarning);
+            checkTarget(target, mappings ? mappings->profile(target) : nullptr, now, expiryWarning);
     std::sort(_problems.begin(), _problems.end(), [](const std::string& a, const std::string& b) {
         // By line number, so the output reads like the file.
         auto lineOf = [](const std::string& p) {

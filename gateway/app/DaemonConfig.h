@@ -16,6 +16,7 @@
 #include "creditgw/CronSchedule.h"
 #include "creditgw/Gateway.h"
 #include "creditgw/Status.h"
+#include "creditgw/TargetPlugin.h"
 
 namespace creditgw::cli {
 
@@ -72,8 +73,12 @@ private:
     void problem(const std::string& key, const std::string& message);
     void checkKnownKey(const std::string& key);
     void checkValue(const std::string& key, const ConfigKey& spec, const std::string& target);
-    void checkTarget(const std::string& target, std::chrono::system_clock::time_point now,
-                     std::chrono::hours expiryWarning);
+    /// `profile`: the target's profile, whose `channel` setting decides which settings the
+    /// target needs (TLS files for https, channel.dir for filedrop, channel.db for frontdb);
+    /// null when the mappings could not be read (then the file's channel.* keys decide).
+    void checkTarget(const std::string& target, const TargetProfile* profile,
+                     std::chrono::system_clock::time_point now, std::chrono::hours expiryWarning);
+    void checkChannel(const std::string& target, const TargetProfile& profile);
 };
 
 /// For `run --config FILE`: the command line with the file's global settings added as options

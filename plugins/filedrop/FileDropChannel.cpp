@@ -32,6 +32,8 @@ namespace {
 constexpr const char* kOutbox = "outbox";
 constexpr const char* kInbox = "inbox";
 constexpr const char* kDone = "done";
+constexpr const char* kSent = "sent";            // our copy of each manifest handed over
+constexpr const char* kWithdrawn = "withdrawn";  // packages taken back before going dead
 
 /// The payload's file extension from the target plugin's Content-Type.
 std::string extensionOf(const std::string& contentType) {
@@ -113,28 +115,30 @@ Status FileDropChannel::configure(const TargetProfile& profile, const std::map<s
             return Status::invalidArgument("receipt-timeout \"" + timeout + "\" is not a number of seconds");
         }
     }
-    for (const char* sub : {kOutbox, kInbox, kDone})
+    for (const char* sub : {kOutbox, kInbox, kDone, kSent, kWithdrawn})
         if (Status made = ensureFolder(folder(sub)); !made) return made;
     return Status::ok();
+}
+
+std::string FileDropChannel::packageName(const ChannelBatch& batch) const {
+    return batch.id + "." + extensionOf(batch.contentType) + (_zip ? ".zip" : "") + (_envelope == "sm4" ? ".sm4" : "");
 }
 
 Result<std::string> FileDropChannel::writePackage(const ChannelBatch& batch) {
     const std::string outbox = folder(kOutbox);
     const std::string entry = batch.id + "." + extensionOf(batch.contentType);
     std::string package = batch.payload;
-    std::string packageName = entry;
+    const std::string packageName = this->packageName(batch);
     if (_zip) {
         auto zip = zipped(entry, batch.payload);
         if (!zip) return zip.status();
         package = std::move(*zip);
-        packageName += ".zip";
     }
     std::string envelopeFields = field("envelope", _envelope);
     if (_envelope == "sm4") {
         auto sealed = sealEnvelope(_peerKeyFile, package);
         if (!sealed) return sealed.status();
         package = std::move(sealed->ciphertext);
-        packageName += ".sm4";
         if (Status s = writeFileAtomically(outbox, batch.id + ".key", sealed->wrappedKey); !s) return s;
         envelopeFields += field("cipher", "SM4-CBC") + field("keyWrap", "SM2") + field("key", batch.id + ".key") +
                           field("iv", hexEncode(sealed->iv));
@@ -157,6 +161,9 @@ Result<ChannelAnswer> FileDropChannel::send(const ChannelBatch& batch) {
         return ChannelAnswer{false, "", "already in " + folder(kOutbox)};
     auto manifest = writePackage(batch);
     if (!manifest) return manifest.status();
+    // Our copy first: once the manifest is in outbox/ the 前置机 may take the package away at
+    // once, and only this copy then says that it was handed over (collect, withdraw).
+    if (Status s = writeFileAtomically(folder(kSent), manifestName, *manifest); !s) return s;
     if (Status s = writeFileAtomically(folder(kOutbox), manifestName, *manifest); !s) return s;
     return ChannelAnswer{false, "", "written to " + folder(kOutbox)};
 }
@@ -169,18 +176,34 @@ Result<ChannelAnswer> FileDropChannel::collect(const ChannelBatch& batch) {
         const std::string receipt = folder(sub) + "/" + batch.id + ".receipt.json";
         if (exists(receipt)) return ChannelAnswer{true, readWhole(receipt), ""};
     }
-    std::string manifest = folder(kOutbox) + "/" + batch.id + ".manifest.json";
-    if (!exists(manifest)) manifest = folder(kDone) + "/" + batch.id + ".manifest.json";
-    if (!exists(manifest))
-        return Status::notFound("batch " + batch.id + " was never completely written to " + folder(kOutbox));
+    const std::string manifestName = batch.id + ".manifest.json";
+    for (const char* sub : {kOutbox, kDone}) {
+        const std::string manifest = folder(sub) + "/" + manifestName;
+        if (exists(manifest))
+            return awaitingReceipt(batch, manifest, "the package stays in " + folder(kOutbox) +
+                                                        ": check that the 前置机 is running and reads it");
+    }
+    if (exists(folder(kWithdrawn) + "/" + manifestName))
+        return Status::notFound("batch " + batch.id + " was withdrawn to " + folder(kWithdrawn) +
+                                " before the 前置机 took it");
+    // Handed over (our copy says so) and gone from outbox/ with its package: the 前置机 took it.
+    // A package still there without its manifest was never complete: the 前置机 never saw it.
+    const std::string sent = folder(kSent) + "/" + manifestName;
+    if (exists(sent) && !exists(folder(kOutbox) + "/" + packageName(batch)))
+        return awaitingReceipt(batch, sent, "the 前置机 took the package from " + folder(kOutbox) +
+                                                " and has not answered: ask its operator");
+    return Status::notFound("batch " + batch.id + " was never completely written to " + folder(kOutbox));
+}
+
+Result<ChannelAnswer> FileDropChannel::awaitingReceipt(const ChannelBatch& batch, const std::string& since,
+                                                       const std::string& where) const {
     std::error_code ec;
-    auto written = fs::last_write_time(manifest, ec);
+    auto written = fs::last_write_time(since, ec);
     auto waited = std::chrono::duration_cast<std::chrono::seconds>(fs::file_time_type::clock::now() - written);
     if (!ec && waited > _receiptTimeout)
         return Status::unknown("no receipt for batch " + batch.id + " in " + folder(kInbox) + " after " +
                                std::to_string(waited.count()) + " s (receipt timeout " +
-                               std::to_string(_receiptTimeout.count()) + " s); the package stays in " +
-                               folder(kOutbox) + ": check that the 前置机 is running and reads it");
+                               std::to_string(_receiptTimeout.count()) + " s); " + where);
     return ChannelAnswer{false, "", "waiting for the 前置机's receipt since " + std::to_string(waited.count()) + " s"};
 }
 
@@ -196,7 +219,38 @@ Status FileDropChannel::acknowledge(const ChannelBatch& batch) {
         if (!moved && moved.code() != StatusCode::NotFound) return moved;
     }
     Status moved = moveFileDurably(folder(kInbox), batch.id + ".receipt.json", folder(kDone));
-    return moved || moved.code() == StatusCode::NotFound ? Status::ok() : moved;
+    if (!moved && moved.code() != StatusCode::NotFound) return moved;
+    // Our copy of the manifest has served: the receipt is committed, nothing asks for it again.
+    std::error_code ec;
+    fs::remove(folder(kSent) + "/" + batch.id + ".manifest.json", ec);
+    return Status::ok();
+}
+
+Status FileDropChannel::withdraw(const ChannelBatch& batch) {
+    const std::string manifestName = batch.id + ".manifest.json";
+    const std::string handedOver = folder(kSent) + "/" + manifestName;
+    // The manifest goes first: without it the package is incomplete, and the 前置机 leaves it.
+    // The rename is atomic: either the 前置机 took the manifest, or we did.
+    Status moved = moveFileDurably(folder(kOutbox), manifestName, folder(kWithdrawn));
+    if (moved.code() == StatusCode::NotFound) {
+        bool refused = exists(folder(kInbox) + "/" + batch.id + ".error.json") ||
+                       exists(folder(kDone) + "/" + batch.id + ".error.json");
+        if (exists(handedOver) && !refused && !exists(folder(kWithdrawn) + "/" + manifestName))
+            return Status::unknown("the 前置机 already took the package of batch " + batch.id + " from " +
+                                   folder(kOutbox) + ": it cannot be withdrawn, so the batch stays in doubt until "
+                                   "its receipt comes (ask the 前置机's operator)");
+        // Never handed over, refused by the 前置机, or withdrawn before: nothing to take back.
+    } else if (!moved) {
+        return moved;
+    }
+    const std::string ext = extensionOf(batch.contentType);
+    for (const std::string& name : {packageName(batch), batch.id + "." + ext, batch.id + "." + ext + ".zip",
+                                    batch.id + "." + ext + ".sm4", batch.id + "." + ext + ".zip.sm4",
+                                    batch.id + ".sig", batch.id + ".key"}) {
+        Status rest = moveFileDurably(folder(kOutbox), name, folder(kWithdrawn));
+        if (!rest && rest.code() != StatusCode::NotFound) return rest;
+    }
+    return Status::ok();
 }
 
 }  // namespace creditgw

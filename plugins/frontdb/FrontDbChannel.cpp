@@ -210,4 +210,24 @@ Result<ChannelAnswer> FrontDbChannel::collect(const ChannelBatch& batch) {
     return ChannelAnswer{true, receipt + jsonString(acceptedAt) + ",\"records\":[" + records + "]}", ""};
 }
 
+Status FrontDbChannel::withdraw(const ChannelBatch& batch) {
+    if (Status connected = connect(); !connected) return connected;
+    std::size_t rows = 0;
+    try {
+        Poco::Data::Statement count(*_session);
+        std::string id = batch.id;
+        count << "SELECT CAST(COUNT(*) AS BIGINT) FROM " + _table + " WHERE batch_id = $1", use(id);
+        count.execute();
+        Poco::Data::RecordSet set(count);
+        if (set.moveFirst()) rows = set.value(0).convert<std::size_t>();
+    } catch (const Poco::Exception& e) {
+        _session.reset();
+        return failure("cannot count the batch's rows", e.displayText());
+    }
+    if (rows == 0) return Status::ok();
+    return Status::unknown(std::to_string(rows) + " rows of batch " + batch.id + " are in " + _table +
+                           " and the platform's side may have read them: they are not withdrawn, and the batch "
+                           "stays in doubt until each row has its status (ask the platform's operator)");
+}
+
 }  // namespace creditgw

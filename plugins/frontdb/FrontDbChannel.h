@@ -25,6 +25,10 @@ public:
     Status configure(const TargetProfile& profile, const std::map<std::string, std::string>& settings) override;
     Result<ChannelAnswer> send(const ChannelBatch& batch) override;
     Result<ChannelAnswer> collect(const ChannelBatch& batch) override;
+    /// Rows once committed may have been read by the platform's side already, status or not:
+    /// a batch with rows is never withdrawn (Unknown, it stays in doubt); one without rows has
+    /// nothing to take back (Ok).
+    Status withdraw(const ChannelBatch& batch) override;
     Status acknowledge(const ChannelBatch&) override { return Status::ok(); }
 
 private:

@@ -21,7 +21,13 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/X509Certificate.h>
 #include <Poco/ThreadPool.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
 #include <algorithm>
 #include <array>
@@ -31,6 +37,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -39,6 +46,7 @@
 #include "creditgw/CodeChecks.h"
 #include "creditgw/Json.h"
 #include "creditgw/MockPlatformRules.h"
+#include "creditgw/TextCodec.h"
 #include "creditgw/SecretFile.h"
 #include "creditgw/Sm2Signer.h"
 
@@ -185,8 +193,222 @@ Result<IncomingRecord> parseRecord(const Poco::Dynamic::Var& item, std::size_t i
     return record;
 }
 
+/// The target a package is judged for when it is served with the generic checks only.
+constexpr const char* kGenericTarget = "(generic)";
+
+bool isGeneric(const MockPlatformConfig& config, const std::string& target) {
+    return std::find(config.genericTargets.begin(), config.genericTargets.end(), target) != config.genericTargets.end();
+}
+
+std::string textOf(xmlNode* node) {
+    xmlChar* text = xmlNodeGetContent(node);
+    std::string out = text ? reinterpret_cast<const char*>(text) : "";
+    xmlFree(text);
+    return out;
+}
+
+std::string nameOf(xmlNode* node) { return reinterpret_cast<const char*>(node->name); }
+
+/// The XML Package envelope (docs/envelopes.md): PackageHead (SJBBH, SJBLX, JLS) and Data/Record
+/// elements with a key attribute, one child element per field. libxml2 reads the declared
+/// encoding (GBK included) and hands back UTF-8.
+Result<IncomingBatch> parseXmlBatch(const std::string& body, const std::string& headerBatchId) {
+    std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> doc(
+        xmlReadMemory(body.data(), static_cast<int>(body.size()), "package.xml", nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+        xmlFreeDoc);
+    xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+    if (!root || nameOf(root) != "Package") return Status::invalidArgument("malformed XML: no Package element");
+    IncomingBatch batch;
+    batch.target = kGenericTarget;
+    std::string count;
+    for (xmlNode* part = root->children; part; part = part->next) {
+        if (part->type != XML_ELEMENT_NODE) continue;
+        for (xmlNode* child = part->children; child; child = child->next) {
+            if (child->type != XML_ELEMENT_NODE) continue;
+            if (nameOf(part) == "PackageHead") {
+                if (nameOf(child) == "SJBBH") batch.batchId = textOf(child);
+                if (nameOf(child) == "SJBLX") batch.kind = Poco::toLower(textOf(child));
+                if (nameOf(child) == "JLS") count = textOf(child);
+                continue;
+            }
+            if (nameOf(part) != "Data" || nameOf(child) != "Record") continue;
+            IncomingRecord record;
+            xmlChar* key = xmlGetProp(child, reinterpret_cast<const xmlChar*>("key"));
+            record.key = key ? reinterpret_cast<const char*>(key) : "";
+            xmlFree(key);
+            const std::string where = "Record " + std::to_string(batch.records.size() + 1);
+            if (record.key.empty()) return Status::invalidArgument(where + " has no key attribute");
+            for (xmlNode* field = child->children; field; field = field->next)
+                if (field->type == XML_ELEMENT_NODE) record.fields[nameOf(field)] = textOf(field);
+            batch.records.push_back(std::move(record));
+        }
+    }
+    if (batch.batchId.empty() || batch.batchId != headerBatchId)
+        return Status::invalidArgument("PackageHead/SJBBH \"" + batch.batchId + "\" differs from X-Batch-Id \"" +
+                                       headerBatchId + "\"");
+    if (count != std::to_string(batch.records.size()))
+        return Status::invalidArgument("count mismatch: PackageHead/JLS is " + count + " but Data holds " +
+                                       std::to_string(batch.records.size()) + " records");
+    return batch;
+}
+
+/// The header cell of the record-key column a csv or xlsx package must carry (the profile's
+/// envelope.key.column / envelope.key.title).
+bool isKeyHeader(const std::string& cell) { return cell == "JLBS" || cell == "记录标识"; }
+
+/// Rows of text into records: the first row is the header, one column of it the record key.
+Result<IncomingBatch> tableBatch(std::vector<std::vector<std::string>> rows, const std::string& batchId) {
+    if (rows.empty()) return Status::invalidArgument("the table has no header row");
+    const auto& header = rows.front();
+    auto key = std::find_if(header.begin(), header.end(), isKeyHeader);
+    if (key == header.end())
+        return Status::invalidArgument("the table has no record-key column (JLBS or 记录标识): a receipt could not "
+                                       "name its records");
+    const std::size_t keyAt = static_cast<std::size_t>(key - header.begin());
+    IncomingBatch batch;
+    batch.batchId = batchId;
+    batch.target = kGenericTarget;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        IncomingRecord record;
+        rows[r].resize(header.size());
+        record.key = rows[r][keyAt];
+        if (record.key.empty()) return Status::invalidArgument("row " + std::to_string(r + 1) + " has no record key");
+        for (std::size_t c = 0; c < header.size(); ++c)
+            if (c != keyAt) record.fields[header[c]] = rows[r][c];
+        batch.records.push_back(std::move(record));
+    }
+    return batch;
+}
+
+/// RFC 4180 (docs/envelopes.md), UTF-8 or GB18030 (GBK), CRLF after every row.
+Result<IncomingBatch> parseCsvBatch(const std::string& body, const std::string& batchId) {
+    std::string text = body;
+    if (!TextDecoder::create("UTF-8")->toUtf8(body)) {
+        auto decoded = TextDecoder::create("GB18030")->toUtf8(body);
+        if (!decoded) return Status::invalidArgument("csv: " + decoded.status().message());
+        text = std::move(*decoded);
+    }
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+    std::vector<std::vector<std::string>> rows(1);
+    std::string cell;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char ch = text[i];
+        if (quoted) {
+            if (ch != '"') cell += ch;
+            else if (i + 1 < text.size() && text[i + 1] == '"') cell += text[++i];
+            else quoted = false;
+        } else if (ch == '"') {
+            quoted = true;
+        } else if (ch == ',') {
+            rows.back().push_back(std::move(cell));
+            cell.clear();
+        } else if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+            rows.back().push_back(std::move(cell));
+            cell.clear();
+            rows.emplace_back();
+            ++i;
+        } else {
+            cell += ch;
+        }
+    }
+    if (!cell.empty() || !rows.back().empty()) rows.back().push_back(std::move(cell));
+    if (rows.back().empty()) rows.pop_back();
+    return tableBatch(std::move(rows), batchId);
+}
+
+Result<std::string> zipEntry(const std::string& zip, const std::string& name) {
+    try {
+        std::istringstream in(zip, std::ios::binary);
+        Poco::Zip::ZipArchive archive(in);
+        auto header = archive.findHeader(name);
+        if (header == archive.headerEnd()) return Status::invalidArgument("xlsx has no " + name);
+        in.clear();
+        Poco::Zip::ZipInputStream stream(in, header->second, true);
+        std::ostringstream out;
+        out << stream.rdbuf();
+        return out.str();
+    } catch (const Poco::Exception& e) {
+        return Status::invalidArgument("xlsx is not a zip: " + e.displayText());
+    }
+}
+
+using XmlDoc = std::unique_ptr<xmlDoc, void (*)(xmlDoc*)>;
+XmlDoc readXml(const std::string& text) {
+    return XmlDoc(xmlReadMemory(text.data(), static_cast<int>(text.size()), "part.xml", nullptr,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+                  xmlFreeDoc);
+}
+
+std::vector<xmlNode*> elements(xmlNode* parent, const char* name) {
+    std::vector<xmlNode*> out;
+    for (xmlNode* child = parent ? parent->children : nullptr; child; child = child->next)
+        if (child->type == XML_ELEMENT_NODE && nameOf(child) == name) out.push_back(child);
+    return out;
+}
+
+std::string propOf(xmlNode* node, const char* name) {
+    xmlChar* value = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
+    std::string out = value ? reinterpret_cast<const char*>(value) : "";
+    xmlFree(value);
+    return out;
+}
+
+/// The first sheet of an xlsx (shared strings or inline strings; cells placed by their A1 reference).
+Result<IncomingBatch> parseXlsxBatch(const std::string& body, const std::string& batchId) {
+    std::vector<std::string> shared;
+    if (auto strings = zipEntry(body, "xl/sharedStrings.xml")) {
+        XmlDoc doc = readXml(*strings);
+        for (xmlNode* si : elements(doc ? xmlDocGetRootElement(doc.get()) : nullptr, "si")) shared.push_back(textOf(si));
+    }
+    auto sheet = zipEntry(body, "xl/worksheets/sheet1.xml");
+    if (!sheet) return sheet.status();
+    XmlDoc doc = readXml(*sheet);
+    if (!doc) return Status::invalidArgument("xlsx: sheet1.xml is not XML");
+    std::vector<std::vector<std::string>> rows;
+    for (xmlNode* data : elements(xmlDocGetRootElement(doc.get()), "sheetData"))
+        for (xmlNode* row : elements(data, "row")) {
+            std::vector<std::string> cells;
+            for (xmlNode* c : elements(row, "c")) {
+                std::size_t column = 0;
+                for (char ch : propOf(c, "r"))
+                    if (ch >= 'A' && ch <= 'Z') column = column * 26 + static_cast<std::size_t>(ch - 'A' + 1);
+                if (column == 0) column = cells.size() + 1;
+                std::string value;
+                auto v = elements(c, "v");
+                if (propOf(c, "t") == "s" && !v.empty()) {
+                    std::size_t at = std::stoul(textOf(v.front()));
+                    value = at < shared.size() ? shared[at] : "";
+                } else if (propOf(c, "t") == "inlineStr") {
+                    value = textOf(c);
+                } else if (!v.empty()) {
+                    value = textOf(v.front());
+                }
+                if (cells.size() < column) cells.resize(column);
+                cells[column - 1] = std::move(value);
+            }
+            rows.push_back(std::move(cells));
+        }
+    return tableBatch(std::move(rows), batchId);
+}
+
 /// The package checks that make a whole POST a 400: JSON shape, batchId, kind, count.
-Result<IncomingBatch> parseBatch(const std::string& body, const std::string& headerBatchId) {
+Result<IncomingBatch> parseBatch(const std::string& body, const std::string& headerBatchId,
+                                 const MockPlatformConfig& config) {
+    std::size_t start = body.find_first_not_of(" \t\r\n");
+    if (start != std::string::npos && body[start] == '<') {
+        if (config.genericTargets.empty())
+            return Status::invalidArgument("XML packages are not served here (no generic targets configured)");
+        return parseXmlBatch(body, headerBatchId);
+    }
+    // A csv or xlsx table has no head: its batch id is the request's (X-Batch-Id, manifest).
+    const bool xlsx = body.rfind("PK\x03\x04", 0) == 0;
+    if (xlsx || (start != std::string::npos && body[start] != '{')) {
+        if (config.genericTargets.empty())
+            return Status::invalidArgument("csv and xlsx packages are not served here (no generic targets configured)");
+        if (headerBatchId.empty()) return Status::invalidArgument("a csv or xlsx package needs its batch id (X-Batch-Id)");
+        return xlsx ? parseXlsxBatch(body, headerBatchId) : parseCsvBatch(body, headerBatchId);
+    }
     Poco::JSON::Object::Ptr root;
     try {
         Poco::JSON::Parser parser;
@@ -207,7 +429,10 @@ Result<IncomingBatch> parseBatch(const std::string& body, const std::string& hea
                                        headerBatchId + "\"");
     batch.target = package->optValue<std::string>("target", "");
     batch.kind = package->optValue<std::string>("kind", "");
-    if (auto problem = mockPackageProblem(batch.target, batch.kind)) return Status::invalidArgument(*problem);
+    if (isGeneric(config, batch.target))
+        batch.target = kGenericTarget;
+    else if (auto problem = mockPackageProblem(batch.target, batch.kind))
+        return Status::invalidArgument(*problem);
     auto count = package->get("count");
     if (!count.isInteger()) return Status::invalidArgument("package.count is missing or not an integer");
     if (count.convert<Poco::Int64>() != static_cast<Poco::Int64>(records->size()))
@@ -499,7 +724,7 @@ void MockPlatform::Impl::handlePost(HTTPServerRequest& request, HTTPServerRespon
         log.warning("mock: batch %s refused: %s", maskIdNumbers(headerBatchId), maskIdNumbers(s.message()));
         return sendJson(response, HTTPResponse::HTTP_UNAUTHORIZED, errorJson(s.message()));
     }
-    auto batch = parseBatch(*body, headerBatchId);
+    auto batch = parseBatch(*body, headerBatchId, config);
     if (!batch) {
         log.warning("mock: batch %s refused: %s", maskIdNumbers(headerBatchId),
                     maskIdNumbers(batch.status().message()));
@@ -529,6 +754,17 @@ void MockPlatform::Impl::handlePost(HTTPServerRequest& request, HTTPServerRespon
     }
     sendJson(response, HTTPResponse::HTTP_OK, receipt);
 }
+
+namespace {
+// What a platform can check without knowing its own field names: there are fields, and none
+// looks like test data.
+std::optional<MockRejection> checkGenericRecord(const std::map<std::string, std::string>& fields) {
+    if (fields.empty()) return mockRejection("E101");
+    for (const auto& [name, value] : fields)
+        if (value.find("测试") != std::string::npos) return mockRejection("E301", name);
+    return std::nullopt;
+}
+}  // namespace
 
 std::string MockPlatform::Impl::process(const IncomingBatch& batch) {
     const std::string acceptedAt = clock ? *clock : shanghaiTimestamp(std::chrono::system_clock::now());
@@ -585,11 +821,11 @@ void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& 
         appendWithdrawal(receipt, record, accepted);
         return;
     }
-    auto rejection = checkMockRecord(target, kind, record.fields);
+    auto rejection = target == kGenericTarget ? checkGenericRecord(record.fields) : checkMockRecord(target, kind, record.fields);
     const auto wshField = record.fields.find(documentNumberField(kind));
     const std::string documentNumber = wshField == record.fields.end() ? "" : wshField->second;
     const std::string documentKey = kind + '\x1f' + documentNumber;
-    if (!rejection) {
+    if (!rejection && target != kGenericTarget) {  // a generic target's 文书号 field is unknown
         auto owner = documentOwners.find(documentKey);
         if (owner != documentOwners.end() && owner->second != record.key)
             rejection = mockRejection("E302", documentNumberField(kind));
@@ -625,7 +861,7 @@ void MockPlatform::Impl::appendVerdict(std::string& receipt, const std::string& 
     auto decided = CivilDate::parse(record.fields.count(decisionDateField(kind)) ? record.fields.at(decisionDateField(kind))
                                                                                  : std::string());
     records[record.key] = {kind, digest, acceptedAt, documentNumber, kPublished, decided ? decided->toIso() : ""};
-    documentOwners[documentKey] = record.key;
+    if (target != kGenericTarget) documentOwners[documentKey] = record.key;
     receipt += ",\"status\":\"accepted\"}";
 }
 
@@ -702,7 +938,7 @@ Result<std::string> MockPlatform::acceptPackage(const std::string& batchId, cons
         return Status::permanent("signature: does not verify over the package with the registered signing "
                                  "certificate (signer ID " + signerId + "): " + s.message());
     }
-    auto batch = parseBatch(body, batchId);
+    auto batch = parseBatch(body, batchId, impl.config);
     if (!batch) return Status::permanent(batch.status().message());
     std::lock_guard<std::mutex> lock(impl.mutex);
     auto stored = impl.batches.find(batch->batchId);

@@ -66,6 +66,14 @@ public:
     /// kept for the batch (move files to done/). Never called before, so a crash in between
     /// finds the receipt again. A failure is logged; the batch stays done.
     virtual Status acknowledge(const ChannelBatch& batch) = 0;
+    /// Called before the gateway gives a batch up (dead: refused, or in doubt past its retry
+    /// limit), because a dead batch's records may be re-queued and sent again in a new batch.
+    /// Takes the batch back, atomically, so the platform can no longer pick it up. Ok: withdrawn
+    /// now or before, or never handed over; the batch may go dead. Unknown: the platform has
+    /// taken it (or may have), so it stays in doubt, asked for until its receipt comes, never
+    /// dead-and-requeueable. Transient: could not tell now; it stays in doubt and is tried
+    /// again. Never deletes what it withdraws.
+    virtual Status withdraw(const ChannelBatch& batch) = 0;
 };
 
 }  // namespace creditgw

@@ -36,6 +36,12 @@ struct EnvelopeSettings {
     /// csv/xlsx header row: Chinese titles (national template) or codes.
     bool headerTitles = true;
     bool csvBom = false;  ///< UTF-8 BOM for Excel users (csv, UTF-8 only)
+    /// csv/xlsx: a first column carrying each record's key, so that the platform's receipt
+    /// can name the record (json and xml carry the key anyway). The profile's
+    /// <setting name="envelope.key.column" value="JLBS"/> and envelope.key.title (the
+    /// header text with headerTitles). Empty: no such column. Never in exports.
+    std::string keyColumn;
+    std::string keyTitle;
 };
 
 /// The envelope a target profile asks for, for one kind (its 包类型). InvalidArgument naming

@@ -5,7 +5,10 @@
 
 namespace creditgw {
 
-/// Points used: "after-enqueue", "after-mark-inflight", "after-send", "after-store-chunk".
+/// When CREDITGW_PAUSE_POINT is "name:seconds" the process sleeps there instead, so a test can
+/// let a second sender on the same store overtake it.
+/// Points used: "after-enqueue", "after-mark-inflight", "after-send", "after-store-chunk",
+/// "after-receipt-check" (a receipt asked for, not yet applied).
 void faultPoint(const char* name);
 
 }  // namespace creditgw

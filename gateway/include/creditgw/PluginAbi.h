@@ -7,7 +7,7 @@
 
 namespace creditgw {
 
-inline constexpr int kPluginAbiVersion = 5;  // 5: channel plugins (ChannelPlugin.h)
+inline constexpr int kPluginAbiVersion = 6;  // 5: channel plugins; 6: ChannelPlugin::withdraw
 
 }  // namespace creditgw
 

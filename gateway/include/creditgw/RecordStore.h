@@ -291,13 +291,25 @@ public:
     Result<std::optional<std::chrono::system_clock::time_point>> nextAttemptTime(const std::string& target);
     /// The record keys a batch carries, to check a receipt against before it is applied.
     Result<std::vector<std::string>> batchRecordKeys(const std::string& batchId);
+    /// What applyReceipt did.
+    struct AppliedReceipt {
+        bool applied = false;    ///< false: the batch was already settled, nothing changed
+        BatchState settledAs = BatchState::Pending;  ///< when not applied: done or dead
+        std::size_t unknownKeys = 0;  ///< receipt keys the batch does not carry (ignored)
+    };
     /// Applies a platform receipt: records accepted/rejected, batch done, in one transaction.
-    /// Keys in the receipt that are not in the batch are ignored and counted in the return
+    /// Only a batch still waiting (pending, inflight, unknown) takes a receipt. One already
+    /// done or dead is settled: a second receipt for it (a duplicate receipt file, a late answer
+    /// overtaken by a receipt query of another sender) changes nothing, not a record, not a
+    /// count, not the history, and `applied` is false; its records may since have moved on
+    /// (re-queued into a newer batch, superseded by a newer version). The state is read inside
+    /// the write transaction, so two senders applying the same receipt apply it once.
+    /// Keys in the receipt that are not in the batch are ignored and counted in `unknownKeys`
     /// (the gateway refuses such a receipt before it gets here: see receiptAnomaly).
     /// `httpStatus` is the answer's status when the receipt came back from the send itself, 0
-    /// when it was fetched by a receipt query (for the history).
-    Result<std::size_t> applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
-                                     const std::string& rawReceipt, int httpStatus = 0);
+    /// when it was fetched by a receipt query (for the history). NotFound for no such batch.
+    Result<AppliedReceipt> applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
+                                        const std::string& rawReceipt, int httpStatus = 0);
 
     /// One fact per latest record of `kinds` (the kinds the target publishes).
     /// Puts the target's dead records back to ready (after the cause was fixed); returns how many.

@@ -256,6 +256,18 @@ Result<std::string> dispatch(const EnvelopeSettings& settings, const BatchHeader
                              const std::vector<MappedRecord>& records) {
     Result<TextEncoder> encoder = encoderFor(settings);
     if (!encoder) return encoder.status();
+    const bool keyed = !settings.keyColumn.empty() &&
+                       (settings.format == EnvelopeFormat::Csv || settings.format == EnvelopeFormat::Xlsx);
+    if (keyed) {
+        // The key goes first, as one more column: the writers stay as they are.
+        std::vector<EnvelopeColumn> withKey{{settings.keyColumn, settings.keyTitle}};
+        withKey.insert(withKey.end(), columns.begin(), columns.end());
+        std::vector<MappedRecord> keyedRecords = records;
+        for (auto& record : keyedRecords) record.fields.insert(record.fields.begin(), {settings.keyColumn, record.key});
+        EnvelopeSettings plain = settings;
+        plain.keyColumn.clear();
+        return dispatch(plain, header, withKey, keyedRecords);
+    }
     Result<ColumnIndex> index = ColumnIndex::build(columns);
     if (!index) return index.status();
     Batch batch{settings, header, columns, *index, records};
@@ -302,6 +314,10 @@ Result<EnvelopeSettings> envelopeSettingsFor(const TargetProfile& profile, const
         settings.sheetName = sheet->second;
         break;
     }
+    if (auto key = profile.settings.find("envelope.key.column"); key != profile.settings.end())
+        settings.keyColumn = key->second;
+    if (auto title = profile.settings.find("envelope.key.title"); title != profile.settings.end())
+        settings.keyTitle = title->second;
     return settings;
 }
 

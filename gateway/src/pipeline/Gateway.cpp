@@ -174,6 +174,7 @@ Result<std::size_t> Gateway::exportRecords(const std::string& target, const std:
     // What an officer uploads by hand: dates and amounts typed as the template has them, and
     // the kind's name (行政处罚) as the sheet unless the profile names one.
     settings->xlsxCellTypes = mapping->valueTypes();
+    settings->keyColumn.clear();  // the template's columns only: no record keys for people
     const KindDefinition* definition = _mappings->kind(kind);
     if (settings->sheetName == EnvelopeSettings{}.sheetName && definition) settings->sheetName = definition->name();
     std::vector<MappedRecord> records;
@@ -504,8 +505,10 @@ std::string receiptAnomaly(const BatchReceipt& receipt, const std::vector<std::s
 
 // Applies a platform answer; a body we cannot read leaves the outcome unknown. `httpStatus` is
 // the send's own answer, 0 for a receipt fetched by query (the history tells them apart).
+// A receipt for a batch already settled is ignored with a warning: Ok, and `*ignored` set.
 Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const QueuedBatch& batch,
-                     const std::string& body, UploadReport& report, int httpStatus = 0) {
+                     const std::string& body, UploadReport& report, int httpStatus = 0,
+                     bool* ignored = nullptr) {
     auto receipt = plugin.parseReceipt(body);
     if (!receipt) return Status::unknown("unreadable receipt: " + receipt.status().message());
     if (receipt->batchId != batch.id)
@@ -519,6 +522,15 @@ Status applyResponse(RecordStore& store, const TargetPlugin& plugin, const Queue
     receipt->acceptedAt = judgedAcceptanceTime(receipt->acceptedAt, batch.id, report);
     auto applied = store.applyReceipt(batch.id, *receipt, body, httpStatus);
     if (!applied) return applied.status();
+    if (!applied->applied) {
+        // Another sender on this store settled it first (or the receipt came twice): the
+        // records may have moved on since, so nothing of this one is applied or counted.
+        report.errors.push_back("batch " + batch.id + ": a receipt came for a batch already " +
+                                batchStateName(applied->settledAs) +
+                                "; ignored as a duplicate (nothing re-settled, nothing counted twice)");
+        if (ignored) *ignored = true;
+        return Status::ok();
+    }
     for (const auto& r : receipt->records) ++(r.accepted ? report.accepted : report.rejected);
     ++report.batchesDone;
     return Status::ok();
@@ -574,8 +586,12 @@ Status Gateway::sendByChannel(const TargetSettings& target, const TargetPlugin& 
             skipped = true;
             return _store->awaitReceipt(batch.id, std::chrono::system_clock::now() + target.receiptPoll);
         }
-        Status applied = applyResponse(*_store, plugin, batch, answer.receipt, report, httpStatus);
+        bool ignored = false;
+        Status applied = applyResponse(*_store, plugin, batch, answer.receipt, report, httpStatus, &ignored);
         if (!applied) return applied;
+        // A duplicate is left where the channel found it: tidying up belongs to the receipt
+        // that settled the batch, and moving this one could overwrite that one in done/.
+        if (ignored) return Status::ok();
         if (Status tidied = channel.acknowledge(carried); !tidied)
             report.errors.push_back("batch " + batch.id + ": receipt applied, but " + tidied.message());
         return Status::ok();
@@ -584,6 +600,7 @@ Status Gateway::sendByChannel(const TargetSettings& target, const TargetPlugin& 
     // handing anything over again. Only a clear "never got it" (NotFound) leads to sending.
     if (batch.state == BatchState::Inflight || batch.state == BatchState::Unknown) {
         auto known = channel.collect(carried);
+        faultPoint("after-receipt-check");
         if (known) return settle(*known, 0);
         StatusCode code = known.status().code();
         if (code == StatusCode::Permanent || code == StatusCode::Unknown) return known.status();
@@ -618,6 +635,7 @@ Status Gateway::sendBatch(const TargetSettings& target, const TargetPlugin& plug
     // sending anything again. Only a clear "unknown batch" (404) leads to sending.
     if (batch.state == BatchState::Inflight || batch.state == BatchState::Unknown) {
         auto receipt = uploader.queryReceipt(target.endpoint, batch.id);
+        faultPoint("after-receipt-check");
         if (receipt) return applyResponse(*_store, plugin, batch, receipt->body, report);
         if (receipt.status().code() != StatusCode::NotFound)
             return Status::unknown("receipt query failed, the batch stays in doubt: " + receipt.status().message());
@@ -677,6 +695,16 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
             ++report.attemptsFailed;
             report.errors.push_back("batch " + loaded->id + ": " + outcome.toString());
             auto next = nextAttemptAfter(target, policy, *loaded, outcome);
+            if (!next && *channel) {
+                // A dead batch's records may be re-queued and sent in a new batch: first take
+                // this one back. If the platform already has it, it stays in doubt instead.
+                Status withdrawn = (*channel)->withdraw(channelBatchOf(*loaded));
+                if (!withdrawn) {
+                    outcome = Status::unknown(outcome.message() + "; not given up: " + withdrawn.message());
+                    report.errors.push_back("batch " + loaded->id + ": not given up: " + withdrawn.message());
+                    next = std::chrono::system_clock::now() + policy.delayBefore(loaded->attempts + 1);
+                }
+            }
             if (!next) ++report.batchesDead;
             Status recorded = _store->recordFailedAttempt(loaded->id, outcome, next);
             if (!recorded) return recorded;

@@ -867,18 +867,27 @@ Result<std::vector<std::string>> RecordStore::batchRecordKeys(const std::string&
     });
 }
 
-Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
-                                              const std::string& rawReceipt, int httpStatus) {
-    return guarded(*_db, "applying a receipt", [&]() -> Result<std::size_t> {
+Result<RecordStore::AppliedReceipt> RecordStore::applyReceipt(const std::string& batchId, const BatchReceipt& receipt,
+                                                              const std::string& rawReceipt, int httpStatus) {
+    return guarded(*_db, "applying a receipt", [&]() -> Result<AppliedReceipt> {
         Transaction tx(*_db);
         // A record re-sent by reconciliation keeps its first acceptance (the platform had
         // accepted it then; losing it was the platform's doing): 及时率 is judged on that time.
+        AppliedReceipt outcome;
+        Statement state(_db->handle(), "SELECT state FROM batches WHERE id=?");
+        state.bind(1, batchId);
+        if (!state.step()) return Status::notFound("no batch " + batchId);
+        BatchState current = parseBatchState(state.text(0));
+        if (current == BatchState::Done || current == BatchState::Dead) {
+            outcome.settledAs = current;
+            return outcome;  // settled before: the transaction rolls back, nothing was written
+        }
         Statement update(_db->handle(),
                          "UPDATE deliveries SET state=?1,"
                          " accepted_at=CASE WHEN ?1='accepted' AND accepted_at<>'' THEN accepted_at ELSE ?2 END,"
                          " reason_code=?3, reason=?4, updated_at=?5 WHERE batch_id=?6 AND record_key=?7");
         std::string updatedAt = now();
-        std::size_t unknownKeys = 0;
+        std::size_t& unknownKeys = outcome.unknownKeys;
         for (const auto& r : receipt.records) {
             update.bind(1, r.accepted ? "accepted" : "rejected").bind(2, r.accepted ? receipt.acceptedAt : "")
                 .bind(3, r.code).bind(4, r.reason).bind(5, updatedAt).bind(6, batchId).bind(7, r.key).run();
@@ -900,7 +909,8 @@ Result<std::size_t> RecordStore::applyReceipt(const std::string& batchId, const 
         history::recordBatchDeliveries(*_db, batchId, nullptr, "", "", updatedAt);
         operations::settleBatch(*_db, batchId, updatedAt);
         tx.commit();
-        return unknownKeys;
+        outcome.applied = true;
+        return outcome;
     });
 }
 

@@ -35,6 +35,13 @@ struct MockPlatformConfig {
     /// is answered "accepted" but not kept, spread evenly (0.3: the 4th, 7th, 10th, …). A lost
     /// update leaves the version before it held. Withdrawals are never lost.
     double loseShare = 0.0;
+    /// Targets served besides creditchina and xyjt, whose interface specs the mock does not know
+    /// (the provincial profiles, the older 信用中国 field sets): their packages, JSON or the XML
+    /// Package envelope (GBK included), or a csv / xlsx table with a JLBS (记录标识) key column,
+    /// get only the checks that need no field names: a record needs a key and fields, and one
+    /// with a value containing 测试 is rejected E301. XML, csv and xlsx packages name no
+    /// target: they are served when this list is not empty. Empty by default.
+    std::vector<std::string> genericTargets;
 };
 
 class MockPlatform {
