@@ -68,6 +68,9 @@ struct ReconcileReport {
     std::string target;
     ReconcileRange range;
     std::string at;      ///< when it ran (Asia/Shanghai ISO timestamp)
+    /// When the platform was asked ("" = not known): a record whose state changed since then
+    /// (an upload settled it meanwhile) is judged on an answer older than it, so it is not re-sent.
+    std::string askedAt;
     std::string day;     ///< the day it counts for (today, or --as-of), for the daemon's daily run
     std::size_t checked = 0;     ///< records of the store compared
     std::size_t platformHeld = 0;  ///< records the platform answered with

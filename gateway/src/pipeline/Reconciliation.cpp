@@ -199,8 +199,10 @@ Result<ReconcileReport> Gateway::reconcile(const TargetSettings& target, const R
     if (!plugin) return plugin.status();
     auto uploader = HttpsUploader::create(target.tls);
     if (!uploader) return uploader.status();
+    std::string askedAt = shanghaiTimestamp(std::chrono::system_clock::now());
     auto answer = (*uploader)->queryHoldings(target.endpoint, range.from, range.to);
     if (!answer) return answer.status();
+    faultPoint("after-holdings-query");  // tests: an upload settles records while the answer ages
     auto theirs = (*plugin)->parseHoldings(answer->body);
     if (!theirs) return theirs.status();
     HoldingsComparison comparison(*theirs, **plugin);
@@ -222,6 +224,7 @@ Result<ReconcileReport> Gateway::reconcile(const TargetSettings& target, const R
     report.target = target.name;
     report.range = range;
     report.at = shanghaiTimestamp(std::chrono::system_clock::now());
+    report.askedAt = askedAt;
     report.day = today.toIso();
     auto applied = _store->applyReconciliation(report);
     if (!applied) return applied.status();

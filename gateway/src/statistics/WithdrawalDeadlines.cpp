@@ -26,7 +26,7 @@ std::optional<WithdrawalItem> judge(const OperationFact& fact, const TargetProfi
     auto deadline = calendar.deadline(CivilDate::inShanghai(*revokedAt), withdrawalWorkingDays(profile, fact.kind));
     if (!deadline)
         return WithdrawalItem{WithdrawalItem::Status::Unknown, fact, {}, 0, deadline.status().message()};
-    if (fact.state == "accepted") {
+    if (!fact.acceptedAt.empty()) {  // the first acceptance counts, even while a re-send waits
         auto acceptedAt = parseTimestamp(fact.acceptedAt);
         if (acceptedAt && CivilDate::inShanghai(*acceptedAt) > *deadline)
             return WithdrawalItem{WithdrawalItem::Status::AcceptedLate, fact, *deadline, 0, ""};
@@ -127,7 +127,7 @@ WithdrawalCounts countWithdrawals(const std::vector<OperationFact>& facts, const
             ++counts.deadlineUnknown;
             continue;
         }
-        auto acceptedAt = fact.state == "accepted" ? parseTimestamp(fact.acceptedAt) : std::nullopt;
+        auto acceptedAt = parseTimestamp(fact.acceptedAt);  // the first acceptance, even while re-sent
         if (acceptedAt) (CivilDate::inShanghai(*acceptedAt) > *deadline ? counts.late : counts.onTime)++;
         else if (selection.today > *deadline) ++counts.late;
         else ++counts.pendingWithinDeadline;

@@ -95,8 +95,9 @@ void widenOlderOperationsTable(Database& db) {
 bool applyReceiptRecord(Database& db, const std::string& batchId, const RecordReceipt& r, const std::string& acceptedAt,
                         const std::string& at) {
     Statement update(db.handle(),
-                     "UPDATE operations SET state=?, accepted_at=?, reason_code=?, reason=?, updated_at=?"
-                     " WHERE batch_id=? AND record_key=?");
+                     // A re-send (reconciliation) keeps the first acceptance: 撤销及时率 is judged on it.
+                     "UPDATE operations SET state=?1, accepted_at=CASE WHEN accepted_at<>'' THEN accepted_at ELSE ?2 END,"
+                     " reason_code=?3, reason=?4, updated_at=?5 WHERE batch_id=?6 AND record_key=?7");
     update.bind(1, r.accepted ? "accepted" : "rejected").bind(2, r.accepted ? acceptedAt : "").bind(3, r.code)
         .bind(4, r.reason).bind(5, at).bind(6, batchId).bind(7, r.key).run();
     return db.changes() > 0;
@@ -185,14 +186,20 @@ std::size_t queueWithdrawals(Database& db, const std::string& identity, const st
     Statement published(db.handle(),
                         "SELECT d.target, d.record_key, d.mapped_fields, d.mapping_version, d.record_id"
                         " FROM records o CROSS JOIN deliveries d WHERE o.identity=? AND d.record_id=o.id"
-                        " AND d.state IN ('accepted','queued') AND d.mapped_fields<>'' ORDER BY d.target, o.version DESC");
+                        " AND d.state IN ('accepted','queued') AND d.mapped_fields<>''"
+                        // Taken down or repaired there already: the platform no longer publishes it,
+                        // and a 撤销 of it would be refused (and counted late for ever).
+                        " AND NOT EXISTS (SELECT 1 FROM operations e WHERE e.identity=o.identity AND e.target=d.target"
+                        "   AND e.operation IN ('takedown','repair') AND e.accepted_at<>'')"
+                        " ORDER BY d.target, o.version DESC");
     Statement insert(db.handle(),
                      "INSERT OR IGNORE INTO operations (identity, kind, record_id, target, record_key, operation, state,"
                      " mapped_fields, mapping_version, created_at, updated_at) VALUES (?,?,?,?,?,'revoke','ready',?,?,?,?)");
     // A 下线 not packed yet is replaced by the 撤销: never sent, so nothing to undo, and a batch
     // must not carry the record's key twice (its receipt would be an anomaly).
     Statement dropTakedown(db.handle(),
-                           "DELETE FROM operations WHERE identity=? AND target=? AND operation='takedown' AND state='ready'");
+                           "DELETE FROM operations WHERE identity=? AND target=? AND operation='takedown' AND state='ready'"
+                           " AND accepted_at='' AND batch_id IS NULL");
     published.bind(1, identity);
     std::string lastTarget;
     std::size_t queued = 0;

@@ -119,22 +119,24 @@ namespace {
 
 // Back to ready only from the state the comparison saw, so a record that moved meanwhile (a
 // concurrent upload, an earlier reconciliation's re-send) is not queued twice.
-bool requeueDelivery(Database& db, const std::string& target, const Finding& finding, const std::string& at) {
+bool requeueDelivery(Database& db, const std::string& target, const Finding& finding, const std::string& at,
+                     const std::string& askedAt) {
     // Still the latest version: only that one is ever packed (a correction that came meanwhile
     // is sent by its own delivery).
     Statement update(db.handle(),
                      "UPDATE deliveries SET state='ready', batch_id=NULL, reason='', reason_code='', updated_at=?1"
                      " WHERE record_id=?2 AND target=?3 AND state='accepted' AND mapped_fields<>''"
+                     " AND (?4='' OR updated_at<=?4)"  // settled after the platform answered (to the second): its answer is older
                      " AND EXISTS (SELECT 1 FROM records WHERE id=?2 AND is_latest=1)");
-    update.bind(1, at).bind(2, finding.recordId).bind(3, target).run();
+    update.bind(1, at).bind(2, finding.recordId).bind(3, target).bind(4, askedAt).run();
     return db.changes() == 1;
 }
 
-bool requeueOperation(Database& db, const Finding& finding, const std::string& at) {
+bool requeueOperation(Database& db, const Finding& finding, const std::string& at, const std::string& askedAt) {
     Statement update(db.handle(),
-                     "UPDATE operations SET state='ready', batch_id=NULL, reason='', reason_code='', updated_at=?"
-                     " WHERE id=? AND state IN ('accepted','dead')");
-    update.bind(1, at).bind(2, finding.operationId).run();
+                     "UPDATE operations SET state='ready', batch_id=NULL, reason='', reason_code='', updated_at=?1"
+                     " WHERE id=?2 AND state IN ('accepted','dead') AND (?3='' OR updated_at<=?3)");
+    update.bind(1, at).bind(2, finding.operationId).bind(3, askedAt).run();
     return db.changes() == 1;
 }
 
@@ -148,8 +150,8 @@ Result<std::size_t> RecordStore::applyReconciliation(ReconcileReport& report) {
         std::size_t requeued = 0;
         for (const auto& finding : report.findings) {
             if (finding.recordId == 0) continue;  // unknown here: no record to write it on
-            bool queued = finding.kind == FindingKind::WithdrawnStillHeld ? requeueOperation(*_db, finding, at)
-                          : finding.requeues()                           ? requeueDelivery(*_db, report.target, finding, at)
+            bool queued = finding.kind == FindingKind::WithdrawnStillHeld ? requeueOperation(*_db, finding, at, report.askedAt)
+                          : finding.requeues()                           ? requeueDelivery(*_db, report.target, finding, at, report.askedAt)
                                                                          : false;
             if (queued) ++requeued;
             if (finding.requeues() && !queued) continue;  // it moved since: nothing was found after all
