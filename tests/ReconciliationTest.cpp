@@ -88,6 +88,22 @@ TEST_F(ReconciliationTest, AnAcceptedRecordThePlatformLacksIsMissingAndOneWithOt
     EXPECT_EQ(findingsOf({ours("k1", "accepted")}, {theirs("k1", "published", "an-older-hash")}, xyjt.get()), Kinds{});
 }
 
+TEST_F(ReconciliationTest, ARecordWhosePublicityEndedIsNotPublishedAgainWhenThePlatformLacksIt) {
+    ReconcileRecord ended = ours("k1", "accepted");
+    ended.publicityEnd = "2026-11-09";  // 公示截止期 passed; its 下线 is queued by the next upload
+    const std::vector<HeldRecord> nothingHeld;  // outlives the comparisons that refer to it
+    HoldingsComparison comparison(nothingHeld, *creditchina);
+    comparison.setToday("2026-11-25");
+    comparison.add({ended});
+    EXPECT_TRUE(comparison.finish().findings.empty()) << "a 新增 after 公示截止期 would publish it again";
+    ended.publicityEnd = "2026-11-25";  // its last day: still published
+    EXPECT_EQ(findingsOf({ended}, {}), Kinds{FindingKind::Missing}) << "without a day, no check";
+    HoldingsComparison onItsLastDay(nothingHeld, *creditchina);
+    onItsLastDay.setToday("2026-11-25");
+    onItsLastDay.add({ended});
+    EXPECT_EQ(onItsLastDay.finish().findings.size(), 1u);
+}
+
 TEST_F(ReconciliationTest, RecordsOnTheirWayAreCountedPendingAndOnesNeverAcceptedAreLeft) {
     EXPECT_EQ(findingsOf({ours("k1", "ready"), ours("k2", "queued")}, {}), Kinds{});
     EXPECT_EQ(report.pending, 2u);

@@ -36,6 +36,8 @@ struct ReconcileRecord {
     std::int64_t operationId = 0;
     std::string operation;       ///< revoke, takedown, repair; "" when none
     std::string operationState;  ///< ready, queued, accepted, rejected, dead
+    /// ISO 公示截止期 of the accepted delivery while its publication has not been closed ("" else).
+    std::string publicityEnd;
 };
 
 /// What reconciliation found for one record.
@@ -87,6 +89,9 @@ struct ReconcileReport {
 class HoldingsComparison {
 public:
     HoldingsComparison(const std::vector<HeldRecord>& theirs, const TargetPlugin& plugin);
+    /// The day (ISO, Asia/Shanghai or --as-of) whose passed 公示截止期 mean a record the platform
+    /// lacks is not published again ("" = not checked).
+    void setToday(std::string today) { _today = std::move(today); }
     void add(const std::vector<ReconcileRecord>& chunk);
     /// The findings so far, then the platform's keys no chunk matched as Unknown: candidates, of
     /// which the caller drops those the store knows under another decision date
@@ -98,6 +103,7 @@ private:
     const TargetPlugin& _plugin;
     std::map<std::string, const HeldRecord*> _held;
     std::set<std::string> _matched;
+    std::string _today;
     ReconcileReport _report;
 };
 

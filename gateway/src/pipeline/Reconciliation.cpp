@@ -41,7 +41,7 @@ Finding findingFor(FindingKind kind, const ReconcileRecord& record, const HeldRe
 // One record of ours against what the platform holds under its key (nullptr: nothing). Adds a
 // finding, or counts it as pending, or leaves it (in step with the platform).
 void compareOne(const ReconcileRecord& record, const HeldRecord* there, const TargetPlugin& plugin,
-                ReconcileReport& report) {
+                const std::string& today, ReconcileReport& report) {
     const bool published = there && there->state == "published";
     if (!record.operation.empty()) {
         // Ended here: never sent as 新增 again, whatever the platform shows; only the operation is.
@@ -61,6 +61,8 @@ void compareOne(const ReconcileRecord& record, const HeldRecord* there, const Ta
     }
     if (record.deliveryState != "accepted") return;  // held, rejected or dead: `creditgw report` lists them
     if (!there) {
+        // Its publication has ended (公示截止期 passed, 下线 not queued yet): not published again.
+        if (!today.empty() && !record.publicityEnd.empty() && record.publicityEnd < today) return;
         report.findings.push_back(findingFor(FindingKind::Missing, record, there));
     } else if (!published) {
         report.findings.push_back(findingFor(FindingKind::EndedOnPlatform, record, there));
@@ -126,7 +128,7 @@ void HoldingsComparison::add(const std::vector<ReconcileRecord>& chunk) {
         ++_report.checked;
         auto there = _held.find(record.key);
         if (there != _held.end()) _matched.insert(record.key);
-        compareOne(record, there == _held.end() ? nullptr : there->second, _plugin, _report);
+        compareOne(record, there == _held.end() ? nullptr : there->second, _plugin, _today, _report);
     }
 }
 
@@ -206,6 +208,7 @@ Result<ReconcileReport> Gateway::reconcile(const TargetSettings& target, const R
     auto theirs = (*plugin)->parseHoldings(answer->body);
     if (!theirs) return theirs.status();
     HoldingsComparison comparison(*theirs, **plugin);
+    comparison.setToday(today.toIso());
     for (std::int64_t lastId = 0;;) {
         auto chunk = _store->reconcileRecords(target.name, kindsOf(target.name), range, lastId, kReconcileChunk);
         if (!chunk) return chunk.status();

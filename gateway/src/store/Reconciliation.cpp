@@ -68,7 +68,7 @@ Result<std::vector<ReconcileRecord>> RecordStore::reconcileRecords(const std::st
         // Led by the records' rowid from afterId ('+' keeps records_latest out), so each chunk
         // reads only its own rows instead of sorting every remaining one for its LIMIT.
         Statement select(_db->handle(),
-                         "SELECT r.id, r.identity, r.kind, r.decision_date, d.record_key, d.state, d.mapped_fields"
+                         "SELECT r.id, r.identity, r.kind, r.decision_date, d.record_key, d.state, d.mapped_fields, d.publicity_end"
                          " FROM records r CROSS JOIN deliveries d"
                          " WHERE r.id>?5 AND +r.is_latest=1 AND +r.kind IN (SELECT value FROM json_each(?2))"
                          " AND (?3='' OR r.decision_date>=?3) AND (?4='' OR r.decision_date<=?4)"
@@ -88,6 +88,7 @@ Result<std::vector<ReconcileRecord>> RecordStore::reconcileRecords(const std::st
             record.deliveryState = select.text(5);
             if (record.deliveryState == "accepted" && !select.text(6).empty())
                 record.mappedFields = operations::fieldsFromPairs(select.text(6));
+            record.publicityEnd = select.text(7);
             addLatestOperation(operations, record);
             out.push_back(std::move(record));
         }
