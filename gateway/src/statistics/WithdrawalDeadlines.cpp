@@ -53,9 +53,10 @@ std::vector<WithdrawalItem> withdrawalWatch(const std::vector<OperationFact>& fa
                                             const WorkingDayCalendar& calendar, const CivilDate& today,
                                             int atRiskWorkingDays) {
     std::vector<WithdrawalItem> items;
-    for (const auto& fact : facts)
-        if (fact.operation != "revoke") continue;
-        else if (auto item = judge(fact, profile, calendar, today, atRiskWorkingDays)) items.push_back(std::move(*item));
+    for (const auto& fact : facts) {
+        if (fact.operation != "revoke") continue;  // 下线 and 终止公示 have no withdrawal deadline
+        if (auto item = judge(fact, profile, calendar, today, atRiskWorkingDays)) items.push_back(std::move(*item));
+    }
     std::stable_sort(items.begin(), items.end(),
                      [](const WithdrawalItem& a, const WithdrawalItem& b) { return a.status < b.status; });
     return items;
