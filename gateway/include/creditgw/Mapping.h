@@ -37,6 +37,9 @@ struct MappingOutcome {
     /// Taken whether or not the field is published: a format without the column (信用中国 v1)
     /// still takes the record down (下线) when its period ends.
     std::string publicityEnd;
+    /// A target field with <shareOnly> marked the record 共享不公示 (publicity-periods.xml's
+    /// shareOnlyRule: only 警告/通报批评, a small fine, 简易程序): shared, not publicly shown.
+    bool shareOnly = false;
 };
 
 /// How one output field got its value, for `creditgw mapping explain`.

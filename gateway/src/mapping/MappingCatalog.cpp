@@ -148,6 +148,18 @@ std::unique_ptr<mapping::PublicityPeriods> loadPublicity(const std::string& file
             problems.add(file, lineOf(node), "period: minMonths is greater than maxMonths");
         periods->periods.push_back(p);
     }
+    for (xmlNode* node : children(root, "severityRule")) {
+        mapping::PublicityPeriods::Rule rule{attr(node, "when"), attr(node, "severity"), attr(node, "basis"),
+                                             lineOf(node)};
+        if (!severities.count(rule.severity))
+            problems.add(file, rule.line,
+                         "severityRule: unknown severity \"" + rule.severity + "\"; declared: " +
+                             mapping::joinList({severities.begin(), severities.end()}));
+        periods->severityRules.push_back(std::move(rule));
+    }
+    for (xmlNode* node : children(root, "shareOnlyRule"))
+        periods->shareOnlyRules.push_back({attr(node, "when"), "", attr(node, "basis"), lineOf(node)});
+    periods->file = file;
     std::stable_sort(
         periods->periods.begin(), periods->periods.end(),
         [](const auto& a, const auto& b) { return a.effectiveFrom < b.effectiveFrom; });
@@ -310,7 +322,7 @@ struct TargetLoader {
                                        : (kind ? kind->fieldName(f.from) : std::string());
         if (f.name.empty()) f.name = f.code;
         if (indexOf(f.code) >= 0) error(node, f.code, "defined twice");
-        bool readsFrom = !hasAttr(node, "constant") && !hasAttr(node, "concat");
+        bool readsFrom = !hasAttr(node, "constant") && !hasAttr(node, "concat") && !marksShareOnly(node);
         if (kind && readsFrom && kind->fieldName(f.from).empty())
             error(node, f.code,
                   "from \"" + f.from + "\" is not a field of kind " + kind->id() + " (" +
@@ -435,6 +447,51 @@ struct TargetLoader {
                       f.codeTable->id);
     }
 
+    /// A field whose derivation is <shareOnly> reads nothing from the record: it is the mark.
+    static bool marksShareOnly(xmlNode* node) {
+        for (xmlNode* derive : children(node, "deriveWhenEmpty"))
+            if (!children(derive, "shareOnly").empty()) return true;
+        return false;
+    }
+
+    /// Compiles one publicity-periods.xml rule for this target. A rule names standard (kind)
+    /// fields: where the target sends one whole, the rule sees its mapped value (code-table
+    /// value, amount in the target's unit); otherwise (split in two, or not sent: 信用中国 v1)
+    /// the record's value as ingested, appended to `recordFields`.
+    bool compileRule(const mapping::PublicityPeriods::Rule& rule, mapping::Condition& out,
+                     std::vector<std::string>& recordFields) {
+        std::string message;
+        auto resolve = [&](const std::string& code) -> long {
+            for (std::size_t i = 0; i < map.fields.size(); ++i) {
+                const auto& f = map.fields[i];
+                if (f.from == code && !f.constant && f.concat.empty() && f.splitPart == 0 &&
+                    !f.derive.shareOnlyMark)
+                    return static_cast<long>(i);
+            }
+            if (kind == nullptr || kind->fieldName(code).empty()) return -1;
+            auto at = std::find(recordFields.begin(), recordFields.end(), code);
+            if (at == recordFields.end()) at = recordFields.insert(recordFields.end(), code);
+            return static_cast<long>(map.fields.size() + (at - recordFields.begin()));
+        };
+        if (!mapping::parseCondition(rule.when, resolve, out, message)) {
+            problems.add(catalog.publicity->file, rule.line,
+                         "target " + map.target + " (" + file + "): " + message +
+                             (kind ? " (not a field of kind " + kind->id() + ")" : std::string()));
+            return false;
+        }
+        // Rules give amounts in 万元, the standard's unit; a target that sends 元 compares in 元.
+        using Op = mapping::Condition::Op;
+        for (auto& all : out.anyOf)
+            for (auto& clause : all) {
+                bool numeric = clause.op == Op::Less || clause.op == Op::LessEqual ||
+                               clause.op == Op::Greater || clause.op == Op::GreaterEqual;
+                if (numeric && clause.field < map.fields.size() &&
+                    map.fields[clause.field].convert == TargetMapping::Impl::Convert::WanyuanToYuan)
+                    clause.number *= 10000;
+            }
+        return true;
+    }
+
     /// Second pass: conditions, cross references and derivations.
     void resolveField(xmlNode* node, TargetMapping::Impl::Field& f) {
         condition(node, f.code, "requiredIf", f.requiredIf);
@@ -484,6 +541,30 @@ struct TargetLoader {
             if (catalog.publicity == nullptr)
                 error(end, f.code,
                       "publicityEnd needs publicity-periods.xml in the mappings directory");
+            else
+                for (const auto& rule : catalog.publicity->severityRules) {
+                    mapping::Condition c;
+                    if (compileRule(rule, c, f.derive.ruleRecordFields))
+                        f.derive.severityRules.emplace_back(std::move(c), rule.severity);
+                }
+        }
+        for (xmlNode* mark : children(node, "shareOnly")) {
+            f.derive.shareOnlyMark = true;
+            f.derive.shareOnlyValue = attr(mark, "shareOnly");
+            f.derive.shownValue = attr(mark, "shown");
+            checkDerivedValue(mark, f, f.derive.shareOnlyValue);
+            checkDerivedValue(mark, f, f.derive.shownValue);
+            if (catalog.publicity == nullptr)
+                error(mark, f.code, "shareOnly needs publicity-periods.xml in the mappings directory");
+            else if (catalog.publicity->shareOnlyRules.empty())
+                error(mark, f.code,
+                      "shareOnly: " + catalog.publicity->file +
+                          " has no <shareOnlyRule>, so every record would be marked shown; add the rules");
+            else
+                for (const auto& rule : catalog.publicity->shareOnlyRules) {
+                    mapping::Condition c;
+                    if (compileRule(rule, c, f.derive.ruleRecordFields)) f.derive.shareOnlyRules.push_back(std::move(c));
+                }
         }
     }
 

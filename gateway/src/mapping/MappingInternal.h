@@ -86,14 +86,18 @@ struct CodeTable {
 // ---- conditions -----------------------------------------------------------------------------
 
 /// `FIELD = v`, `FIELD != v`, `FIELD contains v`, `FIELD startsWith v`, `FIELD empty`,
-/// `FIELD notEmpty`, joined by ` and ` (binds tighter) and ` or `. Fields are indexes into the
-/// value vector of one apply() call.
+/// `FIELD notEmpty`, `FIELD within a;b` (every ;-separated part of the value is one of a, b: "only
+/// 警告 or 通报批评"), and the numeric `FIELD < n`, `<=`, `>`, `>=` (false when the value is not a
+/// number, so an empty 罚款金额 is never "below" a threshold), joined by ` and ` (binds tighter)
+/// and ` or `. Fields are indexes into the value vector of one apply() call.
 struct Condition {
-    enum class Op { Equals, NotEquals, Contains, StartsWith, Empty, NotEmpty };
+    enum class Op { Equals, NotEquals, Contains, StartsWith, Empty, NotEmpty, Within, Less, LessEqual,
+                    Greater, GreaterEqual };
     struct Clause {
         std::size_t field = 0;
         Op op = Op::Equals;
         std::string value;
+        double number = 0;  ///< the value of a numeric comparison
     };
     std::vector<std::vector<Clause>> anyOf;  ///< OR of ANDs; empty = never true
     std::string text;                        ///< as written, for messages
@@ -116,7 +120,18 @@ struct PublicityPeriods {
         int minMonths = 0;
         int maxMonths = 0;
     };
+    /// A condition over the standard field codes, as written; each target compiles it against
+    /// its own fields (after they are normalised: code-table values, amounts in 万元).
+    struct Rule {
+        std::string when;
+        std::string severity;  ///< severityRule: the severity it names; "" for a shareOnlyRule
+        std::string basis;
+        long line = 0;
+    };
+    std::string file;
     std::string defaultSeverity;
+    std::vector<Rule> severityRules;   ///< first match names a blank 失信严重程度
+    std::vector<Rule> shareOnlyRules;  ///< any match: 共享不公示
     std::unordered_map<std::string, std::string> severityByKey;  ///< matchKey(alias) → severity
     std::vector<Period> periods;                                 ///< sorted by effectiveFrom
 
@@ -249,6 +264,16 @@ struct TargetMapping::Impl {
         long copyFrom = -1;         ///< index of the field whose value is taken, or -1
         long publicityFrom = -1;    ///< index of the decision date field, or -1
         std::string severityField;  ///< canonical (kind) field holding 一般/严重
+        /// publicity-periods.xml's severityRules, compiled against this target's fields: the
+        /// first that holds names the severity of a record that gives none.
+        std::vector<std::pair<mapping::Condition, std::string>> severityRules;
+        bool shareOnlyMark = false;  ///< <shareOnly>: the field marks 共享不公示
+        std::string shareOnlyValue;  ///< sent when a shareOnlyRule holds
+        std::string shownValue;      ///< sent otherwise
+        std::vector<mapping::Condition> shareOnlyRules;  ///< compiled shareOnlyRules: any holds
+        /// Kind fields those rules read from the record (the target does not send them whole):
+        /// condition index fields.size() + i is recordFields[i].
+        std::vector<std::string> ruleRecordFields;
     };
     struct Field {
         std::string code;

@@ -285,6 +285,41 @@ std::string CodeTable::knownValues() const {
 
 // ---- conditions -----------------------------------------------------------------------------
 
+namespace {
+
+std::optional<double> numberOf(const std::string& text) {
+    std::string t = trim(text);
+    if (t.empty()) return std::nullopt;
+    char* end = nullptr;
+    double d = std::strtod(t.c_str(), &end);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    return d;
+}
+
+bool compareNumber(const std::string& value, Condition::Op op, double bound) {
+    auto v = numberOf(value);
+    if (!v) return false;
+    switch (op) {
+        case Condition::Op::Less: return *v < bound;
+        case Condition::Op::LessEqual: return *v <= bound;
+        case Condition::Op::Greater: return *v > bound;
+        case Condition::Op::GreaterEqual: return *v >= bound;
+        default: return false;
+    }
+}
+
+/// Every ;-separated part of `value` is one of `allowed`'s (an empty value is within nothing).
+bool isWithin(const std::string& value, const std::string& allowed) {
+    auto parts = splitAny(value, {";"});
+    if (parts.empty()) return false;
+    auto permitted = splitAny(allowed, {";"});
+    for (const auto& part : parts)
+        if (std::find(permitted.begin(), permitted.end(), trim(part)) == permitted.end()) return false;
+    return true;
+}
+
+}  // namespace
+
 bool Condition::eval(const std::vector<std::string>& values) const {
     for (const auto& all : anyOf) {
         bool ok = true;
@@ -308,6 +343,15 @@ bool Condition::eval(const std::vector<std::string>& values) const {
                     break;
                 case Op::NotEmpty:
                     ok = !v.empty();
+                    break;
+                case Op::Within:
+                    ok = isWithin(v, c.value);
+                    break;
+                case Op::Less:
+                case Op::LessEqual:
+                case Op::Greater:
+                case Op::GreaterEqual:
+                    ok = compareNumber(v, c.op, c.number);
                     break;
             }
             if (!ok) break;
@@ -341,13 +385,16 @@ bool parseClause(const std::string& text, const std::function<long(const std::st
     static const std::pair<const char*, Condition::Op> kOps[] = {
         {"=", Condition::Op::Equals},          {"!=", Condition::Op::NotEquals},
         {"contains", Condition::Op::Contains}, {"startsWith", Condition::Op::StartsWith},
-        {"empty", Condition::Op::Empty},       {"notEmpty", Condition::Op::NotEmpty}};
+        {"empty", Condition::Op::Empty},       {"notEmpty", Condition::Op::NotEmpty},
+        {"within", Condition::Op::Within},     {"<", Condition::Op::Less},
+        {"<=", Condition::Op::LessEqual},      {">", Condition::Op::Greater},
+        {">=", Condition::Op::GreaterEqual}};
     auto it = std::find_if(std::begin(kOps), std::end(kOps),
                            [&](const auto& k) { return op == k.first; });
     if (field.empty() || it == std::end(kOps)) {
         error = "condition \"" + trim(text) +
                 "\": expected FIELD OP [VALUE] with OP one of =, !=, contains, startsWith, empty, "
-                "notEmpty";
+                "notEmpty, within, <, <=, >, >=";
         return false;
     }
     bool unary = it->second == Condition::Op::Empty || it->second == Condition::Op::NotEmpty;
@@ -362,6 +409,16 @@ bool parseClause(const std::string& text, const std::function<long(const std::st
         return false;
     }
     out = Condition::Clause{static_cast<std::size_t>(index), it->second, value};
+    bool numeric = it->second == Condition::Op::Less || it->second == Condition::Op::LessEqual ||
+                   it->second == Condition::Op::Greater || it->second == Condition::Op::GreaterEqual;
+    if (numeric) {
+        auto bound = numberOf(value);
+        if (!bound) {
+            error = "condition \"" + trim(text) + "\": " + op + " needs a number, not \"" + value + "\"";
+            return false;
+        }
+        out.number = *bound;
+    }
     return true;
 }
 

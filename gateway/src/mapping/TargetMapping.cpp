@@ -93,6 +93,7 @@ struct Run {
     bool tracing = false;
     std::vector<std::string> sources;
     std::vector<std::vector<std::string>> steps;
+    bool shareOnly = false;  ///< a <shareOnly> field found a rule that holds
 
     /// Callers test `tracing` first so that the step text is never built otherwise.
     void note(std::size_t i, std::string step) { steps[i].push_back(std::move(step)); }
@@ -171,6 +172,7 @@ void take(Run& run, std::size_t i) {
         if (run.tracing) run.note(i, "constant");
         return;
     }
+    if (f.derive.shareOnlyMark) return;  // derived from the rules, never read
     if (!f.concat.empty()) {
         for (const auto& code : f.concat) {
             std::string part = trim(run.record.field(code));
@@ -317,12 +319,28 @@ void normalize(Run& run, std::size_t i) {
     }
 }
 
+/// Whether a publicity-periods.xml rule holds: over the mapped values, plus the record's own
+/// value of fields the target does not send whole.
+bool ruleHolds(const Run& run, const Impl::Derivation& d, const mapping::Condition& rule) {
+    if (d.ruleRecordFields.empty()) return rule.eval(run.values);
+    std::vector<std::string> values = run.values;
+    for (const auto& code : d.ruleRecordFields) values.push_back(trim(run.record.field(code)));
+    return rule.eval(values);
+}
+
 void derivePublicityEnd(Run& run, std::size_t i) {
     const auto& d = run.map.fields[i].derive;
     const auto& decision = run.dates[static_cast<std::size_t>(d.publicityFrom)];
     if (!decision || run.map.publicity == nullptr) return;  // the date rule reports it
     const std::string& given = run.record.field(d.severityField);
     auto severity = run.map.publicity->severityOf(given);
+    if (trim(given).empty())
+        for (const auto& [condition, named] : d.severityRules) {
+            if (!ruleHolds(run, d, condition)) continue;
+            severity = named;
+            if (run.tracing) run.note(i, "severity " + named + " by rule: " + condition.text);
+            break;
+        }
     if (!severity) {
         run.violate(i, "code_table",
                     "cannot compute it: severity \"" + trim(given) + "\" in " + d.severityField +
@@ -339,6 +357,20 @@ void derivePublicityEnd(Run& run, std::size_t i) {
                         std::to_string(period->maxMonths) + " months (" + *severity + ")");
 }
 
+/// 共享不公示 (domain.md §4.2): the target's own mark for a penalty that is shared, not shown.
+void deriveShareOnly(Run& run, std::size_t i) {
+    const auto& d = run.map.fields[i].derive;
+    for (const auto& condition : d.shareOnlyRules) {
+        if (!ruleHolds(run, d, condition)) continue;
+        run.values[i] = d.shareOnlyValue;
+        run.shareOnly = true;
+        if (run.tracing) run.note(i, "derived: 共享不公示 by rule: " + condition.text);
+        return;
+    }
+    run.values[i] = d.shownValue;
+    if (run.tracing) run.note(i, "derived: 公示 (no shareOnlyRule holds)");
+}
+
 void derive(Run& run, std::size_t i) {
     const auto& f = run.map.fields[i];
     if (!run.values[i].empty()) return;
@@ -352,6 +384,8 @@ void derive(Run& run, std::size_t i) {
                                 run.map.fields[static_cast<std::size_t>(d.copyFrom)].code);
         } else if (d.publicityFrom >= 0) {
             derivePublicityEnd(run, i);
+        } else if (d.shareOnlyMark) {
+            deriveShareOnly(run, i);
         } else {
             for (const auto& [condition, value] : d.cases) {
                 if (!condition.eval(run.values)) continue;
@@ -593,11 +627,13 @@ MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& 
         // counted as an indicator of the target format.
         if (!_impl->fields[i].published) continue;
         outcome.record.fields.emplace_back(_impl->fields[i].output, run.values[i]);
-        if (run.blanked[i]) continue;
+        // The 共享不公示 mark is always set: it is not an indicator the unit fills (完整率).
+        if (run.blanked[i] || field.derive.shareOnlyMark) continue;
         ++outcome.indicatorsDefined;
         if (!run.values[i].empty()) ++outcome.indicatorsFilled;
     }
     outcome.warnings = std::move(run.warnings);
+    outcome.shareOnly = run.shareOnly;
     if (trace != nullptr) {
         trace->fields.clear();
         for (std::size_t i = 0; i < n; ++i) {
