@@ -379,3 +379,45 @@ TEST_F(ReconcileEndToEndTest, ARecordTakenDownIsNotWithdrawnFromThatPlatformAgai
     EXPECT_EQ(platform->counters().withdrawn, 0u);
     EXPECT_EQ(withdrawalsOf(gw("stats --format json").output)->getValue<int>("late"), 0);
 }
+
+TEST_F(ReconcileEndToEndTest, LimitShortensEachListButTheCountsStayWhole) {
+    ingest(tenPenalties());
+    ASSERT_EQ(gw(upload()).exitCode, 0);
+    ASSERT_EQ(platform->lostKeys().size(), 3u);
+    CommandResult json = gw("reconcile --target creditchina --limit 2 --format json" + tls());
+    EXPECT_EQ(json.exitCode, 1) << json.output;
+    auto report = parseObject(json.output);
+    EXPECT_EQ(report->getArray("missing")->size(), 2u);
+    EXPECT_EQ(report->getObject("counts")->getValue<int>("missing"), 3);
+    EXPECT_EQ(report->getValue<int>("listed_per_list"), 2);
+    EXPECT_EQ(report->getValue<int>("requeued"), 3) << "--limit shortens the report, never the work";
+
+    // The stored report keeps the whole count, which status shows.
+    CommandResult status = gw("status");
+    EXPECT_NE(status.output.find("missing 3"), std::string::npos) << status.output;
+    CommandResult badLimit = gw("reconcile --target creditchina --limit two" + tls());
+    EXPECT_EQ(badLimit.exitCode, 2) << badLimit.output;
+    EXPECT_NE(badLimit.output.find("--limit"), std::string::npos) << badLimit.output;
+}
+
+TEST_F(ReconcileEndToEndTest, TheDaemonWaitsBeforeItTriesAFailedReconciliationAgain) {
+    // Nothing listens on the platform's port any more: every cycle's reconciliation would fail.
+    std::string endpoint = platform->endpoint();
+    platform.reset();
+    std::filesystem::create_directories(dir.file("inbox/cf"));
+    std::string tlsToClosedPort = " --endpoint " + endpoint + " --ca " + certs + "/ca.pem --cert " + certs +
+                                  "/client.pem --key " + certs + "/client.key";
+    CommandResult ran = runCommand("timeout --preserve-status -s TERM 5 " + std::string(CREDITGW_BINARY) +
+                                   " run --interval 1 --settle-seconds 0 --inbox " + dir.file("inbox") +
+                                   " --unit-code 11371300MB20260018 --unit-name 示范市交通运输局 --signing-key " +
+                                   certs + "/signing.key" + tlsToClosedPort + " --as-of 2026-11-24 --store " +
+                                   dir.file("store.db") + " 2>&1");
+    EXPECT_EQ(ran.exitCode, 0) << ran.output;
+    std::size_t cycles = 0, failures = 0;
+    for (std::size_t at = 0; (at = ran.output.find("creditchina: ready ", at)) != std::string::npos; ++at) ++cycles;
+    for (std::size_t at = 0; (at = ran.output.find("reconciliation failed", at)) != std::string::npos; ++at)
+        ++failures;
+    EXPECT_GE(cycles, 3u) << "the daemon ran several cycles: " << ran.output;
+    EXPECT_EQ(failures, 1u) << "and asked the platform once: " << ran.output;
+    EXPECT_NE(ran.output.find("reconciliation failed, tried again in 5 min"), std::string::npos) << ran.output;
+}

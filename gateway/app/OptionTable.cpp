@@ -282,6 +282,7 @@ std::vector<CommandOptions> makeTable() {
                               value("to", "DATE", "last decision date compared (YYYY-MM-DD; default: open)"),
                               value("format", "FORMAT", "text or json (default: text)", OptionValues::Choices,
                                     {"text", "json"}),
+                              value("limit", "N", "at most N records per list; counts stay whole (default: 0, all)"),
                               value("as-of", "DATE", "the day the run counts for (default: today in Asia/Shanghai)"),
                               value("config", "FILE", "the daemon's configuration: the target's endpoint, CA and keys")},
                              kDelivery, kPlaces, kUnit})});

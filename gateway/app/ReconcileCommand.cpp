@@ -3,6 +3,7 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "CommandLine.h"
@@ -42,14 +43,20 @@ int usage(const std::string& why) {
 }  // namespace
 
 Result<ReconcileSchedule> ReconcileSchedule::parse(const std::string& text) {
-    if (text == "daily") return ReconcileSchedule{true};
-    if (text == "off") return ReconcileSchedule{false};
+    ReconcileSchedule schedule;
+    if (text == "daily") return schedule;
+    schedule.daily = false;
+    if (text == "off") return schedule;
     return Status::invalidArgument("reconcile.schedule (--reconcile-schedule) \"" + text + "\": known: daily, off");
 }
 
-bool reconcileIfDue(Gateway& gateway, const TargetSettings& target, const ReconcileSchedule& schedule,
+bool reconcileIfDue(Gateway& gateway, const TargetSettings& target, ReconcileSchedule& schedule,
                     const CivilDate& today) {
     if (!schedule.daily) return false;
+    auto now = std::chrono::steady_clock::now();
+    auto retry = schedule.retries.find(target.name);
+    if (retry != schedule.retries.end() && retry->second.day == today.toIso() && now < retry->second.notBefore)
+        return false;
     auto last = gateway.store().lastReconciliation(target.name);
     if (!last) {
         daemonLogger().error("%s: reconciliation not run: %s", target.name, last.status().message());
@@ -58,10 +65,16 @@ bool reconcileIfDue(Gateway& gateway, const TargetSettings& target, const Reconc
     if (*last && (*last)->day >= today.toIso()) return false;  // done today (or for a later --as-of)
     auto report = gateway.reconcile(target, ReconcileRange{}, today);
     if (!report) {
-        daemonLogger().error("%s: reconciliation failed, tried again next cycle: %s", target.name,
-                             report.status().message());
+        auto& failed = schedule.retries[target.name];
+        if (failed.day != today.toIso()) failed = {today.toIso(), now, std::chrono::minutes(0)};
+        failed.wait = failed.wait.count() == 0 ? ReconcileSchedule::kFirstRetry
+                                               : std::min(failed.wait * 2, ReconcileSchedule::kLongestRetry);
+        failed.notBefore = now + failed.wait;
+        daemonLogger().error("%s: reconciliation failed, tried again in %d min: %s", target.name,
+                             static_cast<int>(failed.wait.count()), report.status().message());
         return false;
     }
+    schedule.retries.erase(target.name);
     daemonLogger().information("%s: reconciled for %s: checked %z, missing %z, behind %z, withdrawn still held %z, "
                                "unknown %z; requeued %z",
                                target.name, today.toIso(), report->checked, report->of(FindingKind::Missing).size(),
@@ -87,9 +100,13 @@ std::string lastReconciliationText(const RecordStore::StoredReconciliation& last
     try {
         auto report = Poco::JSON::Parser().parse(last.reportJson).extract<Poco::JSON::Object::Ptr>();
         std::string text = "last reconciliation " + last.at + ": checked " + report->getValue<std::string>("checked");
+        // "counts" is whole where the stored lists are cut; reports stored before it have lists only.
+        auto counts = report->getObject("counts");
         for (const char* list : {"missing", "behind", "withdrawn_still_held", "ended_on_platform", "unknown"}) {
             auto items = report->getArray(list);
-            text += std::string(", ") + list + " " + std::to_string(items ? items->size() : 0);
+            std::string count = counts && counts->has(list) ? counts->getValue<std::string>(list)
+                                                            : std::to_string(items ? items->size() : 0);
+            text += std::string(", ") + list + " " + count;
         }
         return text + ", requeued " + report->getValue<std::string>("requeued");
     } catch (const Poco::Exception& e) {
@@ -113,6 +130,9 @@ int reconcileCommand(int argc, char** argv) {
         today = *date;
     }
     std::string format = args.option("format", "text");
+    auto limitOption = integerOption(args, "limit", 0, 0, 100000000);
+    if (!limitOption) return usage(limitOption.status().message());
+    std::size_t limit = *limitOption == 0 ? kEveryFinding : static_cast<std::size_t>(*limitOption);
     auto common = targetSettings(args);
     if (!common) return usage(common.status().message());
     auto target = configured->targetSettingsOf(common->name, *common);
@@ -125,7 +145,7 @@ int reconcileCommand(int argc, char** argv) {
     if (!reachable) return usage(reachable.status().message());
     auto report = (*gateway)->reconcile(*reachable, *range, today);
     if (!report) return reportFailure(report.status());
-    std::cout << (format == "json" ? reconcileReportJson(*report) + "\n" : reconcileReportText(*report));
+    std::cout << (format == "json" ? reconcileReportJson(*report, limit) + "\n" : reconcileReportText(*report, limit));
     return report->findings.empty() ? kOk : kInvalid;
 }
 

@@ -2,6 +2,8 @@
 // Reconciliation in the CLI and the daemon (docs/lifecycle.md, "Reconciliation"): how a target is
 // reached for its record query, when the daemon reconciles, and the line `status` shows.
 
+#include <chrono>
+#include <map>
 #include <string>
 
 #include "creditgw/Gateway.h"
@@ -14,6 +16,17 @@ namespace creditgw::cli {
 /// "Today" is --as-of when given, else today in Asia/Shanghai.
 struct ReconcileSchedule {
     bool daily = true;
+    /// After a failed reconciliation a target waits before it tries again, so that a platform
+    /// without a working record query is not asked at every cycle: 5 minutes, doubling up to an
+    /// hour. A success, or a new day, starts over. Kept by the daemon process only.
+    struct Retry {
+        std::string day;  ///< the day the failures were for
+        std::chrono::steady_clock::time_point notBefore;
+        std::chrono::minutes wait{0};  ///< the wait after the last failure
+    };
+    std::map<std::string, Retry> retries;  ///< by target
+    static constexpr std::chrono::minutes kFirstRetry{5};
+    static constexpr std::chrono::minutes kLongestRetry{60};
     /// InvalidArgument naming the setting for anything but daily or off.
     static Result<ReconcileSchedule> parse(const std::string& text);
 };
@@ -23,8 +36,9 @@ struct ReconcileSchedule {
 Result<TargetSettings> reachableTarget(Gateway& gateway, TargetSettings target);
 
 /// Reconciles `target` when `schedule` says it is due on `today`, logging the outcome; a failure
-/// is logged and tried again at the next cycle. True when a reconciliation was recorded.
-bool reconcileIfDue(Gateway& gateway, const TargetSettings& target, const ReconcileSchedule& schedule,
+/// is logged and tried again after the schedule's retry wait. True when a reconciliation was
+/// recorded.
+bool reconcileIfDue(Gateway& gateway, const TargetSettings& target, ReconcileSchedule& schedule,
                     const CivilDate& today);
 
 /// "last reconciliation 2026-11-23T10:00:00+08:00: checked 10, missing 3, …, requeued 3".

@@ -107,11 +107,19 @@ private:
     ReconcileReport _report;
 };
 
-/// {"target":…,"from":…,"to":…,"at":…,"checked":N,"platform_held":N,"pending":N,"missing":[…],"behind":[…],
-///  "withdrawn_still_held":[…],"ended_on_platform":[…],"unknown":[…],"requeued":N}; each list item
-/// {"key","kind","wsh","decision_date","platform_state"}. 身份证号 are masked.
-std::string reconcileReportJson(const ReconcileReport& report);
-/// The same for officers, in text; 身份证号 masked.
-std::string reconcileReportText(const ReconcileReport& report);
+/// Unlimited lists.
+inline constexpr std::size_t kEveryFinding = static_cast<std::size_t>(-1);
+/// The lists a stored report keeps (the store and `status` stay small when a platform lost
+/// everything); the counts are always whole.
+inline constexpr std::size_t kStoredFindingsPerList = 1000;
+
+/// {"target":…,"from":…,"to":…,"at":…,"checked":N,"platform_held":N,"pending":N,
+///  "counts":{"missing":N,…},"missing":[…],"behind":[…],"withdrawn_still_held":[…],
+///  "ended_on_platform":[…],"unknown":[…],"requeued":N}, plus "listed_per_list":limit when a
+/// list was cut at `limit` items; each list item {"key","kind","wsh","decision_date",
+/// "platform_state"}. 身份证号 are masked.
+std::string reconcileReportJson(const ReconcileReport& report, std::size_t limit = kEveryFinding);
+/// The same for officers, in text (each list at most `limit` lines, its count whole); 身份证号 masked.
+std::string reconcileReportText(const ReconcileReport& report, std::size_t limit = kEveryFinding);
 
 }  // namespace creditgw

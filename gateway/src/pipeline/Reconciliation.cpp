@@ -147,18 +147,26 @@ ReconcileReport HoldingsComparison::finish() {
     return report;
 }
 
-std::string reconcileReportJson(const ReconcileReport& report) {
+std::string reconcileReportJson(const ReconcileReport& report, std::size_t limit) {
     std::string out = "{\"target\":" + jsonString(report.target) + ",\"from\":" + jsonString(report.range.from) +
                       ",\"to\":" + jsonString(report.range.to) + ",\"at\":" + jsonString(report.at) +
                       ",\"day\":" + jsonString(report.day) + ",\"checked\":" + std::to_string(report.checked) +
                       ",\"platform_held\":" + std::to_string(report.platformHeld) +
-                      ",\"pending\":" + std::to_string(report.pending);
+                      ",\"pending\":" + std::to_string(report.pending) + ",\"counts\":{";
+    bool cut = false;
+    for (FindingKind kind : kAllFindings) {
+        std::size_t count = report.of(kind).size();
+        cut = cut || count > limit;
+        out += std::string(kind == kAllFindings[0] ? "" : ",") + "\"" + findingName(kind) + "\":" + std::to_string(count);
+    }
+    out += "}";
+    if (cut) out += ",\"listed_per_list\":" + std::to_string(limit);
     for (FindingKind kind : kAllFindings) {
         out += ",\"" + std::string(findingName(kind)) + "\":[";
-        bool first = true;
+        std::size_t listed = 0;
         for (const Finding* finding : report.of(kind)) {
-            if (!first) out += ',';
-            first = false;
+            if (listed == limit) break;
+            if (listed++ > 0) out += ',';
             appendItem(out, *finding);
         }
         out += "]";
@@ -167,7 +175,7 @@ std::string reconcileReportJson(const ReconcileReport& report) {
     return maskIdNumbersIn(out);
 }
 
-std::string reconcileReportText(const ReconcileReport& report) {
+std::string reconcileReportText(const ReconcileReport& report, std::size_t limit) {
     std::string range = report.range.from.empty() && report.range.to.empty()
                             ? "every decision date"
                             : "decided " + (report.range.from.empty() ? "…" : report.range.from) + " to " +
@@ -178,9 +186,12 @@ std::string reconcileReportText(const ReconcileReport& report) {
                       "\n";
     for (FindingKind kind : kAllFindings) {
         auto found = report.of(kind);
-        out += std::string(findingName(kind)) + ": " + std::to_string(found.size()) + "\n";
+        out += std::string(findingName(kind)) + ": " + std::to_string(found.size()) +
+               (found.size() > limit ? " (the first " + std::to_string(limit) + " listed)" : "") + "\n";
+        std::size_t listed = 0;
         for (const Finding* finding : found)
-            out += "  " + finding->key + "  " + finding->recordKind + "  " +
+            if (listed++ < limit)
+                out += "  " + finding->key + "  " + finding->recordKind + "  " +
                    (finding->documentNumber.empty() ? "-" : finding->documentNumber) + "  decided " +
                    (finding->decisionDate.empty() ? "-" : finding->decisionDate) +
                    (finding->platformState.empty() ? "" : "  platform: " + finding->platformState) + "\n";

@@ -162,7 +162,7 @@ Result<std::size_t> RecordStore::applyReconciliation(ReconcileReport& report) {
         Statement keep(_db->handle(),
                        "INSERT INTO reconciliations (target, at, day, from_date, to_date, report) VALUES (?,?,?,?,?,?)");
         keep.bind(1, report.target).bind(2, report.at.empty() ? at : report.at).bind(3, report.day)
-            .bind(4, report.range.from).bind(5, report.range.to).bind(6, reconcileReportJson(report)).run();
+            .bind(4, report.range.from).bind(5, report.range.to).bind(6, reconcileReportJson(report, kStoredFindingsPerList)).run();
         tx.commit();
         return requeued;
     } catch (const SqliteError& e) {
