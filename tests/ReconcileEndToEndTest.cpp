@@ -421,3 +421,40 @@ TEST_F(ReconcileEndToEndTest, TheDaemonWaitsBeforeItTriesAFailedReconciliationAg
     EXPECT_EQ(failures, 1u) << "and asked the platform once: " << ran.output;
     EXPECT_NE(ran.output.find("reconciliation failed, tried again in 5 min"), std::string::npos) << ran.output;
 }
+
+// 信用修复 announced by the platform (docs/lifecycle.md, "Credit repair"): read over the same
+// mutual TLS, recorded like `creditgw repair`, refused before the minimum period, idempotent.
+TEST_F(ReconcileEndToEndTest, RepairsThePlatformAnnouncesAreRecordedOnceAndSentAsTerminations) {
+    platform->setLoseShare(0.0);
+    ingest(tenPenalties());  // decided 2026-11-11 … 20, 一般: repair possible three months later
+    ASSERT_EQ(gw(upload()).exitCode, 0);
+    platform->announceRepair({"N-1", "cf", "示交罚〔2026〕101号", "", "2027-03-01", "示信修〔2027〕1号"});
+    platform->announceRepair({"N-2", "cf", "示交罚〔2026〕102号", "", "2026-12-01", "示信修〔2026〕9号"});
+    platform->announceRepair({"N-3", "cf", "示交罚〔2026〕999号", "", "2027-03-01", "示信修〔2027〕2号"});
+
+    CommandResult first = gw("repair --from-platform --target creditchina --as-of 2027-03-02" + tls());
+    EXPECT_EQ(first.exitCode, 1) << "two notices were not applied: " << first.output;
+    EXPECT_NE(first.output.find("3 repair notices, applied 1, not applied 2"), std::string::npos) << first.output;
+    EXPECT_NE(first.output.find("notice N-1"), std::string::npos) << first.output;
+    EXPECT_NE(first.output.find("终止公示 queued 1"), std::string::npos) << first.output;
+    EXPECT_NE(first.output.find("信用修复 is possible from 2027-02-12"), std::string::npos) << first.output;
+    EXPECT_NE(first.output.find("no cf record has 文书号 示交罚〔2026〕999号"), std::string::npos) << first.output;
+
+    // The daemon reads them on its daily round too; the repeated notice records nothing twice,
+    // and the same cycle's upload sends the one 终止公示.
+    std::filesystem::create_directories(dir.file("inbox/cf"));
+    CommandResult daemon = gw("run --once --settle-seconds 0 --inbox " + dir.file("inbox") +
+                              " --unit-code 11371300MB20260018 --unit-name 示范市交通运输局 --signing-key " + certs +
+                              "/signing.key" + tls() + " --as-of 2027-03-03 2>&1");
+    ASSERT_EQ(daemon.exitCode, 0) << daemon.output;
+    EXPECT_NE(daemon.output.find("creditchina: repair notices: applied 1, not applied 2"), std::string::npos)
+        << daemon.output;
+    EXPECT_NE(daemon.output.find("(1 already repaired); 终止公示 queued 0"), std::string::npos) << daemon.output;
+    EXPECT_EQ(platform->counters().repaired, 1u) << daemon.output;
+
+    CommandResult history = gw("history --wsh 示交罚〔2026〕101号");
+    EXPECT_NE(history.output.find("已终止公示（信用修复）"), std::string::npos) << history.output;
+
+    CommandResult wrongMix = gw("repair --from-platform --wsh 示交罚〔2026〕101号 --target creditchina" + tls());
+    EXPECT_EQ(wrongMix.exitCode, 2) << wrongMix.output;
+}

@@ -256,15 +256,18 @@ std::vector<CommandOptions> makeTable() {
                      "信用修复: each target that accepted the decision's records gets a 终止公示, signed and\n"
                      "queued like a 新增 and sent by the next `upload` or daemon cycle. Refused, with the first\n"
                      "possible day, before the minimum publicity period. Idempotent.\n"
-                     "--kind, --wsh, --decided and --basis are required.",
+                     "--kind, --wsh, --decided and --basis are required, or --from-platform: the 信用修复\n"
+                     "decisions the target's platform announces (GET <endpoint>/repair-notices, mutual TLS).",
                      0,
                      joined({{value("kind", "KIND", "record kind (cf)", OptionValues::Kinds),
                               value("wsh", "文书号", "the penalty decision's 文书号"),
                               value("xdr", "CODE", "only the 相对人 with this 代码 (default: every one)"),
                               value("decided", "DATE", "the day the repair was decided (YYYY-MM-DD)"),
                               value("basis", "文书号", "修复决定文号"),
-                              value("as-of", "DATE", "today (default: today in Asia/Shanghai); --decided may not be later")},
-                             kPlaces, kUnit})});
+                              value("as-of", "DATE", "today (default: today in Asia/Shanghai); --decided may not be later"),
+                              flag("from-platform", "record the repairs the target's platform announces instead"),
+                              value("config", "FILE", "the daemon's configuration: the target's endpoint, CA and keys")},
+                             kDelivery, kPlaces, kUnit})});
     table.push_back({"reconcile", "",
                      "对账: asks the platform (GET <endpoint>/records, over the same mutual TLS as uploads) what\n"
                      "it holds of the records decided from --from to --to, and compares it with the store:\n"

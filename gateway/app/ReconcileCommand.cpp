@@ -81,6 +81,18 @@ bool reconcileIfDue(Gateway& gateway, const TargetSettings& target, ReconcileSch
                                report->of(FindingKind::Behind).size(),
                                report->of(FindingKind::WithdrawnStillHeld).size(),
                                report->of(FindingKind::Unknown).size(), report->requeued);
+    // The platform's 信用修复 notices are read on the same daily round: repairs are idempotent, so
+    // a notice read twice records nothing twice.
+    auto repairs = applyRepairNotices(gateway, target, today);
+    if (!repairs) {
+        daemonLogger().warning("%s: repair notices not read: %s", target.name, repairs.status().message());
+        return true;
+    }
+    daemonLogger().information("%s: repair notices: applied %z, not applied %z", target.name, repairs->applied.size(),
+                               repairs->notApplied.size());
+    for (const auto& line : repairs->applied) daemonLogger().information("%s: %s", target.name, line);
+    for (const auto& line : repairs->notApplied)
+        daemonLogger().warning("%s: repair notice not applied: %s", target.name, line);
     return true;
 }
 

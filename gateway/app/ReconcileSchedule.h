@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "creditgw/Gateway.h"
 
@@ -35,11 +36,31 @@ struct ReconcileSchedule {
 /// saying what to pass otherwise.
 Result<TargetSettings> reachableTarget(Gateway& gateway, TargetSettings target);
 
-/// Reconciles `target` when `schedule` says it is due on `today`, logging the outcome; a failure
+/// Reconciles `target` when `schedule` says it is due on `today`, then records the repairs its
+/// platform announces (applyRepairNotices), logging the outcomes; a failed reconciliation
 /// is logged and tried again after the schedule's retry wait. True when a reconciliation was
 /// recorded.
 bool reconcileIfDue(Gateway& gateway, const TargetSettings& target, ReconcileSchedule& schedule,
                     const CivilDate& today);
+
+/// One 信用修复 decision recorded (`creditgw repair`, or a platform's notice).
+struct RepairResult {
+    enum Kind { Repaired, Refused, Unknown, Failed } kind = Failed;
+    std::string message;  ///< "repaired 1 records (…)" or why not, naming the first possible day
+};
+/// Records the repair of `which` decided on `decided`: refused before the minimum publicity
+/// period (publicity-periods.xml), Unknown when no record has the 文书号.
+RepairResult repairDecision(Gateway& gateway, const RevokeRequest& which, const CivilDate& decided,
+                            const std::string& basis);
+
+struct RepairNoticesOutcome {
+    std::vector<std::string> applied;     ///< one line per notice recorded (or already recorded)
+    std::vector<std::string> notApplied;  ///< refused (too early, decided later) or unknown record
+};
+/// Reads the target's repair notices and records each like `creditgw repair`. Repairing is
+/// idempotent, so a notice the platform repeats does nothing the second time. A store failure
+/// stops it (Transient); a refused or unknown notice is listed, and read again next time.
+Result<RepairNoticesOutcome> applyRepairNotices(Gateway& gateway, const TargetSettings& target, const CivilDate& today);
 
 /// "last reconciliation 2026-11-23T10:00:00+08:00: checked 10, missing 3, …, requeued 3".
 std::string lastReconciliationText(const RecordStore::StoredReconciliation& last);

@@ -466,6 +466,7 @@ struct MockPlatform::Impl {
     double loseShare = 0.0;
     std::size_t keptOrLost = 0;       // new or changed records accepted so far (loseShare's count)
     std::vector<std::string> lost;    // keys lost, in order
+    std::vector<MockPlatform::RepairNotice> repairNotices;  // announced 信用修复, oldest first
 
     explicit Impl(MockPlatformConfig c)
         : config(std::move(c)), clock(config.clockOverride), loseShare(config.loseShare) {}
@@ -480,6 +481,7 @@ struct MockPlatform::Impl {
     void handlePost(HTTPServerRequest& request, HTTPServerResponse& response);
     void handleReceipt(const std::string& batchId, HTTPServerResponse& response);
     void handleQuery(HTTPServerRequest& request, HTTPServerResponse& response);
+    void handleRepairNotices(HTTPServerResponse& response);
     /// Whether the next new or changed record is lost (loseShare). Call with `mutex` held.
     bool loseNext();
     Status verifySignature(const HTTPServerRequest& request, const std::string& body);
@@ -654,14 +656,19 @@ void MockPlatform::Impl::handle(HTTPServerRequest& request, HTTPServerResponse& 
         response.set("Allow", "GET");
         return sendJson(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, errorJson("use GET to query a receipt"));
     }
+    if (segments.size() == 2 && segments[0] == kBasePath && segments[1] == "repair-notices") {
+        if (method == "GET") return handleRepairNotices(response);
+        response.set("Allow", "GET");
+        return sendJson(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, errorJson("use GET to read repair notices"));
+    }
     if (segments.size() == 2 && segments[0] == kBasePath && segments[1] == "records") {
         if (method == "GET") return handleQuery(request, response);
         response.set("Allow", "GET");
         return sendJson(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, errorJson("use GET to query records"));
     }
     sendJson(response, HTTPResponse::HTTP_NOT_FOUND,
-             errorJson("no such resource; use POST /api/batches, GET /api/batches/<batchId>/receipt or "
-                       "GET /api/records?from=YYYY-MM-DD&to=YYYY-MM-DD"));
+             errorJson("no such resource; use POST /api/batches, GET /api/batches/<batchId>/receipt, "
+                       "GET /api/records?from=YYYY-MM-DD&to=YYYY-MM-DD or GET /api/repair-notices"));
 }
 
 Status MockPlatform::Impl::authorizeClient(HTTPServerRequest& request) const {
@@ -919,6 +926,23 @@ void MockPlatform::Impl::handleQuery(HTTPServerRequest& request, HTTPServerRespo
     sendJson(response, HTTPResponse::HTTP_OK, body);
 }
 
+void MockPlatform::Impl::handleRepairNotices(HTTPServerResponse& response) {
+    std::string body = "{\"notices\":[";
+    std::size_t count = 0;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        for (const auto& n : repairNotices) {
+            if (count++ > 0) body += ',';
+            body += "{\"id\":" + jsonString(n.id) + ",\"kind\":" + jsonString(n.kind) + ",\"wsh\":" +
+                    jsonString(n.documentNumber) + ",\"xdr\":" + jsonString(n.subject) + ",\"decided\":" +
+                    jsonString(n.decided) + ",\"basis\":" + jsonString(n.basis) + "}";
+        }
+    }
+    body += "]}";
+    log.information("mock: repair notices read: %z", count);
+    sendJson(response, HTTPResponse::HTTP_OK, body);
+}
+
 // ---- lifecycle ------------------------------------------------------------------------------
 
 MockPlatform::MockPlatform(MockPlatformConfig config) : _impl(std::make_unique<Impl>(std::move(config))) {}
@@ -1066,6 +1090,11 @@ void MockPlatform::plantRecord(const std::string& key, const std::string& kind, 
     std::lock_guard<std::mutex> lock(_impl->mutex);
     _impl->records[key] = {kind, sm3Hex(key), _impl->clock.value_or(shanghaiTimestamp(std::chrono::system_clock::now())), documentNumber, kPublished, decisionDate};
     _impl->documentOwners[kind + '\x1f' + documentNumber] = key;
+}
+
+void MockPlatform::announceRepair(RepairNotice notice) {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    _impl->repairNotices.push_back(std::move(notice));
 }
 
 MockPlatform::Counters MockPlatform::counters() const {

@@ -162,6 +162,11 @@ public:
     /// day the run counts for (--as-of). Permanent when the target's plugin or channel cannot be
     /// queried; the platform's failures as HttpsUploader::queryHoldings.
     Result<ReconcileReport> reconcile(const TargetSettings& target, const ReconcileRange& range, const CivilDate& today);
+
+    /// The 信用修复 decisions the target's platform announces (GET <endpoint>/repair-notices over
+    /// its https channel and mutual TLS). Only reads: `creditgw repair --from-platform` applies
+    /// them. Permanent for another channel or an answer that is not the notice list.
+    Result<std::vector<RepairNotice>> repairNotices(const TargetSettings& target);
     /// Sends every due batch once. With `untilSettled`, keeps going (sleeping for backoff)
     /// until no batch is waiting any more: all are done or dead.
     Result<UploadReport> uploadDue(const TargetSettings& target, bool untilSettled);

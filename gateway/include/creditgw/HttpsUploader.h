@@ -75,6 +75,10 @@ public:
     /// a 404 is Permanent here (the platform has no query interface).
     Result<UploadResponse> queryHoldings(const std::string& endpoint, const std::string& from, const std::string& to);
 
+    /// GET <endpoint>/repair-notices: the 信用修复 decisions the platform announces to the
+    /// reporting unit (docs/lifecycle.md, "Credit repair"). Failures as queryHoldings.
+    Result<UploadResponse> queryRepairNotices(const std::string& endpoint);
+
     /// The Retry-After a Transient failure of post()/queryReceipt() carried, if any. The
     /// failure is a Status, which has no room for it, so it travels in the message in a fixed
     /// form ("Retry-After: 30s") that this function reads back.

@@ -169,6 +169,16 @@ struct DiscardOutcome {
     std::vector<std::string> published;
 };
 
+/// A 信用修复 the platform announces to the reporting unit (GET <endpoint>/repair-notices).
+struct RepairNotice {
+    std::string id;              ///< the platform's notice id
+    std::string kind;            ///< cf
+    std::string documentNumber;  ///< 文书号 of the penalty
+    std::string subject;         ///< 相对人 code ("" = every 相对人 of the decision)
+    std::string decided;         ///< ISO day the repair was decided
+    std::string basis;           ///< 修复决定文号
+};
+
 /// An officer's 撤销 of a decision (`creditgw revoke`).
 struct RevokeRequest {
     std::string kind;

@@ -478,6 +478,20 @@ Result<UploadResponse> HttpsUploader::queryHoldings(const std::string& endpoint,
     return classifyResponse(std::move(*response), what, false);
 }
 
+Result<UploadResponse> HttpsUploader::queryRepairNotices(const std::string& endpoint) {
+    auto target = parseEndpoint(endpoint);
+    if (!target) return target.status();
+    Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_GET, target->basePath + "/repair-notices",
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+    const std::string what = "GET " + target->display + "/repair-notices";
+    auto response = _impl->exchange(*target, httpRequest, nullptr, what);
+    if (!response) {
+        if (response.status().code() == StatusCode::Unknown) return Status::transient(response.status().message());
+        return response;
+    }
+    return classifyResponse(std::move(*response), what, false);
+}
+
 std::optional<std::chrono::seconds> HttpsUploader::retryAfterOf(const Status& status) {
     // The uploader appends the marker last; the platform's own text comes before it.
     const std::string marker(kRetryAfterMarker);

@@ -3,6 +3,8 @@
 
 #include "creditgw/Reconciliation.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include "creditgw/CodeChecks.h"
 #include "creditgw/FaultInjection.h"
 #include "creditgw/Gateway.h"
@@ -199,6 +201,42 @@ std::string reconcileReportText(const ReconcileReport& report, std::size_t limit
     out += "requeued: " + std::to_string(report.requeued) +
            (report.requeued > 0 ? " (sent by the next `creditgw upload` or daemon cycle)" : "") + "\n";
     return maskIdNumbersIn(out);
+}
+
+Result<std::vector<RepairNotice>> Gateway::repairNotices(const TargetSettings& target) {
+    auto channel = channelOf(target.name);
+    if (!channel) return channel.status();
+    if (*channel != kHttpsChannel)
+        return Status::permanent("target " + target.name + " is reached through the " + *channel +
+                                 " channel, which has no repair notices: they need the https channel");
+    auto uploader = HttpsUploader::create(target.tls);
+    if (!uploader) return uploader.status();
+    auto answer = (*uploader)->queryRepairNotices(target.endpoint);
+    if (!answer) return answer.status();
+    const std::string what = "repair notices of " + target.name;
+    std::vector<RepairNotice> notices;
+    try {
+        auto root = Poco::JSON::Parser().parse(answer->body).extract<Poco::JSON::Object::Ptr>();
+        auto list = root->getArray("notices");
+        if (!list) return Status::permanent(what + ": the answer has no \"notices\" array");
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            auto item = list->getObject(static_cast<unsigned>(i));
+            const std::string where = what + ": notices[" + std::to_string(i) + "]";
+            if (!item) return Status::permanent(where + " is not an object");
+            auto text = [&](const char* name) { return item->has(name) ? item->getValue<std::string>(name) : ""; };
+            RepairNotice notice{text("id"), text("kind"), text("wsh"), text("xdr"), text("decided"), text("basis")};
+            for (const auto& [name, value] : {std::pair{"id", &notice.id}, {"kind", &notice.kind},
+                                              {"wsh", &notice.documentNumber}, {"decided", &notice.decided},
+                                              {"basis", &notice.basis}})
+                if (value->empty()) return Status::permanent(where + " has no \"" + name + "\"");
+            if (!CivilDate::parse(notice.decided))
+                return Status::permanent(where + ": decided \"" + notice.decided + "\" is not a date (YYYY-MM-DD)");
+            notices.push_back(std::move(notice));
+        }
+    } catch (const Poco::Exception& e) {
+        return Status::permanent(what + ": the answer is not JSON: " + e.displayText());
+    }
+    return notices;
 }
 
 Result<ReconcileReport> Gateway::reconcile(const TargetSettings& target, const ReconcileRange& range,

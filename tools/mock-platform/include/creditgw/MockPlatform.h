@@ -101,6 +101,18 @@ public:
     void plantRecord(const std::string& key, const std::string& kind, const std::string& documentNumber,
                      const std::string& decisionDate);
 
+    /// A 信用修复 decided on the platform's side (a 信用修复 application made to it), announced to
+    /// the reporting unit through GET /api/repair-notices until the platform is restarted.
+    struct RepairNotice {
+        std::string id;
+        std::string kind;            ///< cf
+        std::string documentNumber;  ///< 文书号
+        std::string subject;         ///< 相对人 code, "" for every one
+        std::string decided;         ///< YYYY-MM-DD
+        std::string basis;           ///< 修复决定文号
+    };
+    void announceRepair(RepairNotice notice);
+
     /// Changes (or with nullopt, clears) the fixed acceptedAt while running: lets a test show
     /// that an identical record re-sent later keeps its first acceptedAt while an update
     /// gets a new one, without sleeping.
