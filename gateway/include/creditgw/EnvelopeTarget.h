@@ -9,6 +9,11 @@
 
 namespace creditgw {
 
+/// The content hash of the mock platform's record query (docs/mock-platform.md): SM3 (hex) of
+/// the kind, then of each non-empty field sorted by name as "\0name\0value". For a plugin whose
+/// platform reports it and that sends the mapped fields unchanged (no decorate()).
+std::string platformContentHash(const MappedRecord& record);
+
 class EnvelopeTarget : public TargetPlugin {
 public:
     /// Keeps the profile and checks its envelope settings (format, encoding, schema file).
@@ -23,6 +28,11 @@ public:
     /// The JSON answer of GET <endpoint>/records (docs/mock-platform.md):
     /// {"records":[{"key","kind","contentHash","state","decisionDate"},…]}.
     Result<std::vector<HeldRecord>> parseHoldings(const std::string& body) const override;
+    /// platformContentHash of the mapped fields when the profile says the platform hashes
+    /// exactly those (setting reconcile.contentHash = "fields"); "" otherwise, so that a platform
+    /// that hashes another form (added columns, a route, XML text) is never seen as a version
+    /// behind and sent every record again at each reconciliation.
+    std::string contentHash(const MappedRecord& record) const override;
 
 protected:
     const TargetProfile& profile() const { return _profile; }
@@ -34,10 +44,6 @@ private:
     TargetProfile _profile;
 };
 
-/// The content hash of the mock platform's record query (docs/mock-platform.md): SM3 (hex) of
-/// the kind, then of each non-empty field sorted by name as "\0name\0value". For a plugin whose
-/// platform reports it and that sends the mapped fields unchanged (no decorate()).
-std::string platformContentHash(const MappedRecord& record);
 
 /// Receipt parsers, also for plugins that do not derive from EnvelopeTarget.
 Result<BatchReceipt> parseJsonReceipt(const std::string& body);

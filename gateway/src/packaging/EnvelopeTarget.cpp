@@ -73,6 +73,12 @@ Result<std::vector<HeldRecord>> EnvelopeTarget::parseHoldings(const std::string&
     }
 }
 
+std::string EnvelopeTarget::contentHash(const MappedRecord& record) const {
+    auto setting = _profile.settings.find("reconcile.contentHash");
+    if (setting == _profile.settings.end() || setting->second != "fields") return {};
+    return platformContentHash(record);
+}
+
 std::string platformContentHash(const MappedRecord& record) {
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& [name, value] : record.fields)
