@@ -467,9 +467,11 @@ int markSubmittedCommand(int argc, char** argv) {
 
 int statusCommand(int argc, char** argv) {
     static const char* usage =
-        "Usage: creditgw status [--target creditchina] [--format text|json]\n"
+        "Usage: creditgw status [--target creditchina] [--format text|json] [--config FILE]\n"
         "Health of the store for one target: records per state (they always add up to the\n"
         "records ingested), batches per state, and how long the oldest waiting batch has waited.\n"
+        "--config FILE adds the target's next scheduled run (JSON: \"schedule\", \"next_run\" in\n"
+        "ISO 8601 with +08:00, null when it runs every cycle).\n"
         "Exits 1 when any record or batch is dead, so monitoring can alert on it.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
@@ -486,6 +488,9 @@ int statusCommand(int argc, char** argv) {
         std::string json = targetHealthJson(*health);
         // The last reconciliation's report, as `creditgw reconcile --format json` printed it.
         json.insert(json.rfind('}'), ",\"last_reconciliation\":" + (*reconciled ? (*reconciled)->reportJson : "null"));
+        // The breaker lives in the daemon's process: its state is on the admin /metrics only.
+        if (auto config = args.option("config"))
+            json.insert(json.rfind('}'), nextRunJsonMembers(nextRunOf(*config, target, std::chrono::system_clock::now())));
         std::cout << json << "\n";
     } else {
         std::cout << target << ": " << health->total << " records";
