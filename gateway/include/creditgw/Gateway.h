@@ -108,6 +108,9 @@ struct UploadReport {
     std::size_t batchesDone = 0;
     std::size_t batchesDead = 0;
     std::size_t attemptsFailed = 0;
+    /// Every attempt that reached the platform or failed, by outcome class (attemptOutcomeOf,
+    /// creditgw/DaemonState.h): "ok", "transient", "permanent", "unknown", "other".
+    std::map<std::string, std::size_t> attempts;
     std::size_t accepted = 0;
     std::size_t rejected = 0;
     std::size_t batchesWaiting = 0;  ///< still queued when uploadDue returned (will be retried)

@@ -1,4 +1,5 @@
 #include "creditgw/Gateway.h"
+#include "creditgw/DaemonState.h"
 
 #include <Poco/UUIDGenerator.h>
 
@@ -691,7 +692,9 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
             bool skipped = false;
             Status outcome = *channel ? sendByChannel(target, **plugin, **channel, *loaded, report, skipped)
                                       : sendBatch(target, **plugin, *uploader, *loaded, report, skipped);
-            if (outcome || skipped) continue;
+            if (skipped) continue;
+            ++report.attempts[attemptOutcomeOf(outcome.code())];
+            if (outcome) continue;
             ++report.attemptsFailed;
             report.errors.push_back("batch " + loaded->id + ": " + outcome.toString());
             auto next = nextAttemptAfter(target, policy, *loaded, outcome);
