@@ -1,6 +1,7 @@
 // `creditgw run`: the daemon. Every interval it picks up mapping edits (keeping the last good
 // ones on a bad edit), ingests the files dropped in the inbox, maps, signs, queues and uploads
-// what is due for each target. Stops cleanly on SIGTERM/SIGINT after the current cycle.
+// what is due for each target. Stops cleanly on SIGTERM/SIGINT once the batch being sent is
+// answered (or left in doubt, asked for at the next start), without starting another.
 //
 // Inbox: INBOX/<kind>/*.csv (UTF-8), *.gb18030.csv or *.gbk.csv (GB18030), *.xlsx, *.json(l),
 // plus the routes of INBOX/inbox.xml (InboxRoutes.h). An ingested file moves to
@@ -325,6 +326,14 @@ int runCommand(int argc, char** argv) {
     sigaddset(&stopSignals, SIGHUP);  // reload, not stop
     sigaddset(&stopSignals, SIGUSR1);  // a trigger from the admin interface: the next cycle now
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // SIGTERM/SIGINT waiting to be taken: the cycle ends after the batch being sent (its answer
+    // applied, or the batch left in doubt for the next start), not after every target.
+    auto stopPending = [] {
+        sigset_t pending;
+        sigpending(&pending);
+        return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;
+    };
+    (*gateway)->setStopRequested(stopPending);
     auto daemonState = std::make_shared<DaemonState>(std::vector<std::string>(targets.begin(), targets.end()));
     // Process-directed and blocked in every thread: it stays pending until the loop's
     // sigtimedwait takes it, so a trigger during a cycle starts the next one at once.
@@ -372,6 +381,7 @@ int runCommand(int argc, char** argv) {
         (*gateway)->setMappings((*reloader)->current());
         ingestInbox(**gateway, *inbox, routes, defaults, std::chrono::seconds(*settle));
         for (const auto& name : targets) {
+            if (stopPending()) break;
             bool triggered = daemonState->takeTrigger(name);
             bool due = schedules.due(name, std::chrono::system_clock::now());
             if (!due && !triggered) continue;
@@ -404,6 +414,7 @@ int runCommand(int argc, char** argv) {
             if (overHttps) reconcileIfDue(**gateway, target, *reconcileSchedule, today);
             recordOutcome(breaker, name, uploadTarget(**gateway, target, today, *daemonState), *daemonState);
         }
+        if (stopPending()) break;
         if (auto reportsDir = args.option("reports-dir")) writeDueReports(**gateway, *reportsDir, targets, asOf);
         if (args.flag("once")) break;
         timespec wait{static_cast<time_t>(*interval), 0};

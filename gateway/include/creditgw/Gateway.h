@@ -165,9 +165,12 @@ public:
     /// day the run counts for (--as-of). Permanent when the target's plugin or channel cannot be
     /// queried; the platform's failures as HttpsUploader::queryHoldings.
     Result<ReconcileReport> reconcile(const TargetSettings& target, const ReconcileRange& range, const CivilDate& today);
-    /// Sends every due batch once. With `untilSettled`, keeps going (sleeping for backoff)
-    /// until no batch is waiting any more: all are done or dead.
+    /// Sends every due batch once, oldest first. With `untilSettled`, keeps going (sleeping for
+    /// backoff) until no batch is waiting any more: all are done or dead. Stops before the next
+    /// batch once stopRequested() says so (the batch being sent is finished or left in doubt).
     Result<UploadReport> uploadDue(const TargetSettings& target, bool untilSettled);
+    /// The daemon's SIGTERM check, asked between batches; never by default.
+    void setStopRequested(std::function<bool()> stopRequested) { _stopRequested = std::move(stopRequested); }
     /// Maps the record that starts at `line` of the request's file, with a trace of every field.
     /// NotFound when no record starts at that line.
     Result<ExplainResult> explain(const IngestRequest& request, const std::string& target, std::size_t line);
@@ -234,6 +237,7 @@ private:
     std::shared_ptr<const MappingCatalog> _mappings;
     WorkingDayCalendar _calendar;
     std::unique_ptr<RecordStore> _store;
+    std::function<bool()> _stopRequested;
 };
 
 }  // namespace creditgw

@@ -687,6 +687,7 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
         auto dueList = _store->dueBatches(target.name, std::chrono::system_clock::now());
         if (!dueList) return dueList.status();
         for (const auto& due : *dueList) {
+            if (_stopRequested && _stopRequested()) return report;  // the rest stays queued, untouched
             auto loaded = _store->batch(due.id);
             if (!loaded) return loaded.status();
             bool skipped = false;
