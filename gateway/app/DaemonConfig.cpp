@@ -71,6 +71,7 @@ const std::vector<ConfigKey>& targetConfigKeys() {
         {"retry.hours", "retry-hours", Check::Number, 1, 24 * 365, "hours of failures before a batch is given up"},
         {"timeout", "timeout", Check::Number, 1, 3600, "seconds one exchange may take"},
         {"retry.after.cap", "retry-after-cap", Check::Number, 0, 7 * 24 * 3600, "longest Retry-After honoured"},
+        {"rate.limit", "rate-limit", Check::Number, 0, 6000, "batches a minute at most, evenly spaced (0: no limit)"},
         {"schedule", "", Check::Schedule, 0, 0, "cron expression in Asia/Shanghai time, or asap"},
         {"kinds", "kinds", Check::KindList, 0, 0, "kinds sent to the target (default: every kind it maps)"},
         {"channel.dir", "channel-dir", Check::Folder, 0, 0, "filedrop: the 前置机 exchange folder"},

@@ -114,8 +114,9 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     auto retryAfterCap = integerOption(args, "retry-after-cap", 3600, 0, 7 * 24 * 3600);
     auto receiptTimeout = integerOption(args, "receipt-timeout", 3600, 1, 30 * 24 * 3600);
     auto receiptPoll = integerOption(args, "receipt-poll", 2, 1, 3600);
+    auto rateLimit = integerOption(args, "rate-limit", 0, 0, 6000);
     for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout, &retryAfterCap,
-                                &receiptTimeout, &receiptPoll})
+                                &receiptTimeout, &receiptPoll, &rateLimit})
         if (!*checked) return checked->status();
     target.batchSize = static_cast<std::size_t>(*batchSize);
     target.maxAttempts = static_cast<int>(*maxAttempts);
@@ -125,6 +126,7 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     target.tls.timeout = std::chrono::seconds(*timeout);
     target.retryAfterCap = std::chrono::seconds(*retryAfterCap);
     target.receiptPoll = std::chrono::seconds(*receiptPoll);
+    target.rateLimitPerMinute = static_cast<int>(*rateLimit);
     if (args.option("receipt-timeout")) target.channel["receipt-timeout"] = std::to_string(*receiptTimeout);
     for (const auto& [option, key] : {std::pair{"channel-dir", "dir"}, {"channel-peer-key", "peer-key"},
                                       {"channel-db", "db"}, {"channel-db-password-file", "db-password-file"}})

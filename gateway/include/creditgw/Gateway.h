@@ -11,11 +11,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "creditgw/HttpsUploader.h"
 #include "creditgw/Mapping.h"
 #include "creditgw/PluginHost.h"
+#include "creditgw/RateLimiter.h"
 #include "creditgw/RecordStore.h"
 #include "creditgw/WorkingDayCalendar.h"
 
@@ -68,6 +70,15 @@ struct TargetSettings {
     std::map<std::string, std::string> channel;
     /// A channel whose receipt comes later (filedrop, frontdb) is asked again this often.
     std::chrono::seconds receiptPoll{2};
+    /// At most this many batch attempts a minute, evenly spaced (RateLimiter); 0 = no limit.
+    int rateLimitPerMinute = 0;
+};
+
+/// The clock uploadDue paces its sends by (rate limit): the system clock and a real sleep unless a
+/// test injects its own.
+struct PacingClock {
+    std::function<std::chrono::system_clock::time_point()> now;
+    std::function<void(std::chrono::system_clock::time_point)> sleepUntil;
 };
 
 struct IngestRequest {
@@ -165,10 +176,12 @@ public:
     /// day the run counts for (--as-of). Permanent when the target's plugin or channel cannot be
     /// queried; the platform's failures as HttpsUploader::queryHoldings.
     Result<ReconcileReport> reconcile(const TargetSettings& target, const ReconcileRange& range, const CivilDate& today);
-    /// Sends every due batch once, oldest first. With `untilSettled`, keeps going (sleeping for
+    /// Sends every due batch once, oldest first, no faster than target.rateLimitPerMinute. With `untilSettled`, keeps going (sleeping for
     /// backoff) until no batch is waiting any more: all are done or dead. Stops before the next
     /// batch once stopRequested() says so (the batch being sent is finished or left in doubt).
     Result<UploadReport> uploadDue(const TargetSettings& target, bool untilSettled);
+    /// Replaces the clock the rate limit is kept by (tests); both functions must be set.
+    void setPacingClock(PacingClock clock) { _pacing = std::move(clock); }
     /// The daemon's SIGTERM check, asked between batches; never by default.
     void setStopRequested(std::function<bool()> stopRequested) { _stopRequested = std::move(stopRequested); }
     /// Maps the record that starts at `line` of the request's file, with a trace of every field.
@@ -238,6 +251,9 @@ private:
     WorkingDayCalendar _calendar;
     std::unique_ptr<RecordStore> _store;
     std::function<bool()> _stopRequested;
+    std::map<std::string, RateLimiter> _pacers;  ///< per target, kept across uploadDue calls
+    PacingClock _pacing{[] { return std::chrono::system_clock::now(); },
+                        [](std::chrono::system_clock::time_point at) { std::this_thread::sleep_until(at); }};
 };
 
 }  // namespace creditgw

@@ -1,5 +1,6 @@
 #include "creditgw/Gateway.h"
 #include "creditgw/DaemonState.h"
+#include "creditgw/RateLimiter.h"
 
 #include <Poco/UUIDGenerator.h>
 
@@ -682,12 +683,22 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
     RetryPolicy policy(target.retryInitial, target.retryMaximum, std::numeric_limits<int>::max(), 0,
                        target.retryAfterCap);
     UploadReport report;
+    // One pace per target for the gateway's life: a daemon's next cycle keeps the spacing too.
+    RateLimiter& pace = _pacers.try_emplace(target.name, target.rateLimitPerMinute).first->second;
+    if (pace.spacing() != RateLimiter(target.rateLimitPerMinute).spacing())
+        pace = RateLimiter(target.rateLimitPerMinute);  // the limit changed (SIGHUP)
     auto settleBy = std::chrono::system_clock::now() + target.settleWithin;
     for (;;) {
         auto dueList = _store->dueBatches(target.name, std::chrono::system_clock::now());
         if (!dueList) return dueList.status();
         for (const auto& due : *dueList) {
             if (_stopRequested && _stopRequested()) return report;  // the rest stays queued, untouched
+            if (pace.limited()) {
+                auto now = _pacing.now();
+                auto at = pace.reserve(now);
+                if (at > now) _pacing.sleepUntil(at);
+                if (_stopRequested && _stopRequested()) return report;
+            }
             auto loaded = _store->batch(due.id);
             if (!loaded) return loaded.status();
             bool skipped = false;
