@@ -274,7 +274,7 @@ std::string withdrawalRow(const std::optional<WithdrawalCounts>& w) {
 std::string ratesSection(const StatisticsReport& report) {
     const RateCounts& c = report.total;
     std::string out =
-        "<section id=rates><h2>四率</h2><table><tr><th>指标</th><th>比率</th><th>分子 / 分母</th><th>口径</th></tr>" +
+        "<section id=rates><h2>四率与撤销及时率</h2><table><tr><th>指标</th><th>比率</th><th>分子 / 分母</th><th>口径</th></tr>" +
         rateRow("上报率", c.reportingRate(), c.accepted, c.mustReport, "平台已接收 / 应报送") +
         rateRow("合规率", c.complianceRate(), c.compliant, c.submitted, "无平台校验退回 / 已报送") +
         rateRow("及时率", c.timelinessRate(), c.onTime, c.timelinessDenominator(), "7个工作日内接收 / 已到期应报送") +
