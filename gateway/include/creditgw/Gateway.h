@@ -11,7 +11,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "creditgw/HttpsUploader.h"
@@ -74,8 +73,8 @@ struct TargetSettings {
     int rateLimitPerMinute = 0;
 };
 
-/// The clock uploadDue paces its sends by (rate limit): the system clock and a real sleep unless a
-/// test injects its own.
+/// The clock uploadDue paces its sends by (rate limit): the system clock and a real sleep, which
+/// ends early once stopRequested() says so, unless a test injects its own.
 struct PacingClock {
     std::function<std::chrono::system_clock::time_point()> now;
     std::function<void(std::chrono::system_clock::time_point)> sleepUntil;
@@ -240,6 +239,9 @@ private:
                                                                           RetryPolicy& policy,
                                                                           const QueuedBatch& batch,
                                                                           const Status& failure) const;
+    /// Waits until `at` by the pacing clock; a real wait ends early on stopRequested().
+    void waitForSlot(std::chrono::system_clock::time_point at);
+    std::chrono::system_clock::time_point pacingNow() const;
     /// The plugin serving `target`, configured with the target's profile.
     Result<std::unique_ptr<TargetPlugin>> targetPlugin(const std::string& target) const;
     DeliveryDecision decide(const StoredRecord& stored, const TargetMapping& mapping,
@@ -252,8 +254,7 @@ private:
     std::unique_ptr<RecordStore> _store;
     std::function<bool()> _stopRequested;
     std::map<std::string, RateLimiter> _pacers;  ///< per target, kept across uploadDue calls
-    PacingClock _pacing{[] { return std::chrono::system_clock::now(); },
-                        [](std::chrono::system_clock::time_point at) { std::this_thread::sleep_until(at); }};
+    PacingClock _pacing;  ///< empty: the system clock (waitForSlot)
 };
 
 }  // namespace creditgw

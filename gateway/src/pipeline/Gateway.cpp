@@ -669,6 +669,19 @@ std::optional<std::chrono::system_clock::time_point> Gateway::nextAttemptAfter(c
     return now + policy.delayBefore(attempt, HttpsUploader::retryAfterOf(failure));
 }
 
+std::chrono::system_clock::time_point Gateway::pacingNow() const {
+    return _pacing.now ? _pacing.now() : std::chrono::system_clock::now();
+}
+
+void Gateway::waitForSlot(std::chrono::system_clock::time_point at) {
+    if (_pacing.sleepUntil) return _pacing.sleepUntil(at);
+    // In slices, so that a SIGTERM is not kept waiting for a slow rate limit's next slot.
+    for (auto now = std::chrono::system_clock::now(); now < at; now = std::chrono::system_clock::now()) {
+        if (_stopRequested && _stopRequested()) return;
+        std::this_thread::sleep_for(std::min<std::chrono::system_clock::duration>(at - now, std::chrono::milliseconds(200)));
+    }
+}
+
 Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool untilSettled) {
     auto plugin = targetPlugin(target.name);
     if (!plugin) return plugin.status();
@@ -694,9 +707,9 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
         for (const auto& due : *dueList) {
             if (_stopRequested && _stopRequested()) return report;  // the rest stays queued, untouched
             if (pace.limited()) {
-                auto now = _pacing.now();
+                auto now = pacingNow();
                 auto at = pace.reserve(now);
-                if (at > now) _pacing.sleepUntil(at);
+                if (at > now) waitForSlot(at);
                 if (_stopRequested && _stopRequested()) return report;
             }
             auto loaded = _store->batch(due.id);
