@@ -23,6 +23,8 @@
 #include <thread>
 
 #include "TestSupport.h"
+#include "creditgw/CivilDate.h"
+#include "creditgw/CronSchedule.h"
 #include "creditgw/MockPlatform.h"
 
 using namespace creditgw;
@@ -164,6 +166,12 @@ TEST_F(AdminTriggerTest, ATriggeredTargetIsUploadedAtOnceWhateverItsSchedule) {
     ASSERT_TRUE(waitFor("started")) << seen;
     ASSERT_TRUE(waitFor("penalty.csv (cf): rows 1, new 1")) << seen;
     EXPECT_EQ(platform.counters().accepted, 0u) << "not due for years";
+    // The daemon's /status carries what only its loop knows: the breaker and the next run.
+    std::string next = shanghaiTimestamp(*CronSchedule::parse(kFarAway)->nextAfter(std::chrono::system_clock::now()));
+    Answer status = request(port, "GET", "/status");
+    EXPECT_EQ(status.status, 200);
+    EXPECT_NE(status.body.find("\"breaker\":\"closed\",\"next_run\":\"" + next + "\""), std::string::npos)
+        << next << "\n" << status.body;
 
     // The same authentication as every admin call, POST only, and only the targets served.
     EXPECT_EQ(request(port, "POST", "/api/targets/creditchina/trigger", false).status, 401);
@@ -209,6 +217,8 @@ TEST_F(AdminTriggerTest, AnOpenBreakerStillHoldsATriggeredTargetBack) {
     ASSERT_TRUE(waitFor("started")) << seen;
     ASSERT_EQ(request(port, "POST", "/api/targets/creditchina/trigger").status, 202);
     ASSERT_TRUE(waitFor("creditchina: circuit breaker open after 1 failed cycles")) << seen;
+    Answer status = request(port, "GET", "/status");
+    EXPECT_NE(status.body.find("\"breaker\":\"open\""), std::string::npos) << status.body;
 
     Answer metrics = request(port, "GET", "/metrics");
     ASSERT_EQ(metrics.status, 200);

@@ -372,6 +372,10 @@ int runCommand(int argc, char** argv) {
         logger().information("%s: schedule \"%s\", next run %s", name, schedule,
                              shanghaiTimestamp(*schedules.nextRun(name)));
     }
+    auto publishSchedules = [&] {
+        for (const auto& name : targets) daemonState->publishNextRun(name, schedules.nextRun(name));
+    };
+    publishSchedules();
     logger().information("started: inbox %s, targets %s, every %lds", *inbox, args.option("targets", common.name),
                          static_cast<long>(*interval));  // Poco's %ld is long; long long printed [ERRFMT]
     for (;;) {
@@ -414,6 +418,7 @@ int runCommand(int argc, char** argv) {
             if (overHttps) reconcileIfDue(**gateway, target, *reconcileSchedule, today);
             recordOutcome(breaker, name, uploadTarget(**gateway, target, today, *daemonState), *daemonState);
         }
+        publishSchedules();
         if (stopPending()) break;
         if (auto reportsDir = args.option("reports-dir")) writeDueReports(**gateway, *reportsDir, targets, asOf);
         if (args.flag("once")) break;
@@ -426,6 +431,7 @@ int runCommand(int argc, char** argv) {
             Status reloaded = configured->configured()
                                   ? reloadConfiguration(argc, argv, names, common, *configured, schedules)
                                   : Status::ok();
+            publishSchedules();
             if (reloaded) logger().information("SIGHUP: configuration and mappings reloaded");
             else logger().error("SIGHUP: configuration reload refused, keeping the last good one: %s",
                                 reloaded.message());

@@ -4,7 +4,8 @@
 // time). For monitoring and for compliance officers:
 //   GET /health                → no token: 200 {"status":"ok"}, or 503 with the reasons when a
 //                                 target has dead records/batches or a backlog older than the limit
-//   GET /status                → JSON: per target, records and batches per state, backlog age
+//   GET /status                → JSON: per target, records and batches per state, backlog age,
+//                                 and from a daemon its "breaker" and "next_run" (null: every cycle)
 //   GET /metrics               → Prometheus text format (creditgw/Metrics.h)
 //   GET /stats?target=&from=&to=&department=&kind=  → the statistics JSON of `creditgw stats`
 //   GET /dashboard?target=…    → 报送情况 page in Chinese: the four rates and 撤销及时率 with their

@@ -1,7 +1,7 @@
 #pragma once
 // What only the running daemon knows, shared between its loop and its admin interface: each
-// target's circuit breaker state and send attempts by outcome (for /metrics), and the targets
-// an operator asked to run now (POST /api/targets/<name>/trigger).
+// target's circuit breaker state, next scheduled run and send attempts by outcome (for /metrics
+// and /status), and the targets an operator asked to run now (POST /api/targets/<name>/trigger).
 // Threading: every method may be called from any thread; the loop publishes and takes, the
 // admin server's threads read and request. The wake callback runs on the requesting thread.
 
@@ -36,12 +36,15 @@ public:
 
     /// The loop's breaker for `target` after a cycle (Closed until the first is published).
     void publishBreaker(const std::string& target, CircuitBreaker::State state);
+    /// The target's next scheduled run; nullopt when it runs every cycle.
+    void publishNextRun(const std::string& target, std::optional<std::chrono::system_clock::time_point> next);
     /// Adds one cycle's attempts (outcome class → count) to the target's counters.
     void countAttempts(const std::string& target, const std::map<std::string, std::size_t>& byOutcome);
 
     struct TargetView {
         CircuitBreaker::State breaker = CircuitBreaker::State::Closed;
         std::map<std::string, std::uint64_t> attempts;  ///< every class of attemptOutcomes(), 0 included
+        std::optional<std::chrono::system_clock::time_point> nextRun;  ///< none: every cycle
     };
     TargetView view(const std::string& target) const;
 

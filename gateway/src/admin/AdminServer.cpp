@@ -231,7 +231,15 @@ std::string AdminServer::Impl::health() const {
     for (const auto& target : config.targets) {
         auto health = (*store)->health(target, mappings->kindsOf(target));
         if (!health) continue;
-        out += (first ? "" : ",") + jsonString(target) + ":" + targetHealthJson(*health);
+        std::string json = targetHealthJson(*health);
+        if (config.daemon) {
+            // What only the daemon's loop knows: its breaker and the next run of the schedule.
+            auto view = config.daemon->view(target);
+            json.insert(json.rfind('}'), ",\"breaker\":" + jsonString(CircuitBreaker::stateName(view.breaker)) +
+                                             ",\"next_run\":" +
+                                             (view.nextRun ? jsonString(shanghaiTimestamp(*view.nextRun)) : "null"));
+        }
+        out += (first ? "" : ",") + jsonString(target) + ":" + json;
         first = false;
     }
     return out + "}}\n";

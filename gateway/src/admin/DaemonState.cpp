@@ -35,6 +35,12 @@ void DaemonState::publishBreaker(const std::string& target, CircuitBreaker::Stat
     _views[target].breaker = state;
 }
 
+void DaemonState::publishNextRun(const std::string& target,
+                                 std::optional<std::chrono::system_clock::time_point> next) {
+    std::lock_guard lock(_mutex);
+    _views[target].nextRun = next;
+}
+
 void DaemonState::countAttempts(const std::string& target, const std::map<std::string, std::size_t>& byOutcome) {
     std::lock_guard lock(_mutex);
     for (const auto& [outcome, count] : byOutcome) _views[target].attempts[outcome] += count;
