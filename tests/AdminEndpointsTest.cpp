@@ -92,6 +92,11 @@ TEST_F(AdminEndpointsTest, HealthNeedsNoTokenAndMetricsPassPromtool) {
     auto demo = test::runCommand(std::string(CREDITGW_BINARY) + " demo --work-dir " + dir.file("demo"));
     ASSERT_EQ(demo.exitCode, 0) << demo.output;
     config.storePath = dir.file("demo/creditgw.db");
+    // What the daemon's loop publishes: a half-open breaker after some attempts.
+    config.daemon = std::make_shared<DaemonState>(std::vector<std::string>{"creditchina"});
+    config.daemon->publishBreaker("creditchina", CircuitBreaker::State::HalfOpen);
+    config.daemon->countAttempts("creditchina", {{"ok", 3}, {"transient", 2}});
+    config.daemon->countAttempts("creditchina", {{"transient", 1}, {"unknown", 1}});
     AdminServer server(config);
     ASSERT_TRUE(server.start());
 
@@ -132,8 +137,21 @@ TEST_F(AdminEndpointsTest, HealthNeedsNoTokenAndMetricsPassPromtool) {
                                    "creditgw_rate_numerator{target=\"creditchina\",rate=\"reporting\"} " +
                                        std::to_string(records["accepted"]) + "\n",
                                    "creditgw_backlog_age_seconds{target=\"creditchina\"} ",
-                                   "creditgw_last_acceptance_timestamp_seconds{target=\"creditchina\"} "})
+                                   "creditgw_last_acceptance_timestamp_seconds{target=\"creditchina\"} ",
+                                   "# TYPE creditgw_breaker_state gauge\n",
+                                   "creditgw_breaker_state{target=\"creditchina\"} 1\n",
+                                   "# TYPE creditgw_send_attempts_total counter\n",
+                                   "creditgw_send_attempts_total{target=\"creditchina\",outcome=\"ok\"} 3\n",
+                                   "creditgw_send_attempts_total{target=\"creditchina\",outcome=\"transient\"} 3\n",
+                                   "creditgw_send_attempts_total{target=\"creditchina\",outcome=\"unknown\"} 1\n",
+                                   "creditgw_send_attempts_total{target=\"creditchina\",outcome=\"permanent\"} 0\n",
+                                   // The demo revoked nothing: 撤销及时率 has its counts but no rate.
+                                   "creditgw_rate_numerator{target=\"creditchina\",rate=\"withdrawal_timeliness\"} 0\n",
+                                   "creditgw_rate_denominator{target=\"creditchina\",rate=\"withdrawal_timeliness\"} 0\n"})
         EXPECT_NE(metrics.body.find(line), std::string::npos) << line << metrics.body;
+    EXPECT_EQ(metrics.body.find("creditgw_rate{target=\"creditchina\",rate=\"withdrawal_timeliness\"}"),
+              std::string::npos)
+        << "a null rate is omitted\n" << metrics.body;
 }
 
 TEST_F(AdminEndpointsTest, ADeadBatchMakesHealthFailWithTheReason) {

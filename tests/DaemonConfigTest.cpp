@@ -294,6 +294,30 @@ TEST_F(DaemonConfigTest, StatusShowsTheNextRunOfTheTargetsSchedule) {
     bool shown = status.output.find("next run: " + early + " (schedule") != std::string::npos ||
                  status.output.find("next run: " + late + " (schedule") != std::string::npos;
     EXPECT_TRUE(shown) << early << " / " << late << "\n" << status.output;
+
+    // The JSON carries the same slot, ISO 8601 in Shanghai time.
+    before = std::chrono::system_clock::now();
+    auto json = test::runCommand(std::string(CREDITGW_BINARY) + " status --format json --store " +
+                                 dir.file("store.db") + " --config '" + file + "'");
+    after = std::chrono::system_clock::now();
+    ASSERT_EQ(json.exitCode, 0) << json.output;
+    early = shanghaiTimestamp(*schedule->nextAfter(before));
+    late = shanghaiTimestamp(*schedule->nextAfter(after));
+    ASSERT_EQ(early.substr(early.size() - 6), "+08:00");
+    EXPECT_NE(json.output.find("\"schedule\":\"*/15 8-20 * * 1-5\""), std::string::npos) << json.output;
+    bool inJson = json.output.find("\"next_run\":\"" + early + "\"") != std::string::npos ||
+                  json.output.find("\"next_run\":\"" + late + "\"") != std::string::npos;
+    EXPECT_TRUE(inJson) << early << " / " << late << "\n" << json.output;
+
+    // "asap" runs every cycle: no slot to show.
+    text.replace(text.find("schedule = */15 8-20 * * 1-5"), 28, "schedule = asap");
+    test::writeFile(file, text);
+    auto asap = test::runCommand(std::string(CREDITGW_BINARY) + " status --format json --store " +
+                                 dir.file("store.db") + " --config '" + file + "'");
+    ASSERT_EQ(asap.exitCode, 0) << asap.output;
+    EXPECT_NE(asap.output.find("\"schedule\":\"asap\",\"next_run\":null"), std::string::npos) << asap.output;
+    auto without = test::runCommand(std::string(CREDITGW_BINARY) + " status --format json --store " + dir.file("store.db"));
+    EXPECT_EQ(without.output.find("next_run"), std::string::npos) << "no file, no schedule known: " << without.output;
 }
 
 TEST_F(DaemonConfigTest, OnlyTheEnabledKindsOfATargetAreSent) {

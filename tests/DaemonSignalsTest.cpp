@@ -165,3 +165,83 @@ TEST_F(DaemonSignalsTest, ATargetThatKeepsFailingIsLeftAloneWhileItsBreakerIsOpe
     finished = true;
     watchdog.join();
 }
+
+TEST_F(DaemonSignalsTest, SigtermInsideASendFinishesThatBatchStartsNoOtherAndARestartSendsTheRestOnce) {
+    std::string file = dir.file("creditgw.properties");
+    test::writeFile(file, config("target.creditchina.batch.size = 1\n"));  // two records, two batches
+    test::writeFile(dir.file("inbox/cf/penalties.csv"), test::kTwoNovemberPenaltiesCsv);
+    Poco::Pipe errors;
+    Poco::Process::Env env{{"CREDITGW_PAUSE_POINT", "after-mark-inflight:2"}};  // leased, not yet POSTed
+    Poco::ProcessHandle daemon =
+        Poco::Process::launch(CREDITGW_BINARY, {"run", "--config", file}, "", nullptr, nullptr, &errors, env);
+    Poco::PipeInputStream log(errors);
+    std::atomic<bool> finished{false};
+    std::thread watchdog([&] {
+        for (int i = 0; i < 300 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!finished) Poco::Process::kill(daemon);
+    });
+    std::string seen;
+    auto waitFor = [&](const std::string& text) {
+        for (std::string line; std::getline(log, line);) {
+            seen += line + "\n";
+            if (line.find(text) != std::string::npos) return true;
+        }
+        return false;
+    };
+    ASSERT_TRUE(waitFor("paused at after-mark-inflight")) << seen;
+    auto signalled = std::chrono::steady_clock::now();
+    ::kill(daemon.id(), SIGTERM);
+    EXPECT_TRUE(waitFor("stopped")) << seen;
+    EXPECT_EQ(daemon.wait(), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(15)) << "bounded by one send";
+    finished = true;
+    watchdog.join();
+    EXPECT_EQ(platform.counters().accepted, 1u) << "the batch in flight was finished, the next not started: " << seen;
+    EXPECT_EQ(seen.find("paused at after-mark-inflight", seen.find("paused at after-mark-inflight") + 1),
+              std::string::npos)
+        << "no second batch leased after SIGTERM: " << seen;
+
+    auto restarted = test::runCommand(std::string(CREDITGW_BINARY) + " run --once --config '" + file + "'");
+    ASSERT_EQ(restarted.exitCode, 0) << restarted.output;
+    auto counters = platform.counters();
+    EXPECT_EQ(counters.accepted, 2u) << restarted.output;
+    EXPECT_EQ(counters.duplicates, 0u) << "each record accepted exactly once";
+    auto status = test::runCommand(std::string(CREDITGW_BINARY) + " status --format json --store " + dir.file("store.db") +
+                                   " --data-dir " CREDITGW_SOURCE_DIR);
+    EXPECT_EQ(status.exitCode, 0) << status.output;
+    EXPECT_NE(status.output.find("\"accepted\":2"), std::string::npos) << status.output;
+}
+
+TEST_F(DaemonSignalsTest, SigtermDoesNotWaitForTheRateLimitsNextSlot) {
+    std::string file = dir.file("creditgw.properties");
+    // One batch a minute: after the first, the next slot is a minute away.
+    test::writeFile(file, config("target.creditchina.batch.size = 1\ntarget.creditchina.rate.limit = 1\n"));
+    test::writeFile(dir.file("inbox/cf/penalties.csv"), test::kTwoNovemberPenaltiesCsv);
+    Poco::Pipe errors;
+    Poco::ProcessHandle daemon =
+        Poco::Process::launch(CREDITGW_BINARY, {"run", "--config", file}, nullptr, nullptr, &errors);
+    Poco::PipeInputStream log(errors);
+    std::atomic<bool> finished{false};
+    std::thread watchdog([&] {
+        for (int i = 0; i < 600 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!finished) Poco::Process::kill(daemon);
+    });
+    for (int i = 0; i < 300 && platform.counters().accepted < 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(platform.counters().accepted, 1u) << "the first batch goes at once";
+    auto signalled = std::chrono::steady_clock::now();
+    ::kill(daemon.id(), SIGTERM);
+    std::string seen;
+    for (std::string line; std::getline(log, line);) seen += line + "\n";
+    EXPECT_EQ(daemon.wait(), 0) << seen;
+    EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(10)) << "not a minute: " << seen;
+    finished = true;
+    watchdog.join();
+    EXPECT_NE(seen.find("stopped"), std::string::npos) << seen;
+    EXPECT_EQ(platform.counters().accepted, 1u) << "the second batch waited for its slot: " << seen;
+
+    auto restarted = test::runCommand(std::string(CREDITGW_BINARY) + " run --once --config '" + file + "'");
+    ASSERT_EQ(restarted.exitCode, 0) << restarted.output;
+    EXPECT_EQ(platform.counters().accepted, 2u) << restarted.output;
+    EXPECT_EQ(platform.counters().duplicates, 0u);
+}

@@ -148,6 +148,13 @@ TEST_F(DashboardBrowserTest, AnOfficerLogsInReadsTheAtRiskListFirstAndFollowsADr
         EXPECT_NE(page.find("<td class=\"counts\">" + counts + "</td>"), std::string::npos) << counts;
     for (const char* text : {"上报率", "合规率", "及时率", "完整率", "按责任部门", "按月趋势", "阻塞原因", "排队待上传"})
         EXPECT_NE(page.find(text), std::string::npos) << text;
+    // 撤销及时率 beside the four rates, in the same table: the demo revoked nothing, so no rate.
+    std::size_t rates = page.find("<section id=\"rates\">");
+    std::size_t withdrawals = page.find("<tr id=\"withdrawal-timeliness\"><th>撤销及时率</th><td class=\"rate\">"
+                                        "无应撤销记录</td><td class=\"counts\">0 / 0</td>");
+    ASSERT_NE(withdrawals, std::string::npos) << page;
+    EXPECT_GT(withdrawals, page.find("<th>完整率</th>", rates));
+    EXPECT_LT(withdrawals, page.find("</table>", rates)) << "a row of the rates table";
     EXPECT_NE(page.find("<svg id=\"trend-chart\""), std::string::npos);
     EXPECT_GE(count(page, "<g class=\"month\""), 3u);  // September to November
     std::size_t riskRows = count(page, "class=\"risk-row\"");
@@ -196,6 +203,37 @@ TEST_F(DashboardBrowserTest, AnOfficerLogsInReadsTheAtRiskListFirstAndFollowsADr
         EXPECT_GT(png.size(), 4000u) << shot;
         EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << shot;
     }
+}
+
+TEST_F(DashboardBrowserTest, AWithdrawalPastItsDeadlineShowsInTheWithdrawalTimelinessWithItsCounts) {
+    // One accepted 行政处罚 of the demo is revoked now; nothing sends its 撤销, so once its 3
+    // working days have passed it counts late: 0 on time of 1 due.
+    auto db = Database::open(dir.file("demo/creditgw.db"));
+    ASSERT_TRUE(db);
+    Statement select((*db)->handle(),
+                     "SELECT json_extract(r.fields, '$.CF_WSH') FROM records r JOIN deliveries d ON d.record_id = r.id "
+                     "WHERE r.is_latest = 1 AND r.kind = 'cf' AND d.target = 'creditchina' AND d.state = 'accepted' "
+                     "LIMIT 1");
+    ASSERT_TRUE(select.step());
+    std::string wsh = select.text(0);
+    auto revoked = test::runCommand(std::string(CREDITGW_BINARY) + " revoke --kind cf --wsh '" + wsh +
+                                    "' --reason 复议撤销 --store " + dir.file("demo/creditgw.db") +
+                                    " --data-dir " CREDITGW_SOURCE_DIR);
+    ASSERT_EQ(revoked.exitCode, 0) << revoked.output;
+    std::string later = CivilDate::todayInShanghai().addDays(60).toIso();
+    Answer page = request(server->port(), "GET", "/dashboard?as_of=" + later, {{"Authorization", "Bearer " + kToken}});
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("<tr id=withdrawal-timeliness><th>撤销及时率</th><td class=rate>0.0%</td>"
+                             "<td class=counts>0 / 1</td>"),
+              std::string::npos)
+        << page.body;
+    // Before its deadline it is pending: not counted yet.
+    Answer today = request(server->port(), "GET", "/dashboard?as_of=" + CivilDate::todayInShanghai().toIso(),
+                           {{"Authorization", "Bearer " + kToken}});
+    EXPECT_NE(today.body.find("<td class=rate>无应撤销记录</td><td class=counts>0 / 0</td><td>期限内撤下 / 应完成撤销"
+                              "（按撤销登记日期；未到期待撤 1 条不计入）"),
+              std::string::npos)
+        << today.body;
 }
 
 TEST_F(DashboardBrowserTest, ScriptsUseTheBearerHeaderAndLoginIsGuardedAgainstCrossSitePosts) {

@@ -20,6 +20,7 @@
 #include "creditgw/CivilDate.h"
 #include "creditgw/CodeChecks.h"
 #include "creditgw/CronSchedule.h"
+#include "creditgw/Json.h"
 #include "creditgw/Mapping.h"
 #include "creditgw/SecretFile.h"
 #include "creditgw/Sm2Signer.h"
@@ -70,6 +71,7 @@ const std::vector<ConfigKey>& targetConfigKeys() {
         {"retry.hours", "retry-hours", Check::Number, 1, 24 * 365, "hours of failures before a batch is given up"},
         {"timeout", "timeout", Check::Number, 1, 3600, "seconds one exchange may take"},
         {"retry.after.cap", "retry-after-cap", Check::Number, 0, 7 * 24 * 3600, "longest Retry-After honoured"},
+        {"rate.limit", "rate-limit", Check::Number, 0, 6000, "batches a minute at most, evenly spaced (0: no limit)"},
         {"schedule", "", Check::Schedule, 0, 0, "cron expression in Asia/Shanghai time, or asap"},
         {"kinds", "kinds", Check::KindList, 0, 0, "kinds sent to the target (default: every kind it maps)"},
         {"channel.dir", "channel-dir", Check::Folder, 0, 0, "filedrop: the 前置机 exchange folder"},
@@ -634,18 +636,39 @@ Status reloadConfiguration(int argc, char** argv, const std::vector<std::string>
     return Status::ok();
 }
 
+NextRun nextRunOf(const std::string& configFile, const std::string& target,
+                  std::chrono::system_clock::time_point now) {
+    DaemonConfig config = DaemonConfig::read(configFile);
+    NextRun next;
+    auto expression = config.value("target." + target + ".schedule");
+    if (!expression) return next;
+    next.schedule = *expression;
+    auto schedule = CronSchedule::parse(*expression);
+    if (!schedule) {
+        next.problem = config.sourceOf("target." + target + ".schedule") + ": " + schedule.status().message();
+        return next;
+    }
+    if (schedule->asSoonAsPossible()) return next;
+    auto slot = schedule->nextAfter(now);
+    if (!slot) next.problem = slot.status().message();
+    else next.at = *slot;
+    return next;
+}
+
 std::string nextRunText(const std::string& configFile, const std::string& target,
                         std::chrono::system_clock::time_point now) {
-    DaemonConfig config = DaemonConfig::read(configFile);
-    auto expression = config.value("target." + target + ".schedule");
-    if (!expression) return "next run: every cycle (no schedule for " + target + " in " + configFile + ")";
-    auto schedule = CronSchedule::parse(*expression);
-    if (!schedule) return "next run: unknown: " + config.sourceOf("target." + target + ".schedule") + ": " +
-                          schedule.status().message();
-    if (schedule->asSoonAsPossible()) return "next run: every cycle (schedule \"asap\")";
-    auto next = schedule->nextAfter(now);
-    if (!next) return "next run: none: " + next.status().message();
-    return "next run: " + shanghaiTimestamp(*next) + " (schedule \"" + *expression + "\")";
+    NextRun next = nextRunOf(configFile, target, now);
+    if (next.schedule.empty()) return "next run: every cycle (no schedule for " + target + " in " + configFile + ")";
+    if (!next.problem.empty()) return "next run: unknown: " + next.problem;
+    if (!next.at) return "next run: every cycle (schedule \"asap\")";
+    return "next run: " + shanghaiTimestamp(*next.at) + " (schedule \"" + next.schedule + "\")";
+}
+
+std::string nextRunJsonMembers(const NextRun& next) {
+    std::string out = ",\"schedule\":" + (next.schedule.empty() ? std::string("null") : jsonString(next.schedule)) +
+                      ",\"next_run\":" + (next.at ? jsonString(shanghaiTimestamp(*next.at)) : std::string("null"));
+    if (!next.problem.empty()) out += ",\"next_run_problem\":" + jsonString(next.problem);
+    return out;
 }
 
 }  // namespace creditgw::cli

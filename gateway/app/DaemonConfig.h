@@ -114,10 +114,21 @@ private:
 
 class TargetSchedules;
 
+/// When a target runs next by the schedule of a configuration file, for `creditgw status`.
+struct NextRun {
+    std::string schedule;  ///< the target's expression; "" when the file gives none
+    std::optional<std::chrono::system_clock::time_point> at;  ///< the next slot; none for asap/no schedule
+    std::string problem;   ///< why no slot could be computed ("file:line: ..."), "" otherwise
+};
+NextRun nextRunOf(const std::string& configFile, const std::string& target, std::chrono::system_clock::time_point now);
+
 /// For `creditgw status --config FILE`: "next run: 2026-12-02T09:15:00+08:00 (schedule \"…\")",
 /// or "next run: every cycle" for a target without a schedule or with "asap".
 std::string nextRunText(const std::string& configFile, const std::string& target,
                         std::chrono::system_clock::time_point now);
+/// The same for `status --format json`: ,"schedule":"…"|null,"next_run":"ISO 8601 +08:00"|null
+/// (null: every cycle), and "next_run_problem" when the schedule cannot be read.
+std::string nextRunJsonMembers(const NextRun& next);
 
 /// SIGHUP: reads the file of `run --config` again and checks it as at start; on success
 /// replaces `configured` and `schedules` (targets' endpoints, TLS files, keys, batch sizes,

@@ -56,6 +56,7 @@ const Options kDelivery = {
     value("timeout", "SECONDS", "bound on one exchange with the platform (default: 60)"),
     value("kinds", "A,B", "only send these kinds (default: every kind the target maps)", OptionValues::KindList),
     value("retry-after-cap", "SECONDS", "longest Retry-After honoured (default: 3600)"),
+    value("rate-limit", "N", "at most N batches a minute, evenly spaced; the backlog drains oldest first (default: 0, no limit)"),
     value("channel-dir", "DIR", "filedrop: the 前置机 exchange folder (outbox/, inbox/, done/)"),
     value("channel-peer-key", "FILE", "filedrop: the platform's SM2 public key or certificate (SM4 envelope)"),
     value("channel-db", "CONNECTION", "frontdb: the 前置库 (PostgreSQL connection string, no password)"),

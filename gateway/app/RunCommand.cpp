@@ -1,6 +1,7 @@
 // `creditgw run`: the daemon. Every interval it picks up mapping edits (keeping the last good
 // ones on a bad edit), ingests the files dropped in the inbox, maps, signs, queues and uploads
-// what is due for each target. Stops cleanly on SIGTERM/SIGINT after the current cycle.
+// what is due for each target. Stops cleanly on SIGTERM/SIGINT once the batch being sent is
+// answered (or left in doubt, asked for at the next start), without starting another.
 //
 // Inbox: INBOX/<kind>/*.csv (UTF-8), *.gb18030.csv or *.gbk.csv (GB18030), *.xlsx, *.json(l),
 // plus the routes of INBOX/inbox.xml (InboxRoutes.h). An ingested file moves to
@@ -14,6 +15,8 @@
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/StringTokenizer.h>
+
+#include <unistd.h>
 
 #include <csignal>
 #include <cstring>
@@ -31,6 +34,7 @@
 #include "ReconcileSchedule.h"
 #include "creditgw/AdminServer.h"
 #include "creditgw/CircuitBreaker.h"
+#include "creditgw/DaemonState.h"
 #include "creditgw/MappingReloader.h"
 
 namespace creditgw::cli {
@@ -55,8 +59,9 @@ const char* kRunUsage =
     "then map, sign, queue and upload for each target. --endpoint overrides the\n"
     "target profile's endpoint (one target only). Stops on SIGTERM/SIGINT; --once runs one cycle.\n"
     "--admin-port N --admin-token-file F: health, statistics and a Chinese dashboard on\n"
-    "http://127.0.0.1:N/ (/health, /stats, /dashboard), each request with\n"
-    "\"Authorization: Bearer <token>\"; the token file must be 0600.\n"
+    "http://127.0.0.1:N/ (/health, /metrics, /stats, /dashboard), each request with\n"
+    "\"Authorization: Bearer <token>\"; the token file must be 0600. POST /api/targets/NAME/trigger\n"
+    "runs that target's cycle at once, whatever its schedule (the circuit breaker still decides).\n"
     "--reports-dir DIR: from the first working day of each month, last month's workbook per target\n"
     "(DIR/report-YYYY-MM-TARGET.xlsx, as `creditgw report --format xlsx`); --as-of fixes today.\n"
     "--reconcile-schedule daily|off (reconcile.schedule): each target is reconciled with its platform\n"
@@ -173,7 +178,10 @@ void ingestInbox(Gateway& gateway, const fs::path& inbox, const std::vector<Inbo
     }
 }
 
-std::optional<UploadReport> uploadTarget(Gateway& gateway, TargetSettings target, const CivilDate& today) {
+// The attempts are counted in `state` before the cycle's line is logged: whoever reads that line
+// and then asks /metrics sees them.
+std::optional<UploadReport> uploadTarget(Gateway& gateway, TargetSettings target, const CivilDate& today,
+                                         DaemonState& state) {
     auto mapped = gateway.mapPending(target.name);
     if (!mapped) {
         logger().error("%s: mapping failed: %s", target.name, mapped.status().message());
@@ -198,6 +206,7 @@ std::optional<UploadReport> uploadTarget(Gateway& gateway, TargetSettings target
         logger().error("%s: upload failed: %s", target.name, sent.status().message());
         return std::nullopt;
     }
+    state.countAttempts(target.name, sent->attempts);
     for (const auto& error : sent->errors) logger().warning("%s: %s", target.name, error);
     logger().information("%s: ready %z, held %z; queued %z records in %z batches; done %z, dead %z; accepted %z, rejected %z",
                          target.name, mapped->ready, mapped->held, packed->records, packed->batches,
@@ -207,16 +216,20 @@ std::optional<UploadReport> uploadTarget(Gateway& gateway, TargetSettings target
 
 // A cycle whose attempts all failed counts against the target's breaker; a delivery closes it;
 // a cycle that tried nothing (backoff, empty queue) changes nothing.
-void recordOutcome(CircuitBreaker& breaker, const std::string& target, const std::optional<UploadReport>& sent) {
+// The new state is published to `state` (for /metrics) before it is logged.
+void recordOutcome(CircuitBreaker& breaker, const std::string& target, const std::optional<UploadReport>& sent,
+                   DaemonState& state) {
     auto now = std::chrono::system_clock::now();
     bool wasClosed = breaker.state() == CircuitBreaker::State::Closed;
     if (sent && sent->attemptsFailed > 0 && sent->batchesDone == 0) {
         breaker.recordFailure(now);
+        state.publishBreaker(target, breaker.state());
         if (breaker.state() == CircuitBreaker::State::Open)
             logger().error("%s: circuit breaker open after %d failed cycles; next try %s", target,
                            breaker.consecutiveFailures(), shanghaiTimestamp(breaker.openUntil()));
     } else if (sent && sent->batchesDone > 0) {
         breaker.recordSuccess();
+        state.publishBreaker(target, breaker.state());
         if (!wasClosed) logger().information("%s: circuit breaker closed: the platform answers again", target);
     }
 }
@@ -311,7 +324,20 @@ int runCommand(int argc, char** argv) {
     sigaddset(&stopSignals, SIGINT);
     sigaddset(&stopSignals, SIGTERM);
     sigaddset(&stopSignals, SIGHUP);  // reload, not stop
+    sigaddset(&stopSignals, SIGUSR1);  // a trigger from the admin interface: the next cycle now
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // SIGTERM/SIGINT waiting to be taken: the cycle ends after the batch being sent (its answer
+    // applied, or the batch left in doubt for the next start), not after every target.
+    auto stopPending = [] {
+        sigset_t pending;
+        sigpending(&pending);
+        return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;
+    };
+    (*gateway)->setStopRequested(stopPending);
+    auto daemonState = std::make_shared<DaemonState>(std::vector<std::string>(targets.begin(), targets.end()));
+    // Process-directed and blocked in every thread: it stays pending until the loop's
+    // sigtimedwait takes it, so a trigger during a cycle starts the next one at once.
+    daemonState->onTrigger([] { ::kill(::getpid(), SIGUSR1); });
     std::unique_ptr<AdminServer> admin;
     if (args.option("admin-port")) {
         AdminServerConfig config;
@@ -320,6 +346,7 @@ int runCommand(int argc, char** argv) {
         config.storePath = settings.storePath;
         config.dataDir = settings.dataDir;
         config.targets.assign(targets.begin(), targets.end());
+        config.daemon = daemonState;
         auto backlogAlert = integerOption(args, "backlog-alert-seconds", 4 * 3600, 0, 30 * 24 * 3600);
         if (!backlogAlert) return reportFailure(backlogAlert.status());
         config.backlogLimit = std::chrono::seconds(*backlogAlert);
@@ -345,6 +372,10 @@ int runCommand(int argc, char** argv) {
         logger().information("%s: schedule \"%s\", next run %s", name, schedule,
                              shanghaiTimestamp(*schedules.nextRun(name)));
     }
+    auto publishSchedules = [&] {
+        for (const auto& name : targets) daemonState->publishNextRun(name, schedules.nextRun(name));
+    };
+    publishSchedules();
     logger().information("started: inbox %s, targets %s, every %lds", *inbox, args.option("targets", common.name),
                          static_cast<long>(*interval));  // Poco's %ld is long; long long printed [ERRFMT]
     for (;;) {
@@ -354,7 +385,11 @@ int runCommand(int argc, char** argv) {
         (*gateway)->setMappings((*reloader)->current());
         ingestInbox(**gateway, *inbox, routes, defaults, std::chrono::seconds(*settle));
         for (const auto& name : targets) {
-            if (!schedules.due(name, std::chrono::system_clock::now())) continue;
+            if (stopPending()) break;
+            bool triggered = daemonState->takeTrigger(name);
+            bool due = schedules.due(name, std::chrono::system_clock::now());
+            if (!due && !triggered) continue;
+            if (triggered && !due) logger().information("%s: triggered from the admin interface, running now", name);
             auto configuredTarget = configured->targetSettingsOf(name, common);
             if (!configuredTarget) return reportFailure(configuredTarget.status());
             TargetSettings target = *configuredTarget;
@@ -371,7 +406,9 @@ int runCommand(int argc, char** argv) {
                 continue;
             }
             CircuitBreaker& breaker = breakers.try_emplace(name, breakerSettings).first->second;
-            if (!breaker.allows(std::chrono::system_clock::now())) {
+            bool allowed = breaker.allows(std::chrono::system_clock::now());
+            daemonState->publishBreaker(name, breaker.state());
+            if (!allowed) {
                 logger().information("%s: circuit breaker open until %s, not sending", name,
                                      shanghaiTimestamp(breaker.openUntil()));
                 continue;
@@ -379,8 +416,10 @@ int runCommand(int argc, char** argv) {
             CivilDate today = asOf.value_or(CivilDate::todayInShanghai());
             // Before the upload, so this cycle already sends what the platform turned out to lack.
             if (overHttps) reconcileIfDue(**gateway, target, *reconcileSchedule, today);
-            recordOutcome(breaker, name, uploadTarget(**gateway, target, today));
+            recordOutcome(breaker, name, uploadTarget(**gateway, target, today, *daemonState), *daemonState);
         }
+        publishSchedules();
+        if (stopPending()) break;
         if (auto reportsDir = args.option("reports-dir")) writeDueReports(**gateway, *reportsDir, targets, asOf);
         if (args.flag("once")) break;
         timespec wait{static_cast<time_t>(*interval), 0};
@@ -392,11 +431,13 @@ int runCommand(int argc, char** argv) {
             Status reloaded = configured->configured()
                                   ? reloadConfiguration(argc, argv, names, common, *configured, schedules)
                                   : Status::ok();
+            publishSchedules();
             if (reloaded) logger().information("SIGHUP: configuration and mappings reloaded");
             else logger().error("SIGHUP: configuration reload refused, keeping the last good one: %s",
                                 reloaded.message());
             continue;
         }
+        if (signal == SIGUSR1) continue;  // POST /api/targets/<name>/trigger
         if (signal > 0) break;
     }
     logger().information("stopped");

@@ -114,8 +114,9 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     auto retryAfterCap = integerOption(args, "retry-after-cap", 3600, 0, 7 * 24 * 3600);
     auto receiptTimeout = integerOption(args, "receipt-timeout", 3600, 1, 30 * 24 * 3600);
     auto receiptPoll = integerOption(args, "receipt-poll", 2, 1, 3600);
+    auto rateLimit = integerOption(args, "rate-limit", 0, 0, 6000);
     for (const auto* checked : {&batchSize, &maxAttempts, &retryHours, &wait, &lease, &timeout, &retryAfterCap,
-                                &receiptTimeout, &receiptPoll})
+                                &receiptTimeout, &receiptPoll, &rateLimit})
         if (!*checked) return checked->status();
     target.batchSize = static_cast<std::size_t>(*batchSize);
     target.maxAttempts = static_cast<int>(*maxAttempts);
@@ -125,6 +126,7 @@ Result<TargetSettings> targetSettings(const Arguments& args) {
     target.tls.timeout = std::chrono::seconds(*timeout);
     target.retryAfterCap = std::chrono::seconds(*retryAfterCap);
     target.receiptPoll = std::chrono::seconds(*receiptPoll);
+    target.rateLimitPerMinute = static_cast<int>(*rateLimit);
     if (args.option("receipt-timeout")) target.channel["receipt-timeout"] = std::to_string(*receiptTimeout);
     for (const auto& [option, key] : {std::pair{"channel-dir", "dir"}, {"channel-peer-key", "peer-key"},
                                       {"channel-db", "db"}, {"channel-db-password-file", "db-password-file"}})
@@ -467,9 +469,11 @@ int markSubmittedCommand(int argc, char** argv) {
 
 int statusCommand(int argc, char** argv) {
     static const char* usage =
-        "Usage: creditgw status [--target creditchina] [--format text|json]\n"
+        "Usage: creditgw status [--target creditchina] [--format text|json] [--config FILE]\n"
         "Health of the store for one target: records per state (they always add up to the\n"
         "records ingested), batches per state, and how long the oldest waiting batch has waited.\n"
+        "--config FILE adds the target's next scheduled run (JSON: \"schedule\", \"next_run\" in\n"
+        "ISO 8601 with +08:00, null when it runs every cycle).\n"
         "Exits 1 when any record or batch is dead, so monitoring can alert on it.\n";
     Arguments args(argc, argv, 2, {"help"});
     if (wantsHelp(args, usage)) return kOk;
@@ -486,6 +490,9 @@ int statusCommand(int argc, char** argv) {
         std::string json = targetHealthJson(*health);
         // The last reconciliation's report, as `creditgw reconcile --format json` printed it.
         json.insert(json.rfind('}'), ",\"last_reconciliation\":" + (*reconciled ? (*reconciled)->reportJson : "null"));
+        // The breaker lives in the daemon's process: its state is on the admin /metrics only.
+        if (auto config = args.option("config"))
+            json.insert(json.rfind('}'), nextRunJsonMembers(nextRunOf(*config, target, std::chrono::system_clock::now())));
         std::cout << json << "\n";
     } else {
         std::cout << target << ": " << health->total << " records";

@@ -4,11 +4,17 @@
 // time). For monitoring and for compliance officers:
 //   GET /health                → no token: 200 {"status":"ok"}, or 503 with the reasons when a
 //                                 target has dead records/batches or a backlog older than the limit
-//   GET /status                → JSON: per target, records and batches per state, backlog age
+//   GET /status                → JSON: per target, records and batches per state, backlog age,
+//                                 and from a daemon its "breaker" and "next_run" (null: every cycle)
 //   GET /metrics               → Prometheus text format (creditgw/Metrics.h)
 //   GET /stats?target=&from=&to=&department=&kind=  → the statistics JSON of `creditgw stats`
-//   GET /dashboard?target=…    → 报送情况 page in Chinese: the four rates with their counts, per
-//                                 责任部门, and the overdue / at-risk records
+//   GET /dashboard?target=…    → 报送情况 page in Chinese: the four rates and 撤销及时率 with their
+//                                 counts, per 责任部门, and the overdue / at-risk records
+//   POST /api/targets/<name>/trigger → 202 {"target":…,"triggered":true}: the daemon runs that
+//                                 target's cycle at once, whatever its schedule (its breaker still
+//                                 decides); 404 listing the served targets for an unknown one; 503
+//                                 when no daemon loop is attached. A browser session must also
+//                                 pass the same-origin check.
 // Each request reads the store through its own connection (WAL readers never block the
 // uploader). Threading: a pool of its own (16 threads); an idle or slow connection is dropped
 // after `connectionTimeout`, so a few stuck clients never lock out the probes. The object
@@ -19,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "creditgw/DaemonState.h"
 #include "creditgw/Status.h"
 
 namespace creditgw {
@@ -31,6 +38,9 @@ struct AdminServerConfig {
     std::vector<std::string> targets;
     std::chrono::seconds backlogLimit{4 * 3600};  ///< /health fails when a batch waited this long
     std::chrono::seconds connectionTimeout{10};   ///< per connection: receive, send, keep-alive
+    /// The daemon's loop (breaker, attempts, triggers); null when no loop runs (then /metrics has
+    /// no breaker or attempt families and triggers answer 503).
+    std::shared_ptr<DaemonState> daemon;
 };
 
 class AdminServer {

@@ -16,6 +16,7 @@
 #include "creditgw/HttpsUploader.h"
 #include "creditgw/Mapping.h"
 #include "creditgw/PluginHost.h"
+#include "creditgw/RateLimiter.h"
 #include "creditgw/RecordStore.h"
 #include "creditgw/WorkingDayCalendar.h"
 
@@ -68,6 +69,15 @@ struct TargetSettings {
     std::map<std::string, std::string> channel;
     /// A channel whose receipt comes later (filedrop, frontdb) is asked again this often.
     std::chrono::seconds receiptPoll{2};
+    /// At most this many batch attempts a minute, evenly spaced (RateLimiter); 0 = no limit.
+    int rateLimitPerMinute = 0;
+};
+
+/// The clock uploadDue paces its sends by (rate limit): the system clock and a real sleep, which
+/// ends early once stopRequested() says so, unless a test injects its own.
+struct PacingClock {
+    std::function<std::chrono::system_clock::time_point()> now;
+    std::function<void(std::chrono::system_clock::time_point)> sleepUntil;
 };
 
 struct IngestRequest {
@@ -108,6 +118,9 @@ struct UploadReport {
     std::size_t batchesDone = 0;
     std::size_t batchesDead = 0;
     std::size_t attemptsFailed = 0;
+    /// Every attempt that reached the platform or failed, by outcome class (attemptOutcomeOf,
+    /// creditgw/DaemonState.h): "ok", "transient", "permanent", "unknown", "other".
+    std::map<std::string, std::size_t> attempts;
     std::size_t accepted = 0;
     std::size_t rejected = 0;
     std::size_t batchesWaiting = 0;  ///< still queued when uploadDue returned (will be retried)
@@ -167,9 +180,14 @@ public:
     /// its https channel and mutual TLS). Only reads: `creditgw repair --from-platform` applies
     /// them. Permanent for another channel or an answer that is not the notice list.
     Result<std::vector<RepairNotice>> repairNotices(const TargetSettings& target);
-    /// Sends every due batch once. With `untilSettled`, keeps going (sleeping for backoff)
-    /// until no batch is waiting any more: all are done or dead.
+    /// Sends every due batch once, oldest first, no faster than target.rateLimitPerMinute. With `untilSettled`, keeps going (sleeping for
+    /// backoff) until no batch is waiting any more: all are done or dead. Stops before the next
+    /// batch once stopRequested() says so (the batch being sent is finished or left in doubt).
     Result<UploadReport> uploadDue(const TargetSettings& target, bool untilSettled);
+    /// Replaces the clock the rate limit is kept by (tests); both functions must be set.
+    void setPacingClock(PacingClock clock) { _pacing = std::move(clock); }
+    /// The daemon's SIGTERM check, asked between batches; never by default.
+    void setStopRequested(std::function<bool()> stopRequested) { _stopRequested = std::move(stopRequested); }
     /// Maps the record that starts at `line` of the request's file, with a trace of every field.
     /// NotFound when no record starts at that line.
     Result<ExplainResult> explain(const IngestRequest& request, const std::string& target, std::size_t line);
@@ -226,6 +244,9 @@ private:
                                                                           RetryPolicy& policy,
                                                                           const QueuedBatch& batch,
                                                                           const Status& failure) const;
+    /// Waits until `at` by the pacing clock; a real wait ends early on stopRequested().
+    void waitForSlot(std::chrono::system_clock::time_point at);
+    std::chrono::system_clock::time_point pacingNow() const;
     /// The plugin serving `target`, configured with the target's profile.
     Result<std::unique_ptr<TargetPlugin>> targetPlugin(const std::string& target) const;
     DeliveryDecision decide(const StoredRecord& stored, const TargetMapping& mapping,
@@ -236,6 +257,9 @@ private:
     std::shared_ptr<const MappingCatalog> _mappings;
     WorkingDayCalendar _calendar;
     std::unique_ptr<RecordStore> _store;
+    std::function<bool()> _stopRequested;
+    std::map<std::string, RateLimiter> _pacers;  ///< per target, kept across uploadDue calls
+    PacingClock _pacing;  ///< empty: the system clock (waitForSlot)
 };
 
 }  // namespace creditgw

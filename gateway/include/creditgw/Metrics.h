@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "creditgw/DaemonState.h"
 #include "creditgw/RecordStore.h"
 #include "creditgw/Statistics.h"
 
@@ -18,6 +19,9 @@ struct TargetMetrics {
     TargetHealth health;
     RateCounts rates;  ///< over every decision date, as `creditgw stats` without a period
     std::optional<std::chrono::system_clock::time_point> lastAcceptance;  ///< latest platform acceptance
+    std::optional<WithdrawalCounts> withdrawals;  ///< 撤销及时率 over every revocation day, when counted
+    /// Breaker and send attempts, when a daemon serves the target (it alone knows them).
+    std::optional<DaemonState::TargetView> daemon;
 };
 
 struct HealthVerdict {
@@ -36,7 +40,10 @@ std::optional<std::chrono::system_clock::time_point> lastAcceptanceOf(const std:
 
 /// Prometheus text format: creditgw_records{target,state}, creditgw_batches{target,state},
 /// creditgw_backlog_age_seconds{target}, creditgw_last_acceptance_timestamp_seconds{target},
-/// creditgw_rate{target,rate} with creditgw_rate_numerator / _denominator, creditgw_up.
+/// creditgw_rate{target,rate} with creditgw_rate_numerator / _denominator (rate: reporting,
+/// compliance, timeliness, completeness, withdrawal_timeliness), creditgw_up; from a daemon also
+/// creditgw_breaker_state{target} (0 closed, 1 half-open, 2 open) and the counter
+/// creditgw_send_attempts_total{target,outcome}.
 std::string prometheusMetrics(const std::vector<TargetMetrics>& targets);
 
 }  // namespace creditgw

@@ -98,7 +98,9 @@ public:
         }
         Poco::URI uri(request.getURI());
         auto query = uri.getQueryParameters();
-        if (request.getMethod() != "GET") {
+        if (auto target = triggeredTarget(uri.getPath())) {
+            trigger(request, response, *target);
+        } else if (request.getMethod() != "GET") {
             send(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "application/json", "{\"error\":\"GET only\"}\n");
         } else if (uri.getPath() == "/status") {
             send(response, HTTPResponse::HTTP_OK, "application/json", _impl.health());
@@ -121,11 +123,53 @@ public:
         } else {
             send(response, HTTPResponse::HTTP_NOT_FOUND, "application/json",
                  "{\"error\":\"unknown path; known: /health, /status, /metrics, /stats, /dashboard, /records/<id>, "
-                 "/login\"}\n");
+                 "/login, POST /api/targets/<name>/trigger\"}\n");
         }
     }
 
 private:
+    // "/api/targets/<name>/trigger" → name.
+    static std::optional<std::string> triggeredTarget(const std::string& path) {
+        const std::string prefix = "/api/targets/", suffix = "/trigger";
+        if (path.size() <= prefix.size() + suffix.size() || path.rfind(prefix, 0) != 0 || !path.ends_with(suffix))
+            return std::nullopt;
+        return path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    }
+
+    void trigger(HTTPServerRequest& request, HTTPServerResponse& response, const std::string& target) {
+        if (request.getMethod() != "POST") {
+            response.set("Allow", "POST");
+            send(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "application/json",
+                 "{\"error\":\"POST only: curl -X POST -H 'Authorization: Bearer …' .../api/targets/" + target +
+                     "/trigger\"}\n");
+            return;
+        }
+        // A browser session is a cookie any site could make the browser send: same origin only.
+        bool bearer = request.get("Authorization", "").rfind("Bearer ", 0) == 0;
+        if (!bearer && !sameOrigin(request)) {
+            send(response, HTTPResponse::HTTP_FORBIDDEN, "application/json",
+                 "{\"error\":\"cross-site request refused; send the token as Authorization: Bearer\"}\n");
+            return;
+        }
+        if (!_impl.config.daemon) {
+            send(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "application/json",
+                 "{\"error\":\"no daemon loop runs behind this admin interface; start `creditgw run`\"}\n");
+            return;
+        }
+        Status requested = _impl.config.daemon->requestTrigger(target);
+        if (!requested) {
+            std::string known;
+            for (const auto& name : _impl.config.daemon->targets()) known += (known.empty() ? "" : ",") + jsonString(name);
+            send(response, HTTPResponse::HTTP_NOT_FOUND, "application/json",
+                 "{\"error\":" + jsonString(requested.message()) + ",\"known_targets\":[" + known + "]}\n");
+            return;
+        }
+        send(response, HTTPResponse::HTTP_ACCEPTED, "application/json",
+             "{\"target\":" + jsonString(target) +
+                 ",\"triggered\":true,\"message\":\"the daemon runs this target's cycle now, whatever its schedule; "
+                 "an open circuit breaker still holds it back\"}\n");
+    }
+
     void sendPage(HTTPServerResponse& response, const Poco::URI& uri, const Poco::URI::QueryParameters& query) {
         Result<std::string> page = Status::notFound("no such page");
         if (uri.getPath() == "/dashboard") {
@@ -187,7 +231,15 @@ std::string AdminServer::Impl::health() const {
     for (const auto& target : config.targets) {
         auto health = (*store)->health(target, mappings->kindsOf(target));
         if (!health) continue;
-        out += (first ? "" : ",") + jsonString(target) + ":" + targetHealthJson(*health);
+        std::string json = targetHealthJson(*health);
+        if (config.daemon) {
+            // What only the daemon's loop knows: its breaker and the next run of the schedule.
+            auto view = config.daemon->view(target);
+            json.insert(json.rfind('}'), ",\"breaker\":" + jsonString(CircuitBreaker::stateName(view.breaker)) +
+                                             ",\"next_run\":" +
+                                             (view.nextRun ? jsonString(shanghaiTimestamp(*view.nextRun)) : "null"));
+        }
+        out += (first ? "" : ",") + jsonString(target) + ":" + json;
         first = false;
     }
     return out + "}}\n";
@@ -218,7 +270,14 @@ Result<std::string> AdminServer::Impl::metrics() const {
         auto facts = (*store)->deliveryFacts(target, mappings->kindsOf(target));
         if (!facts) return facts.status();
         StatisticsReport report = computeStatistics(target, *facts, calendar, everything);
-        all.push_back({std::move(*health), report.total, lastAcceptanceOf(*facts)});
+        TargetMetrics metrics{std::move(*health), report.total, lastAcceptanceOf(*facts), std::nullopt, std::nullopt};
+        if (const TargetProfile* profile = mappings->profile(target)) {
+            auto operations = (*store)->operationFacts(target);
+            if (!operations) return operations.status();
+            metrics.withdrawals = countWithdrawals(*operations, *profile, calendar, operationSelection(everything));
+        }
+        if (config.daemon) metrics.daemon = config.daemon->view(target);
+        all.push_back(std::move(metrics));
     }
     return prometheusMetrics(all);
 }

@@ -261,14 +261,25 @@ std::string rateRow(const char* name, std::optional<double> rate, std::size_t nu
            std::to_string(numerator) + " / " + std::to_string(denominator) + "</td><td>" + explanation + "</td></tr>";
 }
 
+// 撤销及时率 beside the four rates: withdrawals selected by the day their revocation was recorded.
+std::string withdrawalRow(const std::optional<WithdrawalCounts>& w) {
+    if (!w) return "";
+    auto rate = w->rate();
+    return std::string("<tr id=withdrawal-timeliness><th>撤销及时率</th><td class=rate>") +
+           (rate ? percent(rate) : "无应撤销记录") + "</td><td class=counts>" + std::to_string(w->onTime) + " / " +
+           std::to_string(w->due()) + "</td><td>期限内撤下 / 应完成撤销（按撤销登记日期；未到期待撤 " +
+           std::to_string(w->pendingWithinDeadline) + " 条不计入）</td></tr>";
+}
+
 std::string ratesSection(const StatisticsReport& report) {
     const RateCounts& c = report.total;
     std::string out =
-        "<section id=rates><h2>四率</h2><table><tr><th>指标</th><th>比率</th><th>分子 / 分母</th><th>口径</th></tr>" +
+        "<section id=rates><h2>四率与撤销及时率</h2><table><tr><th>指标</th><th>比率</th><th>分子 / 分母</th><th>口径</th></tr>" +
         rateRow("上报率", c.reportingRate(), c.accepted, c.mustReport, "平台已接收 / 应报送") +
         rateRow("合规率", c.complianceRate(), c.compliant, c.submitted, "无平台校验退回 / 已报送") +
         rateRow("及时率", c.timelinessRate(), c.onTime, c.timelinessDenominator(), "7个工作日内接收 / 已到期应报送") +
-        rateRow("完整率", c.completenessRate(), c.complete, c.submitted, "指标非空率≥60% / 已报送") + "</table>";
+        rateRow("完整率", c.completenessRate(), c.complete, c.submitted, "指标非空率≥60% / 已报送") +
+        withdrawalRow(report.withdrawals) + "</table>";
     out += "<p>期限内待报 " + std::to_string(c.pendingWithinDeadline) + " 条（不计入及时率分母）；暂存 " +
            std::to_string(c.held) + "，退回 " + std::to_string(c.rejected) + "，发送失败 " + std::to_string(c.dead) +
            "，处理中 " + std::to_string(c.inProgress) + "。</p>";
@@ -434,6 +445,11 @@ Result<std::string> dashboardHtml(const DashboardSources& sources, const Poco::U
 
     StatisticsQuery q = statisticsQuery(*view);
     StatisticsReport report = computeStatistics(view->target, *facts, *sources.calendar, q);
+    if (const TargetProfile* profile = sources.mappings->profile(view->target)) {
+        auto operations = (*store)->operationFacts(view->target);
+        if (!operations) return operations.status();
+        report.withdrawals = countWithdrawals(*operations, *profile, *sources.calendar, operationSelection(q));
+    }
     std::vector<DeadlineItem> watch = deadlineWatch(*facts, *sources.calendar, q, kAtRiskWorkingDays);
     std::vector<DeliveryFact> filtered;
     for (const auto& fact : *facts)

@@ -1,7 +1,7 @@
 #pragma once
 // The compliance officers' dashboard (GET /dashboard) and record page (GET /records/<id>), in
-// Chinese, with no external assets: the at-risk list first, then the four rates with their
-// numerators and denominators, a monthly trend (inline SVG), per 责任部门, the late records and
+// Chinese, with no external assets: the at-risk list first, then the four rates and 撤销及时率
+// with their numerators and denominators, a monthly trend (inline SVG), per 责任部门, the late records and
 // the held ones grouped by rule. Filters (period, kind, target, department) and pages are
 // plain links. Every text passes through one escaping function that also masks 身份证号.
 

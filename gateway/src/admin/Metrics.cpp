@@ -32,7 +32,17 @@ struct Family {
     const char* name;
     const char* help;
     std::vector<std::string> samples;  ///< "{labels} value"
+    const char* type = "gauge";
 };
+
+int breakerValue(CircuitBreaker::State state) {
+    switch (state) {
+        case CircuitBreaker::State::Closed: return 0;
+        case CircuitBreaker::State::HalfOpen: return 1;
+        case CircuitBreaker::State::Open: return 2;
+    }
+    return 2;
+}
 
 void add(Family& family, const std::string& labels, double value) {
     family.samples.push_back("{" + labels + "} " + number(value));
@@ -93,9 +103,14 @@ std::string prometheusMetrics(const std::vector<TargetMetrics>& targets) {
     Family backlog{"creditgw_backlog_age_seconds", "how long the oldest waiting batch has waited (0: none waiting)", {}};
     Family last{"creditgw_last_acceptance_timestamp_seconds", "Unix time of the latest acceptance by the platform", {}};
     Family rate{"creditgw_rate", "the four rates (reporting 上报率, compliance 合规率, timeliness 及时率, "
-                                 "completeness 完整率) as ratios; absent while the denominator is 0", {}};
+                                 "completeness 完整率) and withdrawal_timeliness 撤销及时率 as ratios; absent "
+                                 "while the denominator is 0", {}};
     Family numerator{"creditgw_rate_numerator", "numerator of each rate", {}};
     Family denominator{"creditgw_rate_denominator", "denominator of each rate", {}};
+    Family breaker{"creditgw_breaker_state", "circuit breaker per target: 0 closed, 1 half-open, 2 open", {}};
+    Family attempts{"creditgw_send_attempts_total",
+                    "send attempts since the daemon started, by outcome (ok, transient, permanent, unknown: in "
+                    "doubt, other)", {}, "counter"};
     add(up, "", 1);
     for (const auto& t : targets) {
         std::string target = "target=\"" + label(t.health.target) + "\"";
@@ -112,10 +127,18 @@ std::string prometheusMetrics(const std::vector<TargetMetrics>& targets) {
             std::optional<double> value;
             std::size_t numerator, denominator;
         };
-        for (const Rate& r : {Rate{"reporting", c.reportingRate(), c.accepted, c.mustReport},
-                              Rate{"compliance", c.complianceRate(), c.compliant, c.submitted},
-                              Rate{"timeliness", c.timelinessRate(), c.onTime, c.timelinessDenominator()},
-                              Rate{"completeness", c.completenessRate(), c.complete, c.submitted}}) {
+        std::vector<Rate> rates{Rate{"reporting", c.reportingRate(), c.accepted, c.mustReport},
+                                Rate{"compliance", c.complianceRate(), c.compliant, c.submitted},
+                                Rate{"timeliness", c.timelinessRate(), c.onTime, c.timelinessDenominator()},
+                                Rate{"completeness", c.completenessRate(), c.complete, c.submitted}};
+        if (t.withdrawals)
+            rates.push_back({"withdrawal_timeliness", t.withdrawals->rate(), t.withdrawals->onTime, t.withdrawals->due()});
+        if (t.daemon) {
+            add(breaker, target, breakerValue(t.daemon->breaker));
+            for (const auto& [outcome, count] : t.daemon->attempts)
+                add(attempts, target + ",outcome=\"" + label(outcome) + "\"", static_cast<double>(count));
+        }
+        for (const Rate& r : rates) {
             std::string labels = target + ",rate=\"" + r.name + "\"";
             if (r.value) add(rate, labels, *r.value);
             add(numerator, labels, static_cast<double>(r.numerator));
@@ -123,9 +146,11 @@ std::string prometheusMetrics(const std::vector<TargetMetrics>& targets) {
         }
     }
     std::string out;
-    for (const Family* family : {&up, &records, &batches, &backlog, &last, &rate, &numerator, &denominator}) {
+    for (const Family* family :
+         {&up, &records, &batches, &backlog, &last, &rate, &numerator, &denominator, &breaker, &attempts}) {
         if (family->samples.empty()) continue;
-        out += std::string("# HELP ") + family->name + " " + family->help + "\n# TYPE " + family->name + " gauge\n";
+        out += std::string("# HELP ") + family->name + " " + family->help + "\n# TYPE " + family->name + " " +
+               family->type + "\n";
         for (const auto& sample : family->samples)
             out += family->name + (sample.rfind("{} ", 0) == 0 ? sample.substr(2) : sample) + "\n";
     }

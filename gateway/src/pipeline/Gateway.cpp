@@ -1,4 +1,6 @@
 #include "creditgw/Gateway.h"
+#include "creditgw/DaemonState.h"
+#include "creditgw/RateLimiter.h"
 
 #include <Poco/UUIDGenerator.h>
 
@@ -667,6 +669,19 @@ std::optional<std::chrono::system_clock::time_point> Gateway::nextAttemptAfter(c
     return now + policy.delayBefore(attempt, HttpsUploader::retryAfterOf(failure));
 }
 
+std::chrono::system_clock::time_point Gateway::pacingNow() const {
+    return _pacing.now ? _pacing.now() : std::chrono::system_clock::now();
+}
+
+void Gateway::waitForSlot(std::chrono::system_clock::time_point at) {
+    if (_pacing.sleepUntil) return _pacing.sleepUntil(at);
+    // In slices, so that a SIGTERM is not kept waiting for a slow rate limit's next slot.
+    for (auto now = std::chrono::system_clock::now(); now < at; now = std::chrono::system_clock::now()) {
+        if (_stopRequested && _stopRequested()) return;
+        std::this_thread::sleep_for(std::min<std::chrono::system_clock::duration>(at - now, std::chrono::milliseconds(200)));
+    }
+}
+
 Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool untilSettled) {
     auto plugin = targetPlugin(target.name);
     if (!plugin) return plugin.status();
@@ -681,17 +696,30 @@ Result<UploadReport> Gateway::uploadDue(const TargetSettings& target, bool until
     RetryPolicy policy(target.retryInitial, target.retryMaximum, std::numeric_limits<int>::max(), 0,
                        target.retryAfterCap);
     UploadReport report;
+    // One pace per target for the gateway's life: a daemon's next cycle keeps the spacing too.
+    RateLimiter& pace = _pacers.try_emplace(target.name, target.rateLimitPerMinute).first->second;
+    if (pace.spacing() != RateLimiter(target.rateLimitPerMinute).spacing())
+        pace = RateLimiter(target.rateLimitPerMinute);  // the limit changed (SIGHUP)
     auto settleBy = std::chrono::system_clock::now() + target.settleWithin;
     for (;;) {
         auto dueList = _store->dueBatches(target.name, std::chrono::system_clock::now());
         if (!dueList) return dueList.status();
         for (const auto& due : *dueList) {
+            if (_stopRequested && _stopRequested()) return report;  // the rest stays queued, untouched
+            if (pace.limited()) {
+                auto now = pacingNow();
+                auto at = pace.reserve(now);
+                if (at > now) waitForSlot(at);
+                if (_stopRequested && _stopRequested()) return report;
+            }
             auto loaded = _store->batch(due.id);
             if (!loaded) return loaded.status();
             bool skipped = false;
             Status outcome = *channel ? sendByChannel(target, **plugin, **channel, *loaded, report, skipped)
                                       : sendBatch(target, **plugin, *uploader, *loaded, report, skipped);
-            if (outcome || skipped) continue;
+            if (skipped) continue;
+            ++report.attempts[attemptOutcomeOf(outcome.code())];
+            if (outcome) continue;
             ++report.attemptsFailed;
             report.errors.push_back("batch " + loaded->id + ": " + outcome.toString());
             auto next = nextAttemptAfter(target, policy, *loaded, outcome);
