@@ -5,12 +5,14 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "creditgw/CivilDate.h"
 #include "creditgw/Json.h"
 #include "HistoryLog.h"
 #include "OperationsLog.h"
 #include "ReconciliationLog.h"
+#include "StatisticsSummary.h"
 
 namespace creditgw {
 
@@ -388,6 +390,7 @@ void RecordStore::createSchema() {
     _db->exec(history::kSchema);
     operations::createSchema(*_db);
     reconciliation::createSchema(*_db);
+    statistics_summary::createSchema(*_db);
     addMappedHashColumn();
     addPublicityEndColumn();
     // Only accepted deliveries whose publication has an end are in it: the daily 下线 scan reads
@@ -957,6 +960,95 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
     });
 }
 
+Status RecordStore::statisticsFacts(const std::string& target, const std::vector<std::string>& kinds,
+                                    const std::string& from, const std::string& to, double completenessThreshold,
+                                    const std::function<void(const DeliveryFact&)>& each) {
+    auto read = guarded(*_db, "reading the statistics summary", [&]() -> Result<bool> {
+        if (!statistics_summary::present(*_db)) return false;
+        // Undated records (decision_date '') are in every period: computeStatistics counts them.
+        const char* period =
+            " AND (decision_date='' OR ((?3='' OR decision_date>=?3) AND (?4='' OR decision_date<=?4)))"
+            " AND kind IN (SELECT value FROM json_each(?2))";
+        Statement rates(_db->handle(),
+                        (std::string("SELECT decision_date, kind, department, state, first_accepted, ever_rejected,"
+                                     " revoked, records FROM stats_records WHERE target=?1 AND records<>0") +
+                         period)
+                            .c_str());
+        rates.bind(1, target).bind(2, kindsJson(kinds)).bind(3, from).bind(4, to);
+        DeliveryFact fact;
+        fact.part = DeliveryFact::Part::Rates;
+        while (rates.step()) {
+            fact.decisionDate = rates.text(0);
+            fact.kind = rates.text(1);
+            fact.department = rates.text(2);
+            fact.state = rates.text(3);
+            fact.firstAcceptedAt = rates.text(4);
+            fact.everRejected = rates.integer(5) != 0;
+            fact.revoked = rates.integer(6) != 0;
+            fact.records = static_cast<std::size_t>(rates.integer(7));
+            each(fact);
+        }
+        // Latest records with no delivery for the target in any version: every record ('')
+        // less those the target has.
+        Statement unmapped(_db->handle(),
+                           (std::string("SELECT decision_date, kind, department, revoked,"
+                                        " SUM(CASE WHEN target='' THEN records ELSE -records END)"
+                                        " FROM stats_records WHERE target IN ('', ?1) AND records<>0") +
+                            period + " GROUP BY 1, 2, 3, 4")
+                               .c_str());
+        unmapped.bind(1, target).bind(2, kindsJson(kinds)).bind(3, from).bind(4, to);
+        fact = DeliveryFact();
+        fact.part = DeliveryFact::Part::Rates;
+        while (unmapped.step()) {
+            if (unmapped.integer(4) <= 0) continue;
+            fact.decisionDate = unmapped.text(0);
+            fact.kind = unmapped.text(1);
+            fact.department = unmapped.text(2);
+            fact.revoked = unmapped.integer(3) != 0;
+            fact.records = static_cast<std::size_t>(unmapped.integer(4));
+            each(fact);
+        }
+        // The comparison computeStatistics makes, in the same double arithmetic.
+        Statement complete(_db->handle(),
+                           (std::string("SELECT MIN(decision_date), kind, department, SUM(records) FROM stats_indicators"
+                                        " WHERE target=?1 AND records<>0 AND decision_date<>'' AND indicators_defined>0"
+                                        " AND indicators_filled>=?5*indicators_defined-1e-9") +
+                            period + " GROUP BY substr(decision_date, 1, 7), kind, department")
+                               .c_str());
+        complete.bind(1, target).bind(2, kindsJson(kinds)).bind(3, from).bind(4, to).bindReal(5, completenessThreshold);
+        fact = DeliveryFact();
+        fact.part = DeliveryFact::Part::Complete;
+        while (complete.step()) {
+            fact.decisionDate = complete.text(0);
+            fact.kind = complete.text(1);
+            fact.department = complete.text(2);
+            fact.records = static_cast<std::size_t>(complete.integer(3));
+            if (fact.records > 0) each(fact);
+        }
+        return true;
+    });
+    if (!read) return read.status();
+    if (*read) return Status::ok();
+    auto facts = deliveryFacts(target, kinds);
+    if (!facts) return facts.status();
+    for (const auto& fact : *facts) each(fact);
+    return Status::ok();
+}
+
+Result<std::size_t> RecordStore::rebuildStatisticsSummary() {
+    return guarded(*_db, "rebuilding the statistics summary", [&]() -> Result<std::size_t> {
+        Transaction tx(*_db);
+        statistics_summary::fill(*_db);
+        Statement rows(_db->handle(),
+                       "/* full-scan: counts the rebuilt summary, once */"
+                       " SELECT (SELECT COUNT(*) FROM stats_records) + (SELECT COUNT(*) FROM stats_indicators)");
+        rows.step();
+        std::size_t count = static_cast<std::size_t>(rows.integer(0));
+        tx.commit();
+        return count;
+    });
+}
+
 Result<std::vector<ProblemRecord>> RecordStore::problemRecords(const std::string& target, std::size_t limit) {
     return guarded(*_db, "reading problems", [&]() -> Result<std::vector<ProblemRecord>> {
         std::vector<ProblemRecord> out;
@@ -1048,6 +1140,28 @@ Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::stateCount
     return guarded(*_db, "counting states",
                    [&]() -> Result<std::vector<std::pair<std::string, std::size_t>>> {
         std::vector<std::pair<std::string, std::size_t>> out;
+        if (statistics_summary::present(*_db)) {
+            // From the statistics summary: the target's rows by state; unmapped, every latest
+            // record ('') less those the target has.
+            Statement select(_db->handle(),
+                             "SELECT state, SUM(records) FROM stats_records WHERE target=?1 AND records<>0"
+                             " AND kind IN (SELECT value FROM json_each(?2)) GROUP BY state"
+                             " UNION ALL SELECT 'all', SUM(records) FROM stats_records WHERE target=''"
+                             " AND records<>0 AND kind IN (SELECT value FROM json_each(?2))");
+            select.bind(1, target).bind(2, kindsJson(kinds));
+            std::map<std::string, std::int64_t> counts;
+            std::int64_t all = 0, mapped = 0;
+            while (select.step()) {
+                std::string state = select.text(0);
+                std::int64_t count = select.integer(1);
+                if (state == "all") all = count;
+                else counts[state.empty() ? "unmapped" : state] += count, mapped += count;
+            }
+            counts["unmapped"] += all - mapped;
+            for (const auto& [state, count] : counts)
+                if (count > 0) out.emplace_back(state, static_cast<std::size_t>(count));
+            return out;
+        }
         Statement select(_db->handle(),
                          "SELECT COALESCE(d.state, 'unmapped'), COUNT(*) FROM records r"
                          " LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?"
@@ -1064,6 +1178,15 @@ Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::recordsPer
     using Counts = std::vector<std::pair<std::string, std::size_t>>;
     return guarded(*_db, "counting records per kind", [&]() -> Result<Counts> {
         Counts out;
+        if (statistics_summary::present(*_db)) {
+            Statement select(_db->handle(),
+                             "SELECT kind, SUM(records) FROM stats_records WHERE target='' AND records<>0"
+                             " AND kind IN (SELECT value FROM json_each(?)) GROUP BY kind HAVING SUM(records)>0"
+                             " ORDER BY kind");
+            select.bind(1, kindsJson(kinds));
+            while (select.step()) out.emplace_back(select.text(0), static_cast<std::size_t>(select.integer(1)));
+            return out;
+        }
         Statement select(_db->handle(),
                          "SELECT kind, COUNT(*) FROM records WHERE is_latest=1"
                          " AND kind IN (SELECT value FROM json_each(?)) GROUP BY kind ORDER BY kind");
