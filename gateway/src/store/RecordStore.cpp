@@ -969,6 +969,21 @@ Status RecordStore::statisticsFacts(const std::string& target, const std::vector
         const char* period =
             " AND (decision_date='' OR ((?3='' OR decision_date>=?3) AND (?4='' OR decision_date<=?4)))"
             " AND kind IN (SELECT value FROM json_each(?2))";
+        // Latest records with no delivery for the target in any version are every record ('')
+        // less those the target has: the few base rows (one per day, kind, department) first,
+        // the target's rows subtracted as they stream by.
+        auto baseKey = [](std::string_view date, std::string_view kind, std::string_view department, bool revoked) {
+            std::string key;
+            key.append(date).append(1, '\x1f').append(kind).append(1, '\x1f').append(department);
+            return key.append(revoked ? "\x1f" "1" : "\x1f" "0");
+        };
+        std::map<std::string, std::int64_t> unmapped;
+        Statement base(_db->handle(),
+                       (std::string("SELECT decision_date, kind, department, revoked, records FROM stats_records"
+                                    " WHERE target='' AND records<>0") + period).c_str());
+        base.bind(2, kindsJson(kinds)).bind(3, from).bind(4, to);
+        while (base.step())
+            unmapped[baseKey(base.text(0), base.text(1), base.text(2), base.integer(3) != 0)] += base.integer(4);
         Statement rates(_db->handle(),
                         (std::string("SELECT decision_date, kind, department, state, first_accepted, ever_rejected,"
                                      " revoked, records FROM stats_records WHERE target=?1 AND records<>0") +
@@ -986,44 +1001,53 @@ Status RecordStore::statisticsFacts(const std::string& target, const std::vector
             fact.everRejected = rates.integer(5) != 0;
             fact.revoked = rates.integer(6) != 0;
             fact.records = static_cast<std::size_t>(rates.integer(7));
+            unmapped[baseKey(fact.decisionDate, fact.kind, fact.department, fact.revoked)] -=
+                static_cast<std::int64_t>(fact.records);
             each(fact);
         }
-        // Latest records with no delivery for the target in any version: every record ('')
-        // less those the target has.
-        Statement unmapped(_db->handle(),
-                           (std::string("SELECT decision_date, kind, department, revoked,"
-                                        " SUM(CASE WHEN target='' THEN records ELSE -records END)"
-                                        " FROM stats_records WHERE target IN ('', ?1) AND records<>0") +
-                            period + " GROUP BY 1, 2, 3, 4")
-                               .c_str());
-        unmapped.bind(1, target).bind(2, kindsJson(kinds)).bind(3, from).bind(4, to);
         fact = DeliveryFact();
         fact.part = DeliveryFact::Part::Rates;
-        while (unmapped.step()) {
-            if (unmapped.integer(4) <= 0) continue;
-            fact.decisionDate = unmapped.text(0);
-            fact.kind = unmapped.text(1);
-            fact.department = unmapped.text(2);
-            fact.revoked = unmapped.integer(3) != 0;
-            fact.records = static_cast<std::size_t>(unmapped.integer(4));
+        for (const auto& [key, count] : unmapped) {
+            if (count <= 0) continue;
+            auto first = key.find('\x1f'), second = key.find('\x1f', first + 1), third = key.rfind('\x1f');
+            fact.decisionDate = key.substr(0, first);
+            fact.kind = key.substr(first + 1, second - first - 1);
+            fact.department = key.substr(second + 1, third - second - 1);
+            fact.revoked = key[third + 1] == '1';
+            fact.records = static_cast<std::size_t>(count);
             each(fact);
         }
-        // The comparison computeStatistics makes, in the same double arithmetic.
+        // The comparison computeStatistics makes, in the same double arithmetic; summed per
+        // month, kind and department, each sum carrying one of its decision days.
         Statement complete(_db->handle(),
-                           (std::string("SELECT MIN(decision_date), kind, department, SUM(records) FROM stats_indicators"
+                           (std::string("SELECT decision_date, kind, department, records FROM stats_indicators"
                                         " WHERE target=?1 AND records<>0 AND decision_date<>'' AND indicators_defined>0"
                                         " AND indicators_filled>=?5*indicators_defined-1e-9") +
-                            period + " GROUP BY substr(decision_date, 1, 7), kind, department")
-                               .c_str());
+                            period).c_str());
         complete.bind(1, target).bind(2, kindsJson(kinds)).bind(3, from).bind(4, to).bindReal(5, completenessThreshold);
+        std::map<std::string, std::int64_t> completeRecords;
+        while (complete.step()) {
+            std::string date = complete.text(0);
+            completeRecords[baseKey(date.substr(0, 7), complete.text(1), complete.text(2), false) + date] +=
+                complete.integer(3);
+        }
         fact = DeliveryFact();
         fact.part = DeliveryFact::Part::Complete;
-        while (complete.step()) {
-            fact.decisionDate = complete.text(0);
-            fact.kind = complete.text(1);
-            fact.department = complete.text(2);
-            fact.records = static_cast<std::size_t>(complete.integer(3));
-            if (fact.records > 0) each(fact);
+        std::string lastMonth;
+        for (auto it = completeRecords.begin(); it != completeRecords.end();) {
+            // Keys sort by month, kind, department, then day: one fact per (month, kind, department).
+            std::string group = it->first.substr(0, it->first.size() - 10);
+            fact.decisionDate = it->first.substr(it->first.size() - 10);
+            auto first = group.find('\x1f'), second = group.find('\x1f', first + 1), third = group.rfind('\x1f');
+            fact.kind = group.substr(first + 1, second - first - 1);
+            fact.department = group.substr(second + 1, third - second - 1);
+            std::int64_t sum = 0;
+            for (; it != completeRecords.end() && it->first.compare(0, group.size(), group) == 0 &&
+                   it->first.size() == group.size() + 10;
+                 ++it)
+                sum += it->second;
+            fact.records = static_cast<std::size_t>(sum);
+            if (sum > 0) each(fact);
         }
         return true;
     });
