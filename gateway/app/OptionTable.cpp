@@ -190,6 +190,7 @@ std::vector<CommandOptions> makeTable() {
                                     {"text", "json", "csv"}),
                               value("by", "GROUP", "group the rates by department, kind, target, month or field",
                                     OptionValues::Choices, {"department", "kind", "target", "month", "field"}),
+                              flag("rebuild", "recount the store's statistics summary from the records, then exit"),
                               kTargetOption},
                              kPeriod, kPlaces})});
     table.push_back({"mapping", "check|test|explain ...",

@@ -53,14 +53,30 @@ std::vector<StatsGroup> fromMap(const std::map<std::string, RateCounts>& groups)
     return out;
 }
 
-std::set<CalendarMonth> monthsOf(const std::vector<DeliveryFact>& facts, const StatisticsQuery& query) {
-    std::set<CalendarMonth> months;
-    for (const auto& fact : facts) {
-        auto date = CivilDate::parse(fact.decisionDate);
-        if (!date || (query.from && *date < *query.from) || (query.to && *date > *query.to)) continue;
-        months.insert(CalendarMonth::of(*date));
-    }
-    return months;
+// Per month of a decision date in the period, one pass over the summary: a month with facts
+// that all fall out of the selection (another department, revoked unpublished) is still listed.
+Result<std::vector<StatsGroup>> monthlyStatistics(Gateway& gateway, const std::string& target,
+                                                  const StatisticsQuery& query) {
+    std::map<CalendarMonth, StatisticsAccumulator> months;
+    Status read = gateway.store().statisticsFacts(
+        target, gateway.kindsOf(target), query.from ? query.from->toIso() : "", query.to ? query.to->toIso() : "",
+        query.completenessThreshold, [&](const DeliveryFact& fact) {
+            auto date = CivilDate::parse(fact.decisionDate);
+            if (!date || (query.from && *date < *query.from) || (query.to && *date > *query.to)) return;
+            CalendarMonth month = CalendarMonth::of(*date);
+            auto found = months.find(month);
+            if (found == months.end()) {
+                StatisticsQuery one = query;
+                one.from = month.firstDay();
+                one.to = month.lastDay();
+                found = months.emplace(month, StatisticsAccumulator(target, gateway.calendar(), one)).first;
+            }
+            found->second.add(fact);
+        });
+    if (!read) return read;
+    std::vector<StatsGroup> out;
+    for (auto& [month, accumulator] : months) out.push_back({month.toIso(), accumulator.finish().total});
+    return out;
 }
 
 std::string fieldName(const MappingCatalog& mappings, const FieldFill& fill) {
@@ -82,26 +98,18 @@ Result<std::vector<StatsGroup>> groupStatistics(Gateway& gateway, const std::str
         if (!targets) return targets.status();
         std::vector<StatsGroup> out;
         for (const auto& name : *targets) {
-            auto facts = gateway.deliveryFacts(name);
-            if (!facts) return facts.status();
-            out.push_back({name, computeStatistics(name, *facts, gateway.calendar(), query).total});
+            auto report = summaryStatistics(gateway.store(), name, gateway.kindsOf(name), gateway.calendar(), query);
+            if (!report) return report.status();
+            out.push_back({name, report->total});
         }
         return out;
     }
-    auto facts = gateway.deliveryFacts(target);
-    if (!facts) return facts.status();
-    if (by == "department") return fromMap(computeStatistics(target, *facts, gateway.calendar(), query).byDepartment);
-    if (by == "kind") return fromMap(computeStatistics(target, *facts, gateway.calendar(), query).byKind);
-    if (by != "month")
+    if (by == "month") return monthlyStatistics(gateway, target, query);
+    if (by != "department" && by != "kind")
         return Status::invalidArgument("--by \"" + by + "\" is unknown; known: department, kind, target, month, field");
-    std::vector<StatsGroup> out;
-    for (const auto& month : monthsOf(*facts, query)) {
-        StatisticsQuery one = query;
-        one.from = month.firstDay();
-        one.to = month.lastDay();
-        out.push_back({month.toIso(), computeStatistics(target, *facts, gateway.calendar(), one).total});
-    }
-    return out;
+    auto report = summaryStatistics(gateway.store(), target, gateway.kindsOf(target), gateway.calendar(), query);
+    if (!report) return report.status();
+    return fromMap(by == "department" ? report->byDepartment : report->byKind);
 }
 
 std::string statisticsCsv(const std::string& by, const RateCounts& total, const std::vector<StatsGroup>& groups) {

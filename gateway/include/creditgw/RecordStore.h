@@ -8,6 +8,7 @@
 // BEGIN IMMEDIATE, so two processes on the same file serialise instead of failing.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -121,6 +122,14 @@ struct DeliveryFact {
     std::int64_t recordId = 0;  ///< the latest version's id (the dashboard's record page)
     std::string identity;       ///< never shown: it may hold a 证件号码
     bool revoked = false;  ///< 撤销: before any acceptance it is not "must report" (docs/lifecycle.md)
+    /// A fact read from the statistics summary stands for `records` records alike, and for a part
+    /// of what computeStatistics counts: Rates, everything but completeness (state, acceptance,
+    /// timeliness); Complete, only that these submitted records are complete (their indicators
+    /// compared with the threshold by the store; decisionDate is one of theirs). One record's
+    /// fact (deliveryFacts) is Whole.
+    enum class Part { Whole, Rates, Complete };
+    Part part = Part::Whole;
+    std::size_t records = 1;
 };
 
 /// One target's state in the store, for `creditgw status` and the admin /health.
@@ -325,6 +334,19 @@ public:
     /// Puts the target's dead records back to ready (after the cause was fixed); returns how many.
     Result<std::size_t> requeueDead(const std::string& target);
     Result<std::vector<DeliveryFact>> deliveryFacts(const std::string& target, const std::vector<std::string>& kinds);
+    /// The facts of deliveryFacts grouped by the statistics summary (maintained by triggers in
+    /// the same transactions as the records): each call of `each` stands for fact.records
+    /// records, its part Rates or Complete (the submitted records with at least
+    /// `completenessThreshold` of their indicators filled, per kind, 责任部门 and month). Only
+    /// decision dates in [from, to] ("" = open) and every undated record; a few thousand groups
+    /// per month however many records. A store no writer has opened since the summary came in
+    /// is read record by record (Whole facts) instead.
+    Status statisticsFacts(const std::string& target, const std::vector<std::string>& kinds,
+                           const std::string& from, const std::string& to, double completenessThreshold,
+                           const std::function<void(const DeliveryFact&)>& each);
+    /// Recounts the statistics summary from the records (`creditgw stats --rebuild`); returns
+    /// the number of summary rows.
+    Result<std::size_t> rebuildStatisticsSummary();
     Result<std::vector<ProblemRecord>> problemRecords(const std::string& target, std::size_t limit);
     /// Payload and signature of a stored batch (for `creditgw batch export`).
     Result<QueuedBatch> batch(const std::string& batchId);

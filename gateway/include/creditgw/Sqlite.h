@@ -25,6 +25,7 @@ public:
 
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, std::int64_t value);
+    Statement& bindReal(int index, double value);
     Statement& bindBlob(int index, std::string_view bytes);
     Statement& bindNull(int index);
     /// True when a row is ready; false when done. Throws SqliteError on failure.

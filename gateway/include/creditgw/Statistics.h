@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,49 @@ std::string deadlineWatchToChineseText(const std::vector<DeadlineItem>& items,
 
 StatisticsReport computeStatistics(const std::string& target, const std::vector<DeliveryFact>& facts,
                                    const WorkingDayCalendar& calendar, const StatisticsQuery& query);
+
+namespace statistics_detail {
+enum class Timeliness { OnTime, AcceptedLate, Overdue, Pending, Unknown };
+struct TimelinessVerdict {
+    Timeliness timeliness = Timeliness::Unknown;
+    CivilDate deadline;
+    std::string unknownReason;  ///< e.g. the calendar's "no holiday data for 2027"
+};
+}  // namespace statistics_detail
+
+/// computeStatistics one fact at a time, for the store's statistics summary
+/// (RecordStore::statisticsFacts), whose groups are read as a stream rather than held. A fact
+/// counts fact.records times; its part says which counts it is for. The calendar must outlive it.
+class StatisticsAccumulator {
+public:
+    StatisticsAccumulator(const std::string& target, const WorkingDayCalendar& calendar, const StatisticsQuery& query);
+    void add(const DeliveryFact& fact);
+    /// The report of everything added; call once.
+    StatisticsReport finish();
+
+private:
+    RateCounts& departmentCounts(const std::string& department);
+    RateCounts& kindCounts(const std::string& kind);
+
+    const WorkingDayCalendar& _calendar;
+    StatisticsReport _report;
+    std::set<std::string> _missingYears;
+    // The last decision day and verdict, reused while they repeat (the summary's order).
+    std::string _lastDate;
+    std::optional<CivilDate> _lastDecided;
+    std::optional<std::string> _verdictFor;
+    bool _verdictAccepted = false;
+    statistics_detail::TimelinessVerdict _verdict;
+    std::pair<const std::string, RateCounts>* _lastDepartment = nullptr;
+    std::pair<const std::string, RateCounts>* _lastKind = nullptr;
+};
+
+/// computeStatistics over the store's statistics summary (RecordStore::statisticsFacts) for
+/// the records of `kinds`: the same report as over deliveryFacts, read in time that depends on
+/// the number of groups (days × departments × kinds × outcomes), not of records.
+Result<StatisticsReport> summaryStatistics(RecordStore& store, const std::string& target,
+                                           const std::vector<std::string>& kinds, const WorkingDayCalendar& calendar,
+                                           const StatisticsQuery& query);
 
 /// JSON with reporting_rate, compliance_rate, timeliness_rate, completeness_rate and counts, and
 /// withdrawal_timeliness_rate with "withdrawals" when report.withdrawals is set.

@@ -299,9 +299,9 @@ Result<std::string> AdminServer::Impl::stats(const Poco::URI::QueryParameters& q
         return Status::invalidArgument("unknown target \"" + target + "\"");
     auto store = RecordStore::openForReading(config.storePath);
     if (!store) return store.status();
-    auto facts = (*store)->deliveryFacts(target, mappings->kindsOf(target));
-    if (!facts) return facts.status();
-    return statisticsToJson(computeStatistics(target, *facts, calendar, q));
+    auto report = summaryStatistics(**store, target, mappings->kindsOf(target), calendar, q);
+    if (!report) return report.status();
+    return statisticsToJson(*report);
 }
 
 AdminServer::AdminServer(AdminServerConfig config) : _impl(std::make_unique<Impl>()) {

@@ -28,13 +28,8 @@ bool matchesQuery(const DeliveryFact& fact, const StatisticsQuery& query) {
 // after publication stays counted as published (docs/lifecycle.md).
 bool revokedUnpublished(const DeliveryFact& fact) { return fact.revoked && fact.firstAcceptedAt.empty(); }
 
-enum class Timeliness { OnTime, AcceptedLate, Overdue, Pending, Unknown };
-
-struct TimelinessVerdict {
-    Timeliness timeliness = Timeliness::Unknown;
-    CivilDate deadline;
-    std::string unknownReason;  ///< e.g. the calendar's "no holiday data for 2027"
-};
+using statistics_detail::Timeliness;
+using statistics_detail::TimelinessVerdict;
 
 // The 7-working-day rule for one record, judged once and shared by the statistics and the
 // deadline watch. Accepted by 23:59:59 Asia/Shanghai on the deadline day is on time.
@@ -61,30 +56,39 @@ TimelinessVerdict judgeTimeliness(const DeliveryFact& fact, const CivilDate& dec
     return verdict;
 }
 
+bool isComplete(const DeliveryFact& fact, double completenessThreshold) {
+    return fact.indicatorsDefined > 0 &&
+           static_cast<double>(fact.indicatorsFilled) >=
+               completenessThreshold * static_cast<double>(fact.indicatorsDefined) - 1e-9;
+}
+
+// Adds a fact standing for fact.records records; a summary's Indicators part only to complete.
 void addFact(const DeliveryFact& fact, const TimelinessVerdict& verdict, double completenessThreshold,
              RateCounts& counts) {
-    ++counts.mustReport;
+    const std::size_t n = fact.records;
+    if (fact.part == DeliveryFact::Part::Complete) {
+        counts.complete += n;
+        return;
+    }
+    counts.mustReport += n;
     // Published once is reported, even while a later correction is still on its way.
     bool accepted = fact.state == "accepted" || !fact.firstAcceptedAt.empty();
-    if (accepted) ++counts.accepted;
-    else if (fact.state == "rejected") ++counts.rejected;
-    else if (fact.state == "held") ++counts.held;
-    else if (fact.state == "dead") ++counts.dead;
-    else ++counts.inProgress;
+    if (accepted) counts.accepted += n;
+    else if (fact.state == "rejected") counts.rejected += n;
+    else if (fact.state == "held") counts.held += n;
+    else if (fact.state == "dead") counts.dead += n;
+    else counts.inProgress += n;
     if (accepted || fact.state == "rejected") {
-        ++counts.submitted;
-        if (accepted && !fact.everRejected) ++counts.compliant;
-        bool complete = fact.indicatorsDefined > 0 &&
-                        static_cast<double>(fact.indicatorsFilled) >=
-                            completenessThreshold * static_cast<double>(fact.indicatorsDefined) - 1e-9;
-        if (complete) ++counts.complete;
+        counts.submitted += n;
+        if (accepted && !fact.everRejected) counts.compliant += n;
+        if (fact.part == DeliveryFact::Part::Whole && isComplete(fact, completenessThreshold)) counts.complete += n;
     }
     switch (verdict.timeliness) {
-        case Timeliness::OnTime: ++counts.onTime; break;
+        case Timeliness::OnTime: counts.onTime += n; break;
         case Timeliness::AcceptedLate:
-        case Timeliness::Overdue: ++counts.late; break;
-        case Timeliness::Pending: ++counts.pendingWithinDeadline; break;
-        case Timeliness::Unknown: ++counts.deadlineUnknown; break;
+        case Timeliness::Overdue: counts.late += n; break;
+        case Timeliness::Pending: counts.pendingWithinDeadline += n; break;
+        case Timeliness::Unknown: counts.deadlineUnknown += n; break;
     }
 }
 
@@ -164,27 +168,76 @@ std::optional<double> RateCounts::complianceRate() const { return ratio(complian
 std::optional<double> RateCounts::timelinessRate() const { return ratio(onTime, timelinessDenominator()); }
 std::optional<double> RateCounts::completenessRate() const { return ratio(complete, submitted); }
 
+StatisticsAccumulator::StatisticsAccumulator(const std::string& target, const WorkingDayCalendar& calendar,
+                                             const StatisticsQuery& query)
+    : _calendar(calendar) {
+    _report.target = target;
+    _report.query = query;
+}
+
+void StatisticsAccumulator::add(const DeliveryFact& fact) {
+    const StatisticsQuery& query = _report.query;
+    if (!matchesQuery(fact, query) || revokedUnpublished(fact)) return;
+    // The summary's rows come in (decision day, first acceptance) order: both judged once.
+    if (fact.decisionDate != _lastDate) {
+        _lastDate = fact.decisionDate;
+        _lastDecided = CivilDate::parse(fact.decisionDate);
+        _verdictFor.reset();
+    }
+    if (!_lastDecided) {
+        // A Complete part stands for records already counted by their Rates part.
+        if (fact.part != DeliveryFact::Part::Complete) _report.undated += fact.records;
+        return;
+    }
+    if (!inPeriod(*_lastDecided, query)) return;
+    TimelinessVerdict verdict;
+    if (fact.part != DeliveryFact::Part::Complete) {
+        bool accepted = !fact.firstAcceptedAt.empty();
+        if (!_verdictFor || *_verdictFor != fact.firstAcceptedAt || _verdictAccepted != accepted) {
+            _verdict = judgeTimeliness(fact, *_lastDecided, _calendar, query);
+            _verdictFor = fact.firstAcceptedAt;
+            _verdictAccepted = accepted;
+            if (!_verdict.unknownReason.empty()) _missingYears.insert(_verdict.unknownReason);
+        }
+        verdict = _verdict;
+    }
+    for (RateCounts* counts : {&_report.total, &departmentCounts(fact.department), &kindCounts(fact.kind)})
+        addFact(fact, verdict, query.completenessThreshold, *counts);
+}
+
+RateCounts& StatisticsAccumulator::departmentCounts(const std::string& department) {
+    if (_lastDepartment && _lastDepartment->first == department) return _lastDepartment->second;
+    _lastDepartment = &*_report.byDepartment.try_emplace(department).first;
+    return _lastDepartment->second;
+}
+
+RateCounts& StatisticsAccumulator::kindCounts(const std::string& kind) {
+    if (_lastKind && _lastKind->first == kind) return _lastKind->second;
+    _lastKind = &*_report.byKind.try_emplace(kind).first;
+    return _lastKind->second;
+}
+
+StatisticsReport StatisticsAccumulator::finish() {
+    _report.missingYears.assign(_missingYears.begin(), _missingYears.end());
+    return std::move(_report);
+}
+
 StatisticsReport computeStatistics(const std::string& target, const std::vector<DeliveryFact>& facts,
                                    const WorkingDayCalendar& calendar, const StatisticsQuery& query) {
-    StatisticsReport report;
-    report.target = target;
-    report.query = query;
-    std::set<std::string> missingYears;
-    for (const auto& fact : facts) {
-        if (!matchesQuery(fact, query) || revokedUnpublished(fact)) continue;
-        auto decided = CivilDate::parse(fact.decisionDate);
-        if (!decided) {
-            ++report.undated;
-            continue;
-        }
-        if (!inPeriod(*decided, query)) continue;
-        TimelinessVerdict verdict = judgeTimeliness(fact, *decided, calendar, query);
-        if (!verdict.unknownReason.empty()) missingYears.insert(verdict.unknownReason);
-        for (RateCounts* counts : {&report.total, &report.byDepartment[fact.department], &report.byKind[fact.kind]})
-            addFact(fact, verdict, query.completenessThreshold, *counts);
-    }
-    report.missingYears.assign(missingYears.begin(), missingYears.end());
-    return report;
+    StatisticsAccumulator accumulator(target, calendar, query);
+    for (const auto& fact : facts) accumulator.add(fact);
+    return accumulator.finish();
+}
+
+Result<StatisticsReport> summaryStatistics(RecordStore& store, const std::string& target,
+                                           const std::vector<std::string>& kinds, const WorkingDayCalendar& calendar,
+                                           const StatisticsQuery& query) {
+    StatisticsAccumulator accumulator(target, calendar, query);
+    Status read = store.statisticsFacts(target, kinds, query.from ? query.from->toIso() : std::string(),
+                                        query.to ? query.to->toIso() : std::string(), query.completenessThreshold,
+                                        [&](const DeliveryFact& fact) { accumulator.add(fact); });
+    if (!read) return read;
+    return accumulator.finish();
 }
 
 namespace {

@@ -43,6 +43,9 @@ const char* const kOperationIndexes = R"SQL(
 CREATE INDEX IF NOT EXISTS operations_state ON operations (target, state, kind, id);
 CREATE INDEX IF NOT EXISTS operations_batch ON operations (batch_id, record_key);
 CREATE INDEX IF NOT EXISTS operations_identity ON operations (identity, target, state);
+-- The foreign-key check of a new record version: with the statistics summary's triggers an
+-- INSERT INTO records writes several tables, and SQLite then plans the check of its children.
+CREATE INDEX IF NOT EXISTS operations_record ON operations (record_id);
 )SQL";
 
 const char* const kSchema = R"SQL(

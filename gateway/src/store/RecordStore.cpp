@@ -5,12 +5,14 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "creditgw/CivilDate.h"
 #include "creditgw/Json.h"
 #include "HistoryLog.h"
 #include "OperationsLog.h"
 #include "ReconciliationLog.h"
+#include "StatisticsSummary.h"
 
 namespace creditgw {
 
@@ -388,6 +390,7 @@ void RecordStore::createSchema() {
     _db->exec(history::kSchema);
     operations::createSchema(*_db);
     reconciliation::createSchema(*_db);
+    statistics_summary::createSchema(*_db);
     addMappedHashColumn();
     addPublicityEndColumn();
     // Only accepted deliveries whose publication has an end are in it: the daily 下线 scan reads
@@ -957,6 +960,119 @@ Result<std::vector<DeliveryFact>> RecordStore::deliveryFacts(const std::string& 
     });
 }
 
+Status RecordStore::statisticsFacts(const std::string& target, const std::vector<std::string>& kinds,
+                                    const std::string& from, const std::string& to, double completenessThreshold,
+                                    const std::function<void(const DeliveryFact&)>& each) {
+    auto read = guarded(*_db, "reading the statistics summary", [&]() -> Result<bool> {
+        if (!statistics_summary::present(*_db)) return false;
+        // Undated records (decision_date '') are in every period: computeStatistics counts them.
+        const char* period =
+            " AND (decision_date='' OR ((?3='' OR decision_date>=?3) AND (?4='' OR decision_date<=?4)))"
+            " AND kind IN (SELECT value FROM json_each(?2))";
+        // Latest records with no delivery for the target in any version are every record ('')
+        // less those the target has: the few base rows (one per day, kind, department) first,
+        // the target's rows subtracted as they stream by.
+        auto baseKey = [](std::string_view date, std::string_view kind, std::string_view department, bool revoked) {
+            std::string key;
+            key.append(date).append(1, '\x1f').append(kind).append(1, '\x1f').append(department);
+            return key.append(revoked ? "\x1f" "1" : "\x1f" "0");
+        };
+        std::map<std::string, std::int64_t> unmapped;
+        Statement base(_db->handle(),
+                       (std::string("SELECT decision_date, kind, department, revoked, records FROM stats_records"
+                                    " WHERE target='' AND records<>0") + period).c_str());
+        base.bind(2, kindsJson(kinds)).bind(3, from).bind(4, to);
+        while (base.step())
+            unmapped[baseKey(base.text(0), base.text(1), base.text(2), base.integer(3) != 0)] += base.integer(4);
+        Statement rates(_db->handle(),
+                        (std::string("SELECT decision_date, kind, department, state, first_accepted, ever_rejected,"
+                                     " revoked, records FROM stats_records WHERE target=?1 AND records<>0") +
+                         period)
+                            .c_str());
+        rates.bind(1, target).bind(2, kindsJson(kinds)).bind(3, from).bind(4, to);
+        DeliveryFact fact;
+        fact.part = DeliveryFact::Part::Rates;
+        while (rates.step()) {
+            fact.decisionDate = rates.text(0);
+            fact.kind = rates.text(1);
+            fact.department = rates.text(2);
+            fact.state = rates.text(3);
+            fact.firstAcceptedAt = rates.text(4);
+            fact.everRejected = rates.integer(5) != 0;
+            fact.revoked = rates.integer(6) != 0;
+            fact.records = static_cast<std::size_t>(rates.integer(7));
+            unmapped[baseKey(fact.decisionDate, fact.kind, fact.department, fact.revoked)] -=
+                static_cast<std::int64_t>(fact.records);
+            each(fact);
+        }
+        fact = DeliveryFact();
+        fact.part = DeliveryFact::Part::Rates;
+        for (const auto& [key, count] : unmapped) {
+            if (count <= 0) continue;
+            auto first = key.find('\x1f'), second = key.find('\x1f', first + 1), third = key.rfind('\x1f');
+            fact.decisionDate = key.substr(0, first);
+            fact.kind = key.substr(first + 1, second - first - 1);
+            fact.department = key.substr(second + 1, third - second - 1);
+            fact.revoked = key[third + 1] == '1';
+            fact.records = static_cast<std::size_t>(count);
+            each(fact);
+        }
+        // The comparison computeStatistics makes, in the same double arithmetic; summed per
+        // month, kind and department, each sum carrying one of its decision days.
+        Statement complete(_db->handle(),
+                           (std::string("SELECT decision_date, kind, department, records FROM stats_indicators"
+                                        " WHERE target=?1 AND records<>0 AND decision_date<>'' AND indicators_defined>0"
+                                        " AND indicators_filled>=?5*indicators_defined-1e-9") +
+                            period).c_str());
+        complete.bind(1, target).bind(2, kindsJson(kinds)).bind(3, from).bind(4, to).bindReal(5, completenessThreshold);
+        std::map<std::string, std::int64_t> completeRecords;
+        while (complete.step()) {
+            std::string date = complete.text(0);
+            completeRecords[baseKey(date.substr(0, 7), complete.text(1), complete.text(2), false) + date] +=
+                complete.integer(3);
+        }
+        fact = DeliveryFact();
+        fact.part = DeliveryFact::Part::Complete;
+        std::string lastMonth;
+        for (auto it = completeRecords.begin(); it != completeRecords.end();) {
+            // Keys sort by month, kind, department, then day: one fact per (month, kind, department).
+            std::string group = it->first.substr(0, it->first.size() - 10);
+            fact.decisionDate = it->first.substr(it->first.size() - 10);
+            auto first = group.find('\x1f'), second = group.find('\x1f', first + 1), third = group.rfind('\x1f');
+            fact.kind = group.substr(first + 1, second - first - 1);
+            fact.department = group.substr(second + 1, third - second - 1);
+            std::int64_t sum = 0;
+            for (; it != completeRecords.end() && it->first.compare(0, group.size(), group) == 0 &&
+                   it->first.size() == group.size() + 10;
+                 ++it)
+                sum += it->second;
+            fact.records = static_cast<std::size_t>(sum);
+            if (sum > 0) each(fact);
+        }
+        return true;
+    });
+    if (!read) return read.status();
+    if (*read) return Status::ok();
+    auto facts = deliveryFacts(target, kinds);
+    if (!facts) return facts.status();
+    for (const auto& fact : *facts) each(fact);
+    return Status::ok();
+}
+
+Result<std::size_t> RecordStore::rebuildStatisticsSummary() {
+    return guarded(*_db, "rebuilding the statistics summary", [&]() -> Result<std::size_t> {
+        Transaction tx(*_db);
+        statistics_summary::fill(*_db);
+        Statement rows(_db->handle(),
+                       "/* full-scan: counts the rebuilt summary, once */"
+                       " SELECT (SELECT COUNT(*) FROM stats_records) + (SELECT COUNT(*) FROM stats_indicators)");
+        rows.step();
+        std::size_t count = static_cast<std::size_t>(rows.integer(0));
+        tx.commit();
+        return count;
+    });
+}
+
 Result<std::vector<ProblemRecord>> RecordStore::problemRecords(const std::string& target, std::size_t limit) {
     return guarded(*_db, "reading problems", [&]() -> Result<std::vector<ProblemRecord>> {
         std::vector<ProblemRecord> out;
@@ -1048,6 +1164,28 @@ Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::stateCount
     return guarded(*_db, "counting states",
                    [&]() -> Result<std::vector<std::pair<std::string, std::size_t>>> {
         std::vector<std::pair<std::string, std::size_t>> out;
+        if (statistics_summary::present(*_db)) {
+            // From the statistics summary: the target's rows by state; unmapped, every latest
+            // record ('') less those the target has.
+            Statement select(_db->handle(),
+                             "SELECT state, SUM(records) FROM stats_records WHERE target=?1 AND records<>0"
+                             " AND kind IN (SELECT value FROM json_each(?2)) GROUP BY state"
+                             " UNION ALL SELECT 'all', SUM(records) FROM stats_records WHERE target=''"
+                             " AND records<>0 AND kind IN (SELECT value FROM json_each(?2))");
+            select.bind(1, target).bind(2, kindsJson(kinds));
+            std::map<std::string, std::int64_t> counts;
+            std::int64_t all = 0, mapped = 0;
+            while (select.step()) {
+                std::string state = select.text(0);
+                std::int64_t count = select.integer(1);
+                if (state == "all") all = count;
+                else counts[state.empty() ? "unmapped" : state] += count, mapped += count;
+            }
+            counts["unmapped"] += all - mapped;
+            for (const auto& [state, count] : counts)
+                if (count > 0) out.emplace_back(state, static_cast<std::size_t>(count));
+            return out;
+        }
         Statement select(_db->handle(),
                          "SELECT COALESCE(d.state, 'unmapped'), COUNT(*) FROM records r"
                          " LEFT JOIN deliveries d ON d.record_id=r.id AND d.target=?"
@@ -1064,6 +1202,15 @@ Result<std::vector<std::pair<std::string, std::size_t>>> RecordStore::recordsPer
     using Counts = std::vector<std::pair<std::string, std::size_t>>;
     return guarded(*_db, "counting records per kind", [&]() -> Result<Counts> {
         Counts out;
+        if (statistics_summary::present(*_db)) {
+            Statement select(_db->handle(),
+                             "SELECT kind, SUM(records) FROM stats_records WHERE target='' AND records<>0"
+                             " AND kind IN (SELECT value FROM json_each(?)) GROUP BY kind HAVING SUM(records)>0"
+                             " ORDER BY kind");
+            select.bind(1, kindsJson(kinds));
+            while (select.step()) out.emplace_back(select.text(0), static_cast<std::size_t>(select.integer(1)));
+            return out;
+        }
         Statement select(_db->handle(),
                          "SELECT kind, COUNT(*) FROM records WHERE is_latest=1"
                          " AND kind IN (SELECT value FROM json_each(?)) GROUP BY kind ORDER BY kind");

@@ -47,6 +47,11 @@ Statement& Statement::bind(int index, std::int64_t value) {
     return *this;
 }
 
+Statement& Statement::bindReal(int index, double value) {
+    if (sqlite3_bind_double(_stmt, index, value) != SQLITE_OK) raise(_db, "bind");
+    return *this;
+}
+
 Statement& Statement::bindBlob(int index, std::string_view bytes) {
     if (sqlite3_bind_blob(_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK)
         raise(_db, "bind");
