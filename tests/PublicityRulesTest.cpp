@@ -112,6 +112,11 @@ TEST(PublicityRulesTest, GivenNoSeverityAndARevocation_ThenTheSevereRuleGivesThr
     EXPECT_EQ(outcome.publicityEnd, "2027-09-27");
 }
 
+TEST(PublicityRulesTest, GivenARuleThatDecided_ThenTheOutcomeNamesTheSeverityRepairTakesItsMinimumBy) {
+    EXPECT_EQ(apply("creditchina", companyPenalty("罚款;吊销许可证件", "0.5")).severity, "严重");
+    EXPECT_EQ(apply("creditchina", companyPenalty("罚款", "0.5")).severity, "一般");
+}
+
 TEST(PublicityRulesTest, GivenNoSeverityAndALargeFine_ThenTheAmountRuleGivesThreeYears) {
     EXPECT_EQ(apply("creditchina", companyPenalty("罚款", "100")).publicityEnd, "2027-09-27");
     EXPECT_EQ(apply("creditchina", companyPenalty("罚款", "99.99")).publicityEnd, "2025-09-27");
@@ -152,6 +157,14 @@ TEST(PublicityRulesTest, GivenSmallFines_ThenTheThresholdDependsOnWhoIsFined) {
     EXPECT_EQ(fieldOf(apply("creditchina", companyPenalty("罚款", "0.3")), "GSBZ"), "0");   // 3000 元
     EXPECT_EQ(fieldOf(apply("creditchina", companyPenalty("罚款", "0.31")), "GSBZ"), "1");  // 3100 元
     EXPECT_EQ(fieldOf(apply("creditchina", companyPenalty("罚款;警告", "0.1")), "GSBZ"), "0");
+    // A 个体工商户 is a 公民 for the 简易程序 amounts: 200 元.
+    Record soleTrader = companyPenalty("罚款", "0.25");
+    soleTrader.fields["CF_XDR_LB"] = "个体工商户";
+    soleTrader.fields["CF_XDR_SHXYM"] = "92440300MA5DXXXX0Q";
+    soleTrader.fields.erase("CF_XDR_SHXYM");
+    soleTrader.fields["CF_XDR_GSZC"] = "440300600000001";
+    auto traded = catalog().target("creditchina", "cf")->apply(soleTrader, kToday);
+    EXPECT_EQ(fieldOf(traded, "GSBZ"), "1");
 }
 
 TEST(PublicityRulesTest, GivenATargetThatSendsYuan_ThenTheThresholdIsComparedInYuan) {

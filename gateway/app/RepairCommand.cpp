@@ -8,6 +8,7 @@
 #include "CommandLine.h"
 #include "DaemonConfig.h"
 #include "ReconcileSchedule.h"
+#include "creditgw/CodeChecks.h"
 #include "creditgw/Gateway.h"
 
 namespace creditgw::cli {
@@ -48,17 +49,27 @@ std::string fieldOf(const std::string& fieldsJson, const std::string& field) {
     return object->has(field) ? object->getValue<std::string>(field) : std::string();
 }
 
-// "" when the repair may be recorded; else why not, naming the first day it may.
+// "" when the repair may be recorded; else why not, naming the first day it may. The severity is
+// the one the record's 公示截止期 was computed with: given, or by publicity-periods.xml's rules.
 std::string tooEarly(const TargetMapping& mapping, const RepairCandidate& c, const CivilDate& decided) {
     auto decision = CivilDate::parse(c.decisionDate);
     if (!decision) return c.identity + ": the record has no valid decision date; correct the source first";
     std::string severity = fieldOf(c.fieldsJson, mapping.publicitySeverityField());
+    if (severity.find_first_not_of(" \t") == std::string::npos) {
+        Record record;
+        record.kind = mapping.kind();
+        auto object = Poco::JSON::Parser().parse(c.fieldsJson).extract<Poco::JSON::Object::Ptr>();
+        for (const auto& name : object->getNames()) record.fields[name] = object->getValue<std::string>(name);
+        MappingOutcome outcome = mapping.apply(record, MappingContext{decided});
+        if (!outcome.severity.empty()) severity = outcome.severity;
+    }
     auto earliest = mapping.earliestRepair(*decision, severity);
     if (!earliest)
         return c.identity + ": 失信严重程度 \"" + severity + "\" is not known in publicity-periods.xml";
     if (decided < *earliest)
         return c.identity + ": 信用修复 is possible from " + earliest->toIso() + " (decided " + decision->toIso() +
-               ", minimum publicity period not over on " + decided.toIso() + ")";
+               (severity.empty() ? "" : ", " + severity) + ", minimum publicity period not over on " +
+               decided.toIso() + ")";
     return {};
 }
 
@@ -104,8 +115,10 @@ Result<RepairNoticesOutcome> applyRepairNotices(Gateway& gateway, const TargetSe
         else
             result = repairDecision(gateway, {notice.kind, notice.documentNumber, notice.subject, "", ""}, *decided,
                                     notice.basis);
-        if (result.kind == RepairResult::Failed) return Status::transient(line + result.message);
-        (result.kind == RepairResult::Repaired ? outcome.applied : outcome.notApplied).push_back(line + result.message);
+        // The 相对人 code of a 自然人 is a 身份证号: logged and printed masked (domain.md §4.3).
+        if (result.kind == RepairResult::Failed) return Status::transient(maskIdNumbersIn(line + result.message));
+        (result.kind == RepairResult::Repaired ? outcome.applied : outcome.notApplied)
+            .push_back(maskIdNumbersIn(line + result.message));
     }
     return outcome;
 }
@@ -169,6 +182,7 @@ int repairCommand(int argc, char** argv) {
     auto gateway = Gateway::open(gatewaySettings(args));
     if (!gateway) return reportFailure(gateway.status());
     RepairResult result = repairDecision(**gateway, {*kind, *wsh, args.option("xdr", ""), "", ""}, *decided, *basis);
+    result.message = maskIdNumbersIn(result.message);
     switch (result.kind) {
         case RepairResult::Repaired:
             std::cout << result.message << "\n";

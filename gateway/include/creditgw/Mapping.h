@@ -40,6 +40,9 @@ struct MappingOutcome {
     /// A target field with <shareOnly> marked the record 共享不公示 (publicity-periods.xml's
     /// shareOnlyRule: only 警告/通报批评, a small fine, 简易程序): shared, not publicly shown.
     bool shareOnly = false;
+    /// The 失信严重程度 its 公示截止期 was computed with (given, by <severityRule>, or the default);
+    /// "" when the end was given or not computed. `creditgw repair` takes the minimum period by it.
+    std::string severity;
 };
 
 /// How one output field got its value, for `creditgw mapping explain`.

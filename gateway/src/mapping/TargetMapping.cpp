@@ -94,6 +94,7 @@ struct Run {
     std::vector<std::string> sources;
     std::vector<std::vector<std::string>> steps;
     bool shareOnly = false;  ///< a <shareOnly> field found a rule that holds
+    std::string severity;    ///< the severity derivePublicityEnd used
 
     /// Callers test `tracing` first so that the step text is never built otherwise.
     void note(std::size_t i, std::string step) { steps[i].push_back(std::move(step)); }
@@ -349,6 +350,7 @@ void derivePublicityEnd(Run& run, std::size_t i) {
     }
     const auto* period = run.map.publicity->periodFor(*decision, *severity);
     if (period == nullptr) return;
+    run.severity = *severity;
     run.dates[i] = mapping::addMonths(*decision, period->maxMonths);
     run.values[i] = run.dates[i]->format(dateFormatOf(run, i));
     if (run.tracing)
@@ -587,6 +589,8 @@ MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& 
             std::vector<bool>(n, false),
             false,
             {},
+            {},
+            false,
             {}};
     if (trace != nullptr) {
         run.tracing = true;
@@ -634,6 +638,7 @@ MappingOutcome TargetMapping::apply(const Record& record, const MappingContext& 
     }
     outcome.warnings = std::move(run.warnings);
     outcome.shareOnly = run.shareOnly;
+    outcome.severity = run.severity;
     if (trace != nullptr) {
         trace->fields.clear();
         for (std::size_t i = 0; i < n; ++i) {
